@@ -1,0 +1,92 @@
+/**
+ * The few named errors Mayfly uses. Adapters translate AWS and GitHub errors into these,
+ * so callers never parse vendor error strings (STYLE.md principle 7).
+ */
+
+export interface ConfigProblem {
+  /** The environment variable or pool-file path that is wrong, e.g. `WEBHOOK_SECRET` or `pools[0].subnets`. */
+  key: string;
+  /** What is wrong with it. */
+  problem: string;
+  /** How to fix it. */
+  fix: string;
+}
+
+/** Configuration that cannot work. Lists every problem at once. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+  readonly problems: readonly ConfigProblem[];
+
+  constructor(problems: readonly ConfigProblem[], options?: { cause?: unknown }) {
+    super(formatProblems(problems), options);
+    this.problems = problems;
+  }
+}
+
+export function formatProblems(problems: readonly ConfigProblem[]): string {
+  const lines = problems.map((p) => `  - ${p.key}: ${p.problem}. Fix: ${p.fix}`);
+  return `Mayfly configuration has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${lines.join("\n")}`;
+}
+
+/** The cloud has no capacity for this instance type / zone / market right now; try another. */
+export class CapacityError extends Error {
+  override name = "CapacityError";
+  constructor(
+    message: string,
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A rate limit answered; wait `retryAfterMs` (a hint) and try again. */
+export class ThrottledError extends Error {
+  override name = "ThrottledError";
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A quota that waiting does not clear (vCPU limit, instance limit). */
+export class QuotaError extends Error {
+  override name = "QuotaError";
+  constructor(
+    message: string,
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The launch request itself is wrong (bad AMI, subnet, permissions): retrying will not help. */
+export class LaunchConfigError extends Error {
+  override name = "LaunchConfigError";
+  constructor(
+    message: string,
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** GitHub refused to remove a runner because it is running a job (HTTP 422). */
+export class RunnerBusyError extends Error {
+  override name = "RunnerBusyError";
+}
+
+/** GitHub refused to create a JIT runner because one with that name exists (HTTP 409). */
+export class RunnerExistsError extends Error {
+  override name = "RunnerExistsError";
+}
+
+/** A transient failure of a dependency (5xx, network): retry later. */
+export class UnavailableError extends Error {
+  override name = "UnavailableError";
+}

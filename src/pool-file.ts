@@ -1,0 +1,163 @@
+import { parseDocument } from "yaml";
+import { z } from "zod";
+import { durationSeconds } from "./duration.js";
+import type { ConfigProblem } from "./errors.js";
+
+/**
+ * The pool file: admin-written YAML that says which labels Mayfly serves, on what machines, for whom.
+ * Defaults exist only where they are safe; `allow` has none, so a pool without it admits nobody.
+ */
+
+const name = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be lower-case letters, digits and dashes");
+const label = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[^\s,]+$/, "must not contain spaces or commas");
+
+const allowSchema = z.strictObject({
+  orgs: z.array(z.string().min(1)).min(1, "must name at least one org"),
+  repositories: z
+    .array(z.string().regex(/^[^/\s]+\/[^/\s]+$/, "must look like owner/name (wildcards * allowed)"))
+    .min(1)
+    .default(["*/*"]),
+  visibilities: z
+    .array(z.enum(["private", "internal", "public"]))
+    .min(1)
+    .default(["private", "internal"]),
+  allowForks: z.boolean().default(false),
+});
+
+const imageSchema = z.union([
+  z.string().regex(/^ami-[0-9a-f]{8,17}$/, "must be an AMI id (ami-…) or { ssmParameter: /path }"),
+  z.strictObject({
+    ssmParameter: z.string().regex(/^\/[\w./-]+$/, "must be an SSM parameter path like /mayfly/ami"),
+  }),
+]);
+
+const poolSchema = z.strictObject({
+  name,
+  labels: z.array(label).min(1, "must list at least one label").max(99),
+  instanceTypes: z
+    .array(z.string().regex(/^[a-z0-9-]+\.[a-z0-9]+$/, "must be an EC2 instance type like m7i.large"))
+    .min(1),
+  market: z.enum(["on-demand", "spot", "spot-then-on-demand"]).default("on-demand"),
+  image: imageSchema,
+  launchTemplate: z.string().min(1).optional(),
+  subnets: z
+    .array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, "must be a subnet id (subnet-…)"))
+    .min(1, "must list at least one subnet"),
+  securityGroups: z
+    .array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, "must be a security group id (sg-…)"))
+    .min(1, "must list at least one security group"),
+  instanceProfile: z.string().min(1).optional(),
+  publicIp: z.boolean().default(false),
+  volume: z
+    .strictObject({
+      deviceName: z
+        .string()
+        .regex(/^\/dev\/[a-z0-9]+$/, "must be a device name like /dev/xvda")
+        .default("/dev/xvda"),
+      sizeGiB: z.number().int().min(8).max(16_384).default(30),
+      type: z.enum(["gp3", "gp2", "io1", "io2"]).default("gp3"),
+      iops: z.number().int().positive().optional(),
+      throughput: z.number().int().positive().optional(),
+      kmsKeyId: z.string().min(1).optional(),
+    })
+    .default({ deviceName: "/dev/xvda", sizeGiB: 30, type: "gp3" }),
+  maxRunners: z.number().int().min(1).max(10_000),
+  runnerGroup: z.string().min(1).default("Default"),
+  timeouts: z
+    .strictObject({
+      boot: durationSeconds(30, 3600).default(300),
+      idle: durationSeconds(30, 86_400).default(600),
+      job: durationSeconds(60, 5 * 86_400).default(6 * 3600),
+    })
+    .default({ boot: 300, idle: 600, job: 6 * 3600 }),
+  allow: allowSchema.optional(),
+});
+
+const priceSchema = z.strictObject({
+  onDemand: z.number().nonnegative(),
+  spot: z.number().nonnegative().optional(),
+});
+
+export const poolFileSchema = z
+  .strictObject({
+    version: z.literal(1),
+    pools: z.array(poolSchema).min(1, "must define at least one pool"),
+    prices: z.record(z.string(), priceSchema).default({}),
+  })
+  .superRefine((file, ctx) => {
+    const seen = new Map<string, number>();
+    file.pools.forEach((pool, i) => {
+      const first = seen.get(pool.name);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["pools", i, "name"],
+          message: `duplicates the name of pools[${first}]`,
+        });
+      }
+      seen.set(pool.name, i);
+    });
+  });
+
+export type PoolFile = z.infer<typeof poolFileSchema>;
+export type Pool = PoolFile["pools"][number];
+export type PoolAllow = NonNullable<Pool["allow"]>;
+export type PriceTable = PoolFile["prices"];
+
+const FIXES: Record<string, string> = {
+  version: "start the file with `version: 1`",
+  pools: "add a `pools:` list; see mayfly.example.yml",
+  name: "give each pool a unique lower-case name",
+  labels: "list the runs-on labels this pool serves, e.g. [linux, x64, mayfly-large]",
+  instanceTypes: "list instance types in order of preference, e.g. [m7i.large, m6i.large]",
+  image: "set `image: ami-…` or `image: { ssmParameter: /path }` to your hardened runner image",
+  subnets: "list private subnet ids the runners may use",
+  securityGroups: "list security group ids (no ingress needed) for the runners",
+  maxRunners: "set the most runners this pool may have at once, e.g. 20",
+  allow: "add `allow: { orgs: [your-org] }`; without it the pool admits nobody",
+  orgs: "name the GitHub orgs whose jobs may use this pool",
+  repositories: "use owner/name patterns like acme/* or acme/api-*",
+  visibilities: "use private, internal and (only if you mean it) public",
+  market: "use on-demand, spot or spot-then-on-demand",
+  timeouts: "use durations like 5m, 10m, 6h",
+  boot: "a boot timeout between 30s and 1h, e.g. 5m",
+  idle: "an idle timeout between 30s and 1d, e.g. 10m",
+  job: "a hard job maximum between 1m and 5d, e.g. 6h",
+};
+
+export function parsePoolFile(text: string, source: string): { file?: PoolFile; problems: ConfigProblem[] } {
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length > 0) {
+    return {
+      problems: doc.errors.map((e) => ({
+        key: source,
+        problem: `is not valid YAML (${e.message.split("\n")[0]})`,
+        fix: "fix the YAML syntax at the line named",
+      })),
+    };
+  }
+  const result = poolFileSchema.safeParse(doc.toJS());
+  if (result.success) return { file: result.data, problems: [] };
+  return {
+    problems: result.error.issues.map((issue) => {
+      const key = formatPath(source, issue.path);
+      const last = [...issue.path].reverse().find((p) => typeof p === "string");
+      return { key, problem: describeIssue(issue), fix: FIXES[String(last)] ?? "see mayfly.example.yml" };
+    }),
+  };
+}
+
+function formatPath(source: string, path: readonly PropertyKey[]): string {
+  const parts = path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
+  return `${source}:${parts.replace(/^\./, "") || "(top)"}`;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_type" && issue.message.includes("undefined")) return "is missing";
+  if (issue.code === "unrecognized_keys") return `has unknown key(s) ${issue.keys.join(", ")}`;
+  return issue.message;
+}
