@@ -12,108 +12,109 @@ import { type Pool, type PriceTable, parsePoolFile } from "./pool-file.js";
 export const ROLES = ["webhooks", "scaler", "reaper", "dashboard"] as const;
 export type Role = (typeof ROLES)[number];
 
+// `abort` stops an empty value from also failing the length rule: one problem, reported once.
 const secret = (minBytes: number, what: string) =>
   z
     .string()
-    .min(1)
+    .min(1, { error: "is empty", abort: true })
     .refine((v) => decodeSecret(v).length >= minBytes, `must hold at least ${minBytes} bytes (${what})`);
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 const url = z.url({ protocol: /^https?$/ }).transform((v) => v.replace(/\/+$/, ""));
 
-const envSchema = z
-  .object({
-    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-    HOST: z.string().min(1).default("127.0.0.1"),
-    PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
-    LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
-    MAYFLY_ROLES: z
-      .string()
-      .default(ROLES.join(","))
-      .transform((v) =>
-        v
-          .split(",")
-          .map((r) => r.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(z.enum(ROLES)).min(1)),
-    PUBLIC_URL: url,
-    MAYFLY_POOLS_FILE: z.string().min(1),
-    MAYFLY_DEPLOYMENT_ID: z
-      .string()
-      .regex(/^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}$/)
-      .default("mayfly"),
-    MAYFLY_RUNNER_PREFIX: z
-      .string()
-      .regex(/^[a-z][a-z0-9-]{0,19}-$/)
-      .default("mayfly-"),
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  MAYFLY_ROLES: z
+    .string()
+    .default(ROLES.join(","))
+    .transform((v) =>
+      v
+        .split(",")
+        .map((r) => r.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(ROLES)).min(1)),
+  PUBLIC_URL: url,
+  MAYFLY_POOLS_FILE: z.string().min(1),
+  MAYFLY_DEPLOYMENT_ID: z
+    .string()
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}$/)
+    .default("mayfly"),
+  MAYFLY_RUNNER_PREFIX: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,19}-$/)
+    .default("mayfly-"),
+  MAYFLY_LAUNCH_TEMPLATE_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9()./_-]{1,100}$/)
+    .optional(),
 
-    APP_ID: z.coerce.number().int().positive(),
-    PRIVATE_KEY: z.string().min(1).optional(),
-    PRIVATE_KEY_PATH: z.string().min(1).optional(),
-    WEBHOOK_SECRET: secret(16, "use a long random string"),
-    WEBHOOK_PATH: z.string().startsWith("/").default("/api/github/webhooks"),
-    GITHUB_API_URL: url.default("https://api.github.com"),
-    GITHUB_WEB_URL: url.default("https://github.com"),
-    GITHUB_CLIENT_ID: z.string().min(1).optional(),
-    GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
-    GITHUB_WRITE_POINTS_PER_MINUTE: z.coerce.number().int().min(5).max(900).default(800),
+  APP_ID: z.coerce.number().int().positive(),
+  PRIVATE_KEY: z.string().min(1).optional(),
+  PRIVATE_KEY_PATH: z.string().min(1).optional(),
+  WEBHOOK_SECRET: secret(16, "use a long random string"),
+  WEBHOOK_PATH: z.string().startsWith("/").default("/api/github/webhooks"),
+  GITHUB_API_URL: url.default("https://api.github.com"),
+  GITHUB_WEB_URL: url.default("https://github.com"),
+  GITHUB_CLIENT_ID: z.string().min(1).optional(),
+  GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
+  GITHUB_WRITE_POINTS_PER_MINUTE: z.coerce.number().int().min(5).max(900).default(800),
 
-    AWS_REGION: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be a region like us-east-1"),
-    AWS_ACCOUNT_ID: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id"),
-    MAYFLY_QUEUE: z.enum(["sqs", "memory"]).default("sqs"),
-    MAYFLY_SCALE_QUEUE_URL: url.optional(),
-    MAYFLY_REAP_QUEUE_URL: url.optional(),
-    MAYFLY_DEAD_LETTER_QUEUE_URL: url.optional(),
-    MAYFLY_IDENTITY_CERT_PATH: z.string().min(1),
-    MAYFLY_BOOTSTRAP_KEY: secret(32, "generate with: openssl rand -base64 48"),
-    MAYFLY_BOOTSTRAP_KEY_PREVIOUS: secret(32, "the key you are rotating away from").optional(),
+  AWS_REGION: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be a region like us-east-1"),
+  AWS_ACCOUNT_ID: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id"),
+  MAYFLY_QUEUE: z.enum(["sqs", "memory"]).default("sqs"),
+  MAYFLY_SCALE_QUEUE_URL: url.optional(),
+  MAYFLY_REAP_QUEUE_URL: url.optional(),
+  MAYFLY_DEAD_LETTER_QUEUE_URL: url.optional(),
+  MAYFLY_IDENTITY_CERT_PATH: z.string().min(1),
+  MAYFLY_BOOTSTRAP_KEY: secret(32, "generate with: openssl rand -base64 48"),
+  MAYFLY_BOOTSTRAP_KEY_PREVIOUS: secret(32, "the key you are rotating away from").optional(),
 
-    MAYFLY_LAUNCH_BATCH_WINDOW: durationSecondsMs(0, 5_000).default(100),
-    MAYFLY_RECHECK_INTERVAL: durationSeconds(10, 3600).default(60),
-    MAYFLY_CHECK_JOB_QUEUED: bool.default(true),
-    MAYFLY_SWEEP_INTERVAL: durationSeconds(5, 3600).default(60),
-    MAYFLY_REDELIVER_INTERVAL: durationSeconds(30, 86_400).default(300),
+  MAYFLY_LAUNCH_BATCH_WINDOW: durationSecondsMs(0, 5_000).default(100),
+  MAYFLY_RECHECK_INTERVAL: durationSeconds(10, 3600).default(60),
+  MAYFLY_CHECK_JOB_QUEUED: bool.default(true),
+  MAYFLY_SWEEP_INTERVAL: durationSeconds(5, 3600).default(60),
+  MAYFLY_REDELIVER_INTERVAL: durationSeconds(30, 86_400).default(300),
 
-    MAYFLY_SESSION_KEY: secret(32, "generate with: openssl rand -base64 48").optional(),
-    MAYFLY_DASHBOARD_TOKEN: secret(24, "generate with: openssl rand -base64 32").optional(),
-    MAYFLY_DASHBOARD_TEAM: z
-      .string()
-      .regex(/^[^/\s]+\/[^/\s]+$/, "must be org/team-slug")
-      .optional(),
-  })
-  .superRefine((env, ctx) => {
-    if (!env.PRIVATE_KEY && !env.PRIVATE_KEY_PATH) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["PRIVATE_KEY"],
-        message: "is missing (and so is PRIVATE_KEY_PATH)",
-      });
+  MAYFLY_SESSION_KEY: secret(32, "generate with: openssl rand -base64 48").optional(),
+  MAYFLY_DASHBOARD_TOKEN: secret(24, "generate with: openssl rand -base64 32").optional(),
+  MAYFLY_DASHBOARD_TEAM: z
+    .string()
+    .regex(/^[^/\s]+\/[^/\s]+$/, "must be org/team-slug")
+    .optional(),
+});
+
+/**
+ * Rules that span variables. Plain code over the raw environment, not a zod refinement: zod skips an
+ * object's refinements once any field has failed, and startup must list every problem at once.
+ * Only unset variables count as missing here; a set but malformed one is the schema's to report.
+ */
+function crossFieldProblems(env: Record<string, string | undefined>): { key: string; problem: string }[] {
+  const problems: { key: string; problem: string }[] = [];
+  const unset = (key: string) => env[key] === undefined;
+  if (unset("PRIVATE_KEY") && unset("PRIVATE_KEY_PATH")) {
+    problems.push({ key: "PRIVATE_KEY", problem: "is missing (and so is PRIVATE_KEY_PATH)" });
+  }
+  const queue = env.MAYFLY_QUEUE ?? "sqs";
+  if (queue === "sqs") {
+    for (const key of ["MAYFLY_SCALE_QUEUE_URL", "MAYFLY_REAP_QUEUE_URL", "MAYFLY_DEAD_LETTER_QUEUE_URL"]) {
+      if (unset(key)) problems.push({ key, problem: "is missing (MAYFLY_QUEUE=sqs)" });
     }
-    if (env.MAYFLY_QUEUE === "sqs") {
-      for (const key of [
-        "MAYFLY_SCALE_QUEUE_URL",
-        "MAYFLY_REAP_QUEUE_URL",
-        "MAYFLY_DEAD_LETTER_QUEUE_URL",
-      ] as const) {
-        if (!env[key])
-          ctx.addIssue({ code: "custom", path: [key], message: "is missing (MAYFLY_QUEUE=sqs)" });
-      }
+  }
+  if (env.NODE_ENV === "production" && queue === "memory") {
+    problems.push({ key: "MAYFLY_QUEUE", problem: "is memory in production, which loses jobs on restart" });
+  }
+  const roles = (env.MAYFLY_ROLES ?? ROLES.join(",")).split(",").map((r) => r.trim());
+  if (roles.includes("dashboard") && unset("MAYFLY_DASHBOARD_TOKEN")) {
+    for (const key of ["GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET", "MAYFLY_SESSION_KEY"]) {
+      if (unset(key)) problems.push({ key, problem: "is missing (needed for dashboard sign-in)" });
     }
-    if (env.NODE_ENV === "production" && env.MAYFLY_QUEUE === "memory") {
-      ctx.addIssue({
-        code: "custom",
-        path: ["MAYFLY_QUEUE"],
-        message: "is memory in production, which loses jobs on restart",
-      });
-    }
-    if (env.MAYFLY_ROLES.includes("dashboard") && !env.MAYFLY_DASHBOARD_TOKEN) {
-      for (const key of ["GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET", "MAYFLY_SESSION_KEY"] as const) {
-        if (!env[key])
-          ctx.addIssue({ code: "custom", path: [key], message: "is missing (needed for dashboard sign-in)" });
-      }
-    }
-  });
+  }
+  return problems;
+}
 
 function durationSecondsMs(min: number, max: number) {
   return z.coerce.number().int().min(min).max(max);
@@ -165,6 +166,8 @@ export interface Config {
   publicUrl: string;
   deploymentId: string;
   runnerPrefix: string;
+  /** Pool P launches with launch template `<prefix><P.name>` (the infra stack creates them). */
+  launchTemplatePrefix?: string;
   github: {
     appId: number;
     privateKey: string;
@@ -209,6 +212,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
         fix: FIXES[key] ?? "see .env.example",
       });
     }
+  }
+  for (const { key, problem } of crossFieldProblems(env)) {
+    problems.push({ key, problem, fix: FIXES[key] ?? "see .env.example" });
   }
   const read = (key: string, path: string | undefined): string | undefined => {
     if (!path) return undefined;
@@ -263,6 +269,7 @@ function toConfig(
     publicUrl: e.PUBLIC_URL,
     deploymentId: e.MAYFLY_DEPLOYMENT_ID,
     runnerPrefix: e.MAYFLY_RUNNER_PREFIX,
+    launchTemplatePrefix: e.MAYFLY_LAUNCH_TEMPLATE_PREFIX,
     github: {
       appId: e.APP_ID,
       privateKey,
@@ -321,12 +328,21 @@ function normalisePem(value: string): string {
   return decoded.includes("-----BEGIN") ? decoded : value;
 }
 
+/**
+ * Names that hold secrets in the wider environment (AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, GITHUB_TOKEN,
+ * …): the process environment carries more than Mayfly's own keys, and printing it must leak none.
+ */
+const SECRET_NAME = /SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL|PRIVATE_KEY|SESSION_KEY|API_KEY/i;
+const FILE_NAME = /_PATH$/;
+
 /** The environment with secret values replaced, for printing. */
 export function redactEnv(env: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined) continue;
-    out[key] = (SECRET_KEYS as readonly string[]).includes(key) ? "[redacted]" : value;
+    const secret =
+      (SECRET_KEYS as readonly string[]).includes(key) || (SECRET_NAME.test(key) && !FILE_NAME.test(key));
+    out[key] = secret ? "[redacted]" : value;
   }
   return out;
 }

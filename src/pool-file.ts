@@ -1,4 +1,4 @@
-import { parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { durationSeconds } from "./duration.js";
 import type { ConfigProblem } from "./errors.js";
@@ -130,23 +130,40 @@ const FIXES: Record<string, string> = {
 };
 
 export function parsePoolFile(text: string, source: string): { file?: PoolFile; problems: ConfigProblem[] } {
-  const doc = parseDocument(text, { prettyErrors: false });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, lineCounter });
   if (doc.errors.length > 0) {
     return {
-      problems: doc.errors.map((e) => ({
-        key: source,
-        problem: `is not valid YAML (${e.message.split("\n")[0]})`,
-        fix: "fix the YAML syntax at the line named",
-      })),
+      problems: doc.errors.map((e) => {
+        const { line, col } = lineCounter.linePos(e.pos[0]);
+        return {
+          key: source,
+          problem: `is not valid YAML at line ${line}, column ${col} (${e.message.split("\n")[0]})`,
+          fix: "fix the YAML syntax at the line named",
+        };
+      }),
     };
   }
-  const result = poolFileSchema.safeParse(doc.toJS());
+  const input: unknown = doc.toJS();
+  const result = poolFileSchema.safeParse(input);
   if (result.success) return { file: result.data, problems: [] };
   return {
     problems: result.error.issues.map((issue) => {
       const key = formatPath(source, issue.path);
+      if (issue.code === "unrecognized_keys") {
+        // The fix for an unknown key is never the parent's (for `pools[0]` that would say "add a pools list").
+        return {
+          key,
+          problem: describeIssue(issue, input),
+          fix: "remove or correct the key; mayfly.example.yml shows every key",
+        };
+      }
       const last = [...issue.path].reverse().find((p) => typeof p === "string");
-      return { key, problem: describeIssue(issue), fix: FIXES[String(last)] ?? "see mayfly.example.yml" };
+      return {
+        key,
+        problem: describeIssue(issue, input),
+        fix: FIXES[String(last)] ?? "see mayfly.example.yml",
+      };
     }),
   };
 }
@@ -156,8 +173,21 @@ function formatPath(source: string, path: readonly PropertyKey[]): string {
   return `${source}:${parts.replace(/^\./, "") || "(top)"}`;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === "invalid_type" && issue.message.includes("undefined")) return "is missing";
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   if (issue.code === "unrecognized_keys") return `has unknown key(s) ${issue.keys.join(", ")}`;
+  // A required key that is absent or empty (`subnets:` alone is null in YAML) reads "is missing" whatever
+  // its schema (a literal or a union would say "Invalid input"). Custom issues are about a value present.
+  const value = valueAt(input, issue.path);
+  if (issue.code !== "custom" && issue.path.length > 0 && (value === undefined || value === null)) {
+    return "is missing";
+  }
   return issue.message;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>(
+    (node, key) =>
+      node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key] : undefined,
+    input,
+  );
 }
