@@ -1,0 +1,91 @@
+import type { Octokit } from "@octokit/core";
+import type { OctokitOptions } from "@octokit/core/types";
+import type { Logger } from "pino";
+import { ProbotOctokit } from "probot";
+import { EndpointBudget } from "./endpoint-budget.js";
+
+/**
+ * Probot's Octokit, tuned for an autoscaler:
+ * - writes are paced per endpoint by `EndpointBudget` instead of Probot's 1 write/s serialisation
+ *   (@octokit/plugin-throttling's "write" group), so JIT configs are not capped at 60 a minute;
+ * - 409 is never retried (@octokit/plugin-retry retries it by default; a 409 on generate-jitconfig
+ *   means the runner name is taken, which is how bootstrap replay is refused);
+ * - rate limits are waited out inline only when the wait is short; otherwise the call fails fast
+ *   and the work goes back to the queue, instead of a request hanging for up to an hour.
+ */
+
+export interface GitHubCallObserver {
+  call(method: string, status: number): void;
+  throttled(kind: "primary" | "secondary"): void;
+}
+
+const MAX_INLINE_WAIT_SECONDS = 5;
+
+/** A Bottleneck.Group look-alike that schedules at once: pacing is EndpointBudget's job. */
+const passThroughGroup = {
+  key: () => ({
+    schedule: <A extends unknown[], R>(_options: unknown, fn: (...args: A) => R, ...args: A): R =>
+      fn(...args),
+  }),
+};
+
+export function createMayflyOctokit(options: {
+  writePointsPerMinute: number;
+  observer?: GitHubCallObserver;
+  log?: Logger;
+}) {
+  const budget = new EndpointBudget({ pointsPerMinute: options.writePointsPerMinute });
+  const observer = options.observer;
+
+  const paced = (octokit: Octokit, octokitOptions: OctokitOptions) => {
+    const installation = (octokitOptions.throttle as { id?: string } | undefined)?.id ?? "app";
+    octokit.hook.wrap("request", async (request, endpoint) => {
+      if (endpoint.method !== "GET" && endpoint.method !== "HEAD") {
+        await budget.take(installation, endpoint.method, String(endpoint.url));
+      }
+      try {
+        const response = await request(endpoint);
+        observer?.call(endpoint.method, response.status);
+        return response;
+      } catch (error) {
+        observer?.call(endpoint.method, (error as { status?: number }).status ?? 0);
+        throw error;
+      }
+    });
+  };
+
+  return ProbotOctokit.plugin(paced).defaults((instanceOptions: Record<string, unknown>) => {
+    const throttle = (instanceOptions.throttle ?? {}) as Record<string, unknown>;
+    return {
+      ...instanceOptions,
+      retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451], retries: 2 },
+      throttle: {
+        ...throttle,
+        write: passThroughGroup,
+        onRateLimit: (retryAfter: number, request: { method: string; url: string }) => {
+          observer?.throttled("primary");
+          options.log?.warn(
+            { retryAfter, method: request.method, url: request.url },
+            "GitHub primary rate limit",
+          );
+          return retryAfter <= MAX_INLINE_WAIT_SECONDS;
+        },
+        onSecondaryRateLimit: (
+          retryAfter: number,
+          request: { method: string; url: string },
+          _octokit: unknown,
+          retryCount: number,
+        ) => {
+          observer?.throttled("secondary");
+          options.log?.warn(
+            { retryAfter, method: request.method, url: request.url },
+            "GitHub secondary rate limit",
+          );
+          return retryAfter <= MAX_INLINE_WAIT_SECONDS && retryCount < 2;
+        },
+      },
+    };
+  });
+}
+
+export type MayflyOctokit = InstanceType<ReturnType<typeof createMayflyOctokit>>;

@@ -1,0 +1,131 @@
+import type { ProbotOctokit } from "probot";
+import { RunnerBusyError, RunnerExistsError } from "../errors.js";
+import { githubStatus, translateGitHubError } from "./translate-error.js";
+
+/**
+ * The narrow slice of GitHub's self-hosted runner API Mayfly uses, for org-level runners
+ * (https://docs.github.com/en/rest/actions/self-hosted-runners). Needs the App permission
+ * `organization_self_hosted_runners: write`.
+ */
+
+export type InstallationOctokit = InstanceType<typeof ProbotOctokit>;
+export type AuthInstallation = (installationId: number) => Promise<InstallationOctokit>;
+
+export interface OrgRef {
+  installationId: number;
+  org: string;
+}
+
+export interface GitHubRunner {
+  id: number;
+  name: string;
+  status: "online" | "offline";
+  busy: boolean;
+  labels: string[];
+}
+
+export interface Runners {
+  /** Creates a JIT runner. Throws RunnerExistsError when the name is taken (GitHub's 409). */
+  createJitConfig(
+    ref: OrgRef,
+    runner: { name: string; labels: readonly string[]; runnerGroupId: number },
+  ): Promise<{ runnerId: number; encodedJitConfig: string }>;
+  /** The org's runners whose name starts with `prefix`. */
+  list(ref: OrgRef, prefix: string): Promise<GitHubRunner[]>;
+  /** Removes a runner; "absent" when it is already gone. Throws RunnerBusyError while it runs a job (422). */
+  remove(ref: OrgRef, runnerId: number): Promise<"removed" | "absent">;
+  /** Resolves a runner group name to its id (cached). */
+  runnerGroupId(ref: OrgRef, name: string): Promise<number>;
+}
+
+export function createGitHubRunners(options: {
+  auth: AuthInstallation;
+  groupCacheMs?: number;
+  now?: () => number;
+}): Runners {
+  const now = options.now ?? Date.now;
+  const groupCacheMs = options.groupCacheMs ?? 10 * 60_000;
+  const groups = new Map<string, { id: number; at: number }>();
+  const fail = (error: unknown): never => {
+    throw translateGitHubError(error, now) ?? error;
+  };
+
+  return {
+    async createJitConfig(ref, runner) {
+      const octokit = await options.auth(ref.installationId);
+      try {
+        const { data } = await octokit.request("POST /orgs/{org}/actions/runners/generate-jitconfig", {
+          org: ref.org,
+          name: runner.name,
+          runner_group_id: runner.runnerGroupId,
+          labels: [...runner.labels],
+        });
+        return { runnerId: data.runner.id, encodedJitConfig: data.encoded_jit_config };
+      } catch (error) {
+        if (githubStatus(error) === 409) {
+          throw new RunnerExistsError(`a runner named ${runner.name} already exists in ${ref.org}`, {
+            cause: error,
+          });
+        }
+        return fail(error);
+      }
+    },
+
+    async list(ref, prefix) {
+      const octokit = await options.auth(ref.installationId);
+      try {
+        const runners = await octokit.paginate("GET /orgs/{org}/actions/runners", {
+          org: ref.org,
+          per_page: 100,
+        });
+        return runners
+          .filter((r) => r.name.startsWith(prefix))
+          .map((r) => ({
+            id: r.id,
+            name: r.name,
+            status: r.status === "online" ? "online" : "offline",
+            busy: r.busy,
+            labels: r.labels.map((l) => l.name),
+          }));
+      } catch (error) {
+        return fail(error);
+      }
+    },
+
+    async remove(ref, runnerId) {
+      const octokit = await options.auth(ref.installationId);
+      try {
+        await octokit.request("DELETE /orgs/{org}/actions/runners/{runner_id}", {
+          org: ref.org,
+          runner_id: runnerId,
+        });
+        return "removed";
+      } catch (error) {
+        const status = githubStatus(error);
+        if (status === 404) return "absent";
+        if (status === 422)
+          throw new RunnerBusyError(`runner ${runnerId} is running a job`, { cause: error });
+        return fail(error);
+      }
+    },
+
+    async runnerGroupId(ref, name) {
+      const key = `${ref.org}/${name.toLowerCase()}`;
+      const cached = groups.get(key);
+      if (cached && now() - cached.at < groupCacheMs) return cached.id;
+      const octokit = await options.auth(ref.installationId);
+      try {
+        const all = await octokit.paginate("GET /orgs/{org}/actions/runner-groups", {
+          org: ref.org,
+          per_page: 100,
+        });
+        const group = all.find((g) => g.name.toLowerCase() === name.toLowerCase());
+        if (!group) throw new Error(`runner group "${name}" does not exist in org ${ref.org}`);
+        groups.set(key, { id: group.id, at: now() });
+        return group.id;
+      } catch (error) {
+        return fail(error);
+      }
+    },
+  };
+}

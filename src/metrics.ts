@@ -1,0 +1,109 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+/**
+ * Prometheus metrics, one registry per app instance (so tests can run several apps in one process).
+ * Names and labels are part of the product: dashboards and alerts depend on them.
+ */
+export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
+  const registry = new Registry();
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: "mayfly_process_" });
+  const registers = [registry];
+  const metrics = {
+    registry,
+    webhooks: new Counter({
+      name: "mayfly_webhooks_total",
+      help: "workflow_job webhooks received, by action and result",
+      labelNames: ["action", "result"] as const,
+      registers,
+    }),
+    jobsQueued: new Counter({
+      name: "mayfly_jobs_queued_total",
+      help: "Queued jobs accepted for a pool and sent to the scaler",
+      labelNames: ["pool"] as const,
+      registers,
+    }),
+    policyDecisions: new Counter({
+      name: "mayfly_policy_decisions_total",
+      help: "Policy decisions for queued jobs, by decision and reason",
+      labelNames: ["decision", "reason"] as const,
+      registers,
+    }),
+    launches: new Counter({
+      name: "mayfly_launches_total",
+      help: "Instances launched (result=success) and launch requests that failed, by pool and result",
+      labelNames: ["pool", "result"] as const,
+      registers,
+    }),
+    launchLatency: new Histogram({
+      name: "mayfly_launch_latency_seconds",
+      help: "Control-plane latency: queued webhook received to launch request sent",
+      labelNames: ["pool"] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120],
+      registers,
+    }),
+    bootstrapRefusals: new Counter({
+      name: "mayfly_bootstrap_refusals_total",
+      help: "Bootstrap requests refused, by reason",
+      labelNames: ["reason"] as const,
+      registers,
+    }),
+    bootstrapIssued: new Counter({
+      name: "mayfly_bootstrap_issued_total",
+      help: "JIT runner configs handed to instances at boot",
+      labelNames: ["pool"] as const,
+      registers,
+    }),
+    queueTime: new Histogram({
+      name: "mayfly_queue_time_seconds",
+      help: "Job queue time: created_at to started_at",
+      labelNames: ["pool"] as const,
+      buckets: [5, 10, 20, 30, 45, 60, 90, 120, 180, 300, 600, 1800],
+      registers,
+    }),
+    timeToRevoke: new Histogram({
+      name: "mayfly_time_to_revoke_seconds",
+      help: "completed webhook received to runner removed and instance termination requested",
+      buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
+      registers,
+    }),
+    reaps: new Counter({
+      name: "mayfly_reaps_total",
+      help: "Reaper actions, by reason",
+      labelNames: ["reason", "action"] as const,
+      registers,
+    }),
+    runners: new Gauge({
+      name: "mayfly_runners",
+      help: "Runners by pool and state (launching, booting, idle, busy, terminating), as of the last sweep",
+      labelNames: ["pool", "state"] as const,
+      registers,
+    }),
+    githubCalls: new Counter({
+      name: "mayfly_github_calls_total",
+      help: "GitHub API calls, by method and status",
+      labelNames: ["method", "status"] as const,
+      registers,
+    }),
+    githubThrottles: new Counter({
+      name: "mayfly_github_throttles_total",
+      help: "GitHub rate-limit answers, by kind (primary, secondary)",
+      labelNames: ["kind"] as const,
+      registers,
+    }),
+    ec2Calls: new Counter({
+      name: "mayfly_ec2_calls_total",
+      help: "EC2 API calls, by action and result",
+      labelNames: ["action", "result"] as const,
+      registers,
+    }),
+    ec2Throttles: new Counter({
+      name: "mayfly_ec2_throttles_total",
+      help: "EC2 RequestLimitExceeded answers, by action",
+      labelNames: ["action"] as const,
+      registers,
+    }),
+  };
+  return metrics;
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,56 @@
+import { z } from "zod";
+
+/**
+ * Bodies of the messages between the webhooks and the workers. Parsed on receipt (STYLE.md principle 6);
+ * a body that does not parse is dead-lettered, never retried.
+ */
+
+/** A queued job that needs a runner: webhooks → scaler. */
+export const scaleMessageSchema = z.object({
+  kind: z.literal("scale"),
+  jobId: z.number().int().positive(),
+  runId: z.number().int().positive(),
+  runAttempt: z.number().int().positive().default(1),
+  org: z.string().min(1),
+  repo: z.string().regex(/^[^/]+\/[^/]+$/),
+  installationId: z.number().int().positive(),
+  pool: z.string().min(1),
+  labels: z.array(z.string()).min(1),
+  /** The job's `created_at` (epoch ms): queue time is measured from it. */
+  jobCreatedAt: z.number().int().nonnegative(),
+  /** When the webhook arrived here (epoch ms): control-plane latency is measured from it. */
+  receivedAt: z.number().int().nonnegative(),
+  deliveryId: z.string().min(1),
+});
+export type ScaleMessage = z.infer<typeof scaleMessageSchema>;
+
+/** A job finished on one of our runners: webhooks → reaper. */
+export const reapMessageSchema = z.object({
+  kind: z.literal("reap"),
+  org: z.string().min(1),
+  installationId: z.number().int().positive(),
+  runnerName: z.string().min(1),
+  runnerId: z.number().int().positive().nullable(),
+  jobId: z.number().int().positive(),
+  conclusion: z.string().nullable(),
+  receivedAt: z.number().int().nonnegative(),
+  deliveryId: z.string().min(1),
+});
+export type ReapMessage = z.infer<typeof reapMessageSchema>;
+
+/** FIFO group per job so launches run in parallel; dedup on the job so duplicate deliveries collapse. */
+export function scaleEnvelope(message: ScaleMessage) {
+  return {
+    body: JSON.stringify(message),
+    groupId: `job-${message.jobId}`,
+    dedupId: `scale-${message.jobId}`,
+  };
+}
+
+export function reapEnvelope(message: ReapMessage) {
+  return {
+    body: JSON.stringify(message),
+    groupId: `runner-${message.runnerName}`,
+    dedupId: `reap-${message.runnerName}-${message.jobId}`,
+  };
+}

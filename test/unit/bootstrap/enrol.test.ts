@@ -1,0 +1,126 @@
+import { randomBytes, sign } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { type ManagedInstance, TAG } from "../../../src/aws/fleet.js";
+import { createEnrolment } from "../../../src/bootstrap/enrol.js";
+import { createIdentityVerifier } from "../../../src/bootstrap/identity.js";
+import { createTokenIssuer, createTokenVerifier } from "../../../src/bootstrap/token.js";
+import { RunnerExistsError } from "../../../src/errors.js";
+import type { Runners } from "../../../src/github/runners.js";
+import { parsePoolFile } from "../../../src/pool-file.js";
+
+const cert = readFileSync(new URL("../../../src/sandbox/ec2/identity-emulator.cert.pem", import.meta.url), "utf8");
+const identityKey = readFileSync(new URL("../../../src/sandbox/ec2/identity-emulator.key.pem", import.meta.url), "utf8");
+const key = new Uint8Array(randomBytes(32));
+const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
+const ID = "i-0123456789abcdef0";
+const { file } = parsePoolFile(
+  `version: 1
+pools:
+  - name: linux
+    labels: [linux, x64]
+    instanceTypes: [t3.medium]
+    image: ami-0123456789abcdef0
+    subnets: [subnet-0123456789abcdef0]
+    securityGroups: [sg-0123456789abcdef0]
+    maxRunners: 5
+    runnerGroup: ci
+    allow: { orgs: [acme] }
+`,
+  "pools.yml",
+);
+
+function instance(tags: Partial<Record<string, string>> = {}, state: ManagedInstance["state"] = "running"): ManagedInstance {
+  return {
+    instanceId: ID,
+    state,
+    launchedAt: T0,
+    instanceType: "t3.medium",
+    market: "on-demand",
+    tags: { [TAG.managedBy]: "mayfly", [TAG.pool]: "linux", [TAG.org]: "acme", [TAG.launch]: "L1", ...tags } as Record<string, string>,
+  };
+}
+
+function setup(found: ManagedInstance | undefined) {
+  const created: Array<{ name: string; labels: readonly string[]; runnerGroupId: number }> = [];
+  const runners: Runners = {
+    async createJitConfig(_ref, runner) {
+      if (created.some((c) => c.name === runner.name)) throw new RunnerExistsError("exists");
+      created.push(runner);
+      return { runnerId: created.length, encodedJitConfig: `jit-${runner.name}` };
+    },
+    list: async () => [],
+    remove: async () => "removed",
+    runnerGroupId: async (_ref, name) => (name === "ci" ? 7 : 1),
+  };
+  const enrol = createEnrolment({
+    tokens: createTokenVerifier({ keys: [key], issuer: "mayfly:mayfly", now: () => T0 + 10_000 }),
+    identity: createIdentityVerifier({ certificatePem: cert, region: "us-east-1", accountId: "123456789012" }),
+    instances: { get: async (id) => (id === ID ? found : undefined) },
+    runners,
+    pools: file!.pools,
+    deploymentId: "mayfly",
+    runnerPrefix: "mayfly-",
+    now: () => T0 + 10_000,
+  });
+  return { enrol, created };
+}
+
+const token = (claims: Partial<{ pool: string; org: string; launch: string }> = {}) =>
+  createTokenIssuer({ keys: [key], issuer: "mayfly:mayfly", now: () => T0 }).issue({
+    pool: "linux",
+    org: "acme",
+    installation: 1,
+    launch: "L1",
+    ttlSeconds: 300,
+    ...claims,
+  });
+
+function identity(overrides: Record<string, unknown> = {}) {
+  const document = JSON.stringify(
+    { accountId: "123456789012", availabilityZone: "us-east-1a", imageId: "ami-1", instanceId: ID, instanceType: "t3.medium", pendingTime: "2026-11-25T12:00:03Z", region: "us-east-1", ...overrides },
+    null,
+    2,
+  );
+  return { document, signature: sign("sha256", Buffer.from(document), identityKey).toString("base64") };
+}
+
+describe("bootstrap enrolment", () => {
+  it("gives a running Mayfly instance a JIT config named after it, with the pool's labels and group", async () => {
+    const { enrol, created } = setup(instance());
+    const result = await enrol({ token: await token(), identity: identity() });
+    expect(result).toMatchObject({ ok: true, instanceId: ID, runnerName: `mayfly-${ID}`, encodedJitConfig: `jit-mayfly-${ID}` });
+    expect(created).toEqual([{ name: `mayfly-${ID}`, labels: ["linux", "x64"], runnerGroupId: 7 }]);
+  });
+
+  it("refuses a second use: GitHub's 409 for the same runner name", async () => {
+    const { enrol } = setup(instance());
+    const request = { token: await token(), identity: identity() };
+    expect((await enrol(request)).ok).toBe(true);
+    expect(await enrol(request)).toMatchObject({ ok: false, status: 403, reason: "replayed" });
+  });
+
+  it.each([
+    ["a token for another pool", { pool: "gpu" }, undefined, "unknown-pool", 403],
+    ["a token for another org", { org: "evil" }, undefined, "instance-mismatch", 403],
+    ["a token from another launch", { launch: "L2" }, undefined, "instance-mismatch", 403],
+    ["an instance that is not Mayfly's", {}, instance({ [TAG.managedBy]: "someone-else" }), "instance-not-managed", 403],
+    ["an unknown instance", {}, null, "instance-not-managed", 403],
+    ["an instance that is shutting down", {}, instance({}, "shutting-down"), "instance-not-running", 403],
+  ])("refuses %s", async (_, claims, found, reason, status) => {
+    const { enrol, created } = setup(found === null ? undefined : (found ?? instance()));
+    expect(await enrol({ token: await token(claims), identity: identity() })).toMatchObject({ ok: false, reason, status });
+    expect(created).toEqual([]);
+  });
+
+  it("refuses a garbage token with 401 before looking at anything else", async () => {
+    const { enrol } = setup(instance());
+    expect(await enrol({ token: "garbage", identity: identity() })).toMatchObject({ ok: false, status: 401, reason: "token-invalid" });
+  });
+
+  it("refuses a forged identity document", async () => {
+    const { enrol } = setup(instance());
+    const forged = { ...identity(), document: identity({ instanceId: "i-0aaaaaaaaaaaaaaa0" }).document.replace("us-east-1a", "us-east-1b") };
+    expect(await enrol({ token: await token(), identity: forged })).toMatchObject({ ok: false, reason: "identity-signature" });
+  });
+});
