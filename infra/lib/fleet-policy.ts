@@ -1,0 +1,177 @@
+import type { ArnComponents, Stack } from "aws-cdk-lib";
+import * as iam from "aws-cdk-lib/aws-iam";
+import type { Pool } from "../../src/pool-file.js";
+
+/** The tag every instance and volume the app launches must carry (src/aws/fleet.ts TAG.managedBy). */
+export const MANAGED_BY_TAG = "mayfly:managed-by";
+
+export interface FleetPolicyInput {
+  /** Value of the managed-by tag: the stack name (the app's MAYFLY_DEPLOYMENT_ID). */
+  deploymentId: string;
+  launchTemplateIds: readonly string[];
+  subnetIds: readonly string[];
+  securityGroupIds: readonly string[];
+  /** Subnets of pools that set `publicIp: true`; public addresses are denied everywhere else. */
+  publicIpSubnetIds: readonly string[];
+  images: readonly Pool["image"][];
+  kmsKeyIds: readonly string[];
+  runnerRoleArn: string;
+  /** Some pool launches Spot instances. */
+  usesSpot: boolean;
+}
+
+/**
+ * Everything the app may do to EC2, as conditions rather than naming conventions. What the app calls:
+ * RunInstances (tag-on-create), DescribeInstances, TerminateInstances, PassRole for the runner role.
+ * Not CreateFleet: the scaler does not call it, so it is not granted (docs/adr/0001-app-compute.md).
+ * Resource types and keys: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html;
+ * statement shapes follow https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ExamplePolicies_EC2.html.
+ * Not used: `ec2:IsLaunchTemplateResource`, because the app overrides image, subnet, groups, volumes and
+ * metadata options on every launch (request values win over the template's), which that key forbids.
+ */
+export function fleetPolicyStatements(stack: Stack, input: FleetPolicyInput): iam.PolicyStatement[] {
+  const arn = (resource: string, name: string, extra: Partial<ArnComponents> = {}) =>
+    stack.formatArn({ service: "ec2", resource, resourceName: name, ...extra });
+  const templates = input.launchTemplateIds.map((id) => arn("launch-template", id));
+  const instances = arn("instance", "*");
+  const volumes = arn("volume", "*");
+  const interfaces = arn("network-interface", "*");
+  const subnets = input.subnetIds.map((id) => arn("subnet", id));
+  const fromOwnTemplate = { ArnEquals: { "ec2:LaunchTemplate": templates } };
+  const taggedAsOurs = { [`aws:RequestTag/${MANAGED_BY_TAG}`]: input.deploymentId };
+  const allow = (sid: string, actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
+    new iam.PolicyStatement({ sid, actions, resources, ...(conditions ? { conditions } : {}) });
+  const deny = (sid: string, resources: string[], conditions: Record<string, unknown>) =>
+    new iam.PolicyStatement({
+      sid,
+      effect: iam.Effect.DENY,
+      actions: ["ec2:RunInstances"],
+      resources,
+      conditions,
+    });
+
+  return [
+    allow("LaunchFromOwnTemplates", ["ec2:RunInstances"], templates),
+    allow("LaunchTaggedHardenedInstances", ["ec2:RunInstances"], [instances], {
+      ...fromOwnTemplate,
+      StringEquals: {
+        ...taggedAsOurs,
+        "ec2:MetadataHttpTokens": "required",
+        "ec2:InstanceMetadataTags": "disabled",
+      },
+      NumericEquals: { "ec2:MetadataHttpPutResponseHopLimit": "1" },
+    }),
+    allow("LaunchEncryptedTaggedVolumes", ["ec2:RunInstances"], [volumes], {
+      ...fromOwnTemplate,
+      Bool: { "ec2:Encrypted": "true" },
+      StringEquals: taggedAsOurs,
+    }),
+    allow("LaunchInterfacesInPoolSubnets", ["ec2:RunInstances"], [interfaces], {
+      ArnEquals: { "ec2:LaunchTemplate": templates, "ec2:Subnet": subnets },
+    }),
+    allow(
+      "LaunchIntoPoolNetwork",
+      ["ec2:RunInstances"],
+      [...subnets, ...input.securityGroupIds.map((id) => arn("security-group", id))],
+      fromOwnTemplate,
+    ),
+    allow("LaunchPoolImages", ["ec2:RunInstances"], imageArns(stack, input.images), fromOwnTemplate),
+    allow("TagOnLaunchOnly", ["ec2:CreateTags"], [instances, volumes], {
+      StringEquals: { "ec2:CreateAction": "RunInstances", ...taggedAsOurs },
+    }),
+    allow("TerminateOwnInstances", ["ec2:TerminateInstances"], [instances], {
+      StringEquals: { [`aws:ResourceTag/${MANAGED_BY_TAG}`]: input.deploymentId },
+    }),
+    // DescribeInstances supports no resource-level permissions; the app filters by the managed-by tag.
+    allow("DescribeInstances", ["ec2:DescribeInstances"], ["*"]),
+    allow("PassRunnerRoleToEc2", ["iam:PassRole"], [input.runnerRoleArn], {
+      StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" },
+    }),
+    ...optionalGrants(stack, input),
+    // Guardrails: explicit denies hold even if someone attaches a broader policy to the app's role.
+    deny("DenyImdsV1", [instances], { StringNotEquals: { "ec2:MetadataHttpTokens": "required" } }),
+    deny("DenyHopLimitAboveOne", [instances], {
+      NumericGreaterThan: { "ec2:MetadataHttpPutResponseHopLimit": "1" },
+    }),
+    deny("DenyInstanceMetadataTags", [instances], {
+      StringEquals: { "ec2:InstanceMetadataTags": "enabled" },
+    }),
+    deny("DenyUnencryptedVolumes", [volumes], { Bool: { "ec2:Encrypted": "false" } }),
+    // ArnNotEquals is also true when the key is absent, so a launch without a template is denied too.
+    deny("DenyOtherLaunchTemplates", ["*"], { ArnNotEquals: { "ec2:LaunchTemplate": templates } }),
+    deny("DenyPublicIp", [interfaces], {
+      Bool: { "ec2:AssociatePublicIpAddress": "true" },
+      ...(input.publicIpSubnetIds.length > 0
+        ? { ArnNotEquals: { "ec2:Subnet": input.publicIpSubnetIds.map((id) => arn("subnet", id)) } }
+        : {}),
+    }),
+  ];
+}
+
+/** AMI ids are listed exactly; an SSM-resolved image is unknown until launch, so any image is allowed. */
+function imageArns(stack: Stack, images: readonly Pool["image"][]): string[] {
+  const image = (id: string) =>
+    stack.formatArn({ service: "ec2", account: "", resource: "image", resourceName: id });
+  if (images.some((i) => typeof i !== "string")) return [image("*")];
+  return [...new Set(images as string[])].map(image);
+}
+
+function optionalGrants(stack: Stack, input: FleetPolicyInput): iam.PolicyStatement[] {
+  const statements: iam.PolicyStatement[] = [];
+  const parameters = [
+    ...new Set(input.images.flatMap((i) => (typeof i === "string" ? [] : [i.ssmParameter]))),
+  ];
+  if (parameters.length > 0) {
+    // `resolve:ssm:` image ids are resolved with the caller's rights (EC2 RunInstances ImageId docs).
+    statements.push(
+      new iam.PolicyStatement({
+        sid: "ResolveImageParameters",
+        actions: ["ssm:GetParameters"],
+        resources: parameters.map((p) =>
+          stack.formatArn({ service: "ssm", resource: "parameter", resourceName: p.replace(/^\//, "") }),
+        ),
+      }),
+    );
+  }
+  if (input.usesSpot) {
+    // The first Spot launch in an account creates EC2's Spot service-linked role with the caller's
+    // rights (CloudSnorkel/cdk-github-runners#182); allow exactly that role and nothing else.
+    statements.push(
+      new iam.PolicyStatement({
+        sid: "CreateSpotServiceLinkedRole",
+        actions: ["iam:CreateServiceLinkedRole"],
+        resources: [
+          stack.formatArn({
+            service: "iam",
+            region: "",
+            resource: "role",
+            resourceName: "aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot",
+          }),
+        ],
+        conditions: { StringEquals: { "iam:AWSServiceName": "spot.amazonaws.com" } },
+      }),
+    );
+  }
+  if (input.kmsKeyIds.length > 0) {
+    // Encrypting a new volume with a customer key: EC2 acts with the caller's KMS rights.
+    // https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption-requirements.html
+    statements.push(
+      new iam.PolicyStatement({
+        sid: "UsePoolVolumeKeys",
+        actions: [
+          "kms:CreateGrant",
+          "kms:Decrypt",
+          "kms:DescribeKey",
+          "kms:GenerateDataKeyWithoutPlaintext",
+          "kms:ReEncryptFrom",
+          "kms:ReEncryptTo",
+        ],
+        resources: [...new Set(input.kmsKeyIds)].map((id) =>
+          id.startsWith("arn:") ? id : stack.formatArn({ service: "kms", resource: "key", resourceName: id }),
+        ),
+        conditions: { StringEquals: { "kms:ViaService": `ec2.${stack.region}.amazonaws.com` } },
+      }),
+    );
+  }
+  return statements;
+}
