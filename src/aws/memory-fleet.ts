@@ -1,0 +1,193 @@
+import { CapacityError, LaunchConfigError } from "../errors.js";
+import {
+  type Fleet,
+  type InstanceState,
+  type LaunchedInstance,
+  type LaunchSpec,
+  type ManagedInstance,
+  type Market,
+  TAG,
+} from "./fleet.js";
+
+export type FleetOperation = "launch" | "list" | "describe" | "terminate";
+
+export interface MemoryCapacityRule {
+  instanceType?: string;
+  subnetId?: string;
+  market?: Market;
+  /** Most live (pending/running) instances of the pool; `Infinity` removes the rule. */
+  limit: number;
+}
+
+/** An in-memory Fleet for unit tests of other roles, behaving as the EC2 adapter does. */
+export interface MemoryFleet extends Fleet {
+  readonly deploymentId: string;
+  /** Every launch request received (failed ones included), in order. */
+  readonly launches: readonly LaunchSpec[];
+  /** Every terminate call's ids, in order. */
+  readonly terminations: readonly (readonly string[])[];
+  /** All instances in the shared cloud, any deployment's. */
+  instances(): ManagedInstance[];
+  /** The next `times` calls of `operation` throw `error` (e.g. a ThrottledError or CapacityError). */
+  failNext(operation: FleetOperation, error: Error, times?: number): void;
+  setCapacity(rule: MemoryCapacityRule): void;
+  setState(instanceId: string, state: InstanceState): void;
+  /** Another deployment's fleet over the same in-memory cloud. */
+  forDeployment(deploymentId: string): MemoryFleet;
+}
+
+interface Cloud {
+  instances: Map<string, ManagedInstance>;
+  tokens: Map<string, { fingerprint: string; launched: LaunchedInstance[] }>;
+  capacity: MemoryCapacityRule[];
+  failures: { operation: FleetOperation; error: Error; times: number }[];
+  launches: LaunchSpec[];
+  terminations: string[][];
+  nextId: number;
+  now: () => number;
+}
+
+export function createMemoryFleet(options: { now?: () => number; deploymentId?: string } = {}): MemoryFleet {
+  const cloud: Cloud = {
+    instances: new Map(),
+    tokens: new Map(),
+    capacity: [],
+    failures: [],
+    launches: [],
+    terminations: [],
+    nextId: 1,
+    now: options.now ?? Date.now,
+  };
+  return fleetOver(cloud, options.deploymentId ?? "mayfly");
+}
+
+function fleetOver(cloud: Cloud, deploymentId: string): MemoryFleet {
+  const fail = (operation: FleetOperation) => {
+    const failure = cloud.failures.find((f) => f.operation === operation);
+    if (!failure) return;
+    failure.times -= 1;
+    if (failure.times <= 0) cloud.failures.splice(cloud.failures.indexOf(failure), 1);
+    throw failure.error;
+  };
+  const isOurs = (i: ManagedInstance) => i.tags[TAG.managedBy] === deploymentId;
+
+  return {
+    deploymentId,
+    launches: cloud.launches,
+    terminations: cloud.terminations,
+    async launch(spec) {
+      cloud.launches.push(spec);
+      fail("launch");
+      return launch(cloud, spec, deploymentId);
+    },
+    async list(listOptions = {}) {
+      fail("list");
+      const states = listOptions.states ?? ["pending", "running", "shutting-down", "stopping", "stopped"];
+      return [...cloud.instances.values()].filter((i) => isOurs(i) && states.includes(i.state)).map(copy);
+    },
+    async describe(ids) {
+      fail("describe");
+      return [...new Set(ids)]
+        .map((id) => cloud.instances.get(id))
+        .filter((i): i is ManagedInstance => i !== undefined && isOurs(i))
+        .map(copy);
+    },
+    async terminate(ids) {
+      cloud.terminations.push([...ids]);
+      fail("terminate");
+      // EC2 passes through shutting-down; the fake goes straight to the end state.
+      for (const id of ids) {
+        const instance = cloud.instances.get(id);
+        if (instance) instance.state = "terminated";
+      }
+    },
+    instances: () => [...cloud.instances.values()].map(copy),
+    failNext: (operation, error, times = 1) => {
+      cloud.failures.push({ operation, error, times });
+    },
+    setCapacity: (rule) => {
+      cloud.capacity = cloud.capacity.filter(
+        (r) =>
+          r.instanceType !== rule.instanceType || r.subnetId !== rule.subnetId || r.market !== rule.market,
+      );
+      if (Number.isFinite(rule.limit)) cloud.capacity.push({ ...rule });
+    },
+    setState: (instanceId, state) => {
+      const instance = cloud.instances.get(instanceId);
+      if (!instance) throw new Error(`memory fleet: unknown instance ${instanceId}`);
+      instance.state = state;
+    },
+    forDeployment: (other) => fleetOver(cloud, other),
+  };
+}
+
+function launch(cloud: Cloud, spec: LaunchSpec, deploymentId: string): LaunchedInstance[] {
+  const given = spec.tags[TAG.managedBy];
+  if (given !== undefined && given !== deploymentId) {
+    throw new LaunchConfigError(`Launch tags name deployment "${given}"`, "MayflyDeploymentTagMismatch");
+  }
+  // ClientToken idempotency is zonal when a subnet is named, as on EC2.
+  const key = `${spec.clientToken}:${spec.subnetId}`;
+  const { clientToken: _token, ...rest } = spec;
+  const fingerprint = JSON.stringify(rest);
+  const earlier = cloud.tokens.get(key);
+  if (earlier) {
+    if (earlier.fingerprint !== fingerprint) {
+      throw new LaunchConfigError(
+        "EC2 IdempotentParameterMismatch (memory fleet)",
+        "IdempotentParameterMismatch",
+      );
+    }
+    return earlier.launched.map((l) => ({ ...l }));
+  }
+  const count = Math.min(spec.count, available(cloud, spec));
+  if (count < 1) {
+    throw new CapacityError(
+      `EC2 InsufficientInstanceCapacity (memory fleet): no ${spec.market} ${spec.instanceType} in ${spec.subnetId}`,
+      "InsufficientInstanceCapacity",
+    );
+  }
+  const availabilityZone = `us-east-1${"abc"[parseInt(spec.subnetId.slice(-1), 16) % 3]}`;
+  const launched = Array.from({ length: count }, () => {
+    const instanceId = `i-${(cloud.nextId++).toString(16).padStart(17, "0")}`;
+    cloud.instances.set(instanceId, {
+      instanceId,
+      state: "pending",
+      launchedAt: cloud.now(),
+      instanceType: spec.instanceType,
+      availabilityZone,
+      subnetId: spec.subnetId,
+      market: spec.market,
+      tags: { ...spec.tags, [TAG.managedBy]: deploymentId },
+    });
+    return {
+      instanceId,
+      instanceType: spec.instanceType,
+      subnetId: spec.subnetId,
+      availabilityZone,
+      market: spec.market,
+    };
+  });
+  cloud.tokens.set(key, { fingerprint, launched });
+  return launched.map((l) => ({ ...l }));
+}
+
+function available(cloud: Cloud, spec: LaunchSpec): number {
+  const live = [...cloud.instances.values()].filter((i) => i.state === "pending" || i.state === "running");
+  const matches = (
+    rule: MemoryCapacityRule,
+    i: { instanceType: string; subnetId?: string; market: Market },
+  ) =>
+    (rule.instanceType === undefined || rule.instanceType === i.instanceType) &&
+    (rule.subnetId === undefined || rule.subnetId === i.subnetId) &&
+    (rule.market === undefined || rule.market === i.market);
+  const rules = cloud.capacity.filter((r) => matches(r, spec));
+  return Math.min(
+    Number.POSITIVE_INFINITY,
+    ...rules.map((r) => r.limit - live.filter((i) => matches(r, i)).length),
+  );
+}
+
+function copy(instance: ManagedInstance): ManagedInstance {
+  return { ...instance, tags: { ...instance.tags } };
+}

@@ -1,0 +1,136 @@
+import { listen } from "../http.js";
+import { createApiHandler } from "./api-handler.js";
+import { Capacity } from "./capacity.js";
+import type { Ec2Context } from "./context.js";
+import { Faults } from "./faults.js";
+import { identityCertificatePem } from "./identity.js";
+import { AddressPool } from "./ids.js";
+import { Imds } from "./imds.js";
+import { InstanceStore } from "./instance-store.js";
+import { LaunchTemplates } from "./launch-templates.js";
+import { Lifecycle } from "./lifecycle.js";
+import {
+  type EmulatedInstance,
+  type InstanceRecord,
+  type InstanceStateName,
+  snapshotInstance,
+} from "./model.js";
+import {
+  type CapacityRule,
+  type Ec2EmulatorOptions,
+  type Ec2Fault,
+  resolveOptions,
+  type ThrottlingConfig,
+} from "./options.js";
+import { createRouter } from "./router.js";
+import { type Ec2Stats, StatsCounter } from "./stats.js";
+import { Throttler } from "./throttling.js";
+
+export type {
+  EmulatedInstance,
+  EmulatedVolume,
+  InstanceStateName,
+  Market,
+  MetadataOptions,
+} from "./model.js";
+export type {
+  BucketConfig,
+  CapacityRule,
+  Ec2EmulatorOptions,
+  Ec2Fault,
+  LaunchTemplateDataInput,
+  LaunchTemplateInput,
+  ThrottlingConfig,
+} from "./options.js";
+export type { Ec2Stats } from "./stats.js";
+
+export interface Ec2Emulator {
+  url: string;
+  region: string;
+  accountId: string;
+  /** PEM of the self-signed certificate whose key signs identity documents. */
+  identityCertificatePem: string;
+  /** `${url}/imds/${instanceId}`: the instance's IMDS base URL. */
+  imdsUrl(instanceId: string): string;
+  instances(): EmulatedInstance[];
+  instance(id: string): EmulatedInstance | undefined;
+  /** Guest-initiated shutdown (`poweroff` on the instance). */
+  powerOff(instanceId: string): void;
+  interruptSpot(instanceId: string): void;
+  onInstanceRunning(listener: (instance: EmulatedInstance) => void): () => void;
+  onInstanceStateChange(
+    listener: (instance: EmulatedInstance, previous: InstanceStateName) => void,
+  ): () => void;
+  injectFault(fault: Ec2Fault): void;
+  setLatency(action: string, ms: number): void;
+  setCapacity(rule: CapacityRule): void;
+  /** Replaces the throttling configuration with fresh, full buckets; `false` turns it off. */
+  setThrottling(config: false | Partial<ThrottlingConfig>): void;
+  stats(): Ec2Stats;
+  /** Stops timers and the server. */
+  stop(): Promise<void>;
+}
+
+/** Starts a wire-compatible EC2 endpoint (Query protocol) with per-instance IMDSv2 and control endpoints. */
+export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promise<Ec2Emulator> {
+  const resolved = resolveOptions(options);
+  const store = new InstanceStore();
+  const lifecycle = new Lifecycle(store, resolved);
+  const ctx: Ec2Context = {
+    options: resolved,
+    store,
+    lifecycle,
+    capacity: new Capacity(options.capacity),
+    throttler: new Throttler(options.throttling, resolved.now),
+    templates: new LaunchTemplates(options.launchTemplates ?? [], resolved.now),
+    addresses: new AddressPool(),
+  };
+  const faults = new Faults(options.latencyMs);
+  const stats = new StatsCounter();
+  const api = createApiHandler(ctx, faults, stats);
+  const imds = new Imds(store, resolved.now);
+
+  const record = (id: string): InstanceRecord | undefined => store.get(id);
+  const emulator: Omit<Ec2Emulator, "url" | "stop"> = {
+    region: resolved.region,
+    accountId: resolved.accountId,
+    identityCertificatePem,
+    imdsUrl: (id) => `${server.url}/imds/${id}`,
+    instances: () => store.all().map(snapshotInstance),
+    instance: (id) => {
+      const found = record(id);
+      return found ? snapshotInstance(found) : undefined;
+    },
+    powerOff: (id) => withRecord(record(id), id, (r) => lifecycle.powerOff(r)),
+    interruptSpot: (id) => withRecord(record(id), id, (r) => lifecycle.interruptSpot(r)),
+    onInstanceRunning: (listener) =>
+      lifecycle.onStateChange((instance) => {
+        if (instance.state === "running") listener(instance);
+      }),
+    onInstanceStateChange: (listener) => lifecycle.onStateChange(listener),
+    injectFault: (fault) => faults.inject(fault),
+    setLatency: (action, ms) => faults.setLatency(action, ms),
+    setCapacity: (rule) => ctx.capacity.set(rule),
+    setThrottling: (config) => ctx.throttler.configure(config),
+    stats: () => stats.snapshot(),
+  };
+
+  const server = await listen(createRouter({ api, imds, control: emulator }), {
+    host: options.host,
+    port: options.port,
+  });
+
+  return {
+    ...emulator,
+    url: server.url,
+    stop: async () => {
+      lifecycle.stop();
+      await server.close();
+    },
+  };
+}
+
+function withRecord(record: InstanceRecord | undefined, id: string, act: (r: InstanceRecord) => void): void {
+  if (!record) throw new Error(`EC2 emulator: unknown instance ${id}`);
+  act(record);
+}
