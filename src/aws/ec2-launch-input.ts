@@ -17,19 +17,17 @@ export function buildRunInstancesInput(spec: LaunchSpec, deploymentId: string): 
     InstanceType: spec.instanceType as _InstanceType,
     MinCount: 1,
     MaxCount: spec.count,
-    ...(pool.publicIp
-      ? {
-          NetworkInterfaces: [
-            {
-              DeviceIndex: 0,
-              SubnetId: spec.subnetId,
-              Groups: [...pool.securityGroups],
-              AssociatePublicIpAddress: true,
-              DeleteOnTermination: true,
-            },
-          ],
-        }
-      : { SubnetId: spec.subnetId, SecurityGroupIds: [...pool.securityGroups] }),
+    // Always an explicit network interface, so "no public IP" does not depend on the subnet's
+    // auto-assign setting (a subnet that maps public IPs would otherwise give the runner one).
+    NetworkInterfaces: [
+      {
+        DeviceIndex: 0,
+        SubnetId: spec.subnetId,
+        Groups: [...pool.securityGroups],
+        AssociatePublicIpAddress: pool.publicIp,
+        DeleteOnTermination: true,
+      },
+    ],
     ...(pool.instanceProfile
       ? {
           IamInstanceProfile: pool.instanceProfile.startsWith("arn:")

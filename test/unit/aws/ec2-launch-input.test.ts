@@ -44,8 +44,15 @@ describe("buildRunInstancesInput", () => {
       InstanceType: "m7i.large",
       MinCount: 1,
       MaxCount: 2,
-      SubnetId: "subnet-0aaaaaaaaaaaaaaa1",
-      SecurityGroupIds: ["sg-0123456789abcdef0", "sg-0123456789abcdef1"],
+      NetworkInterfaces: [
+        {
+          DeviceIndex: 0,
+          SubnetId: "subnet-0aaaaaaaaaaaaaaa1",
+          Groups: ["sg-0123456789abcdef0", "sg-0123456789abcdef1"],
+          AssociatePublicIpAddress: false,
+          DeleteOnTermination: true,
+        },
+      ],
       UserData: Buffer.from("#!/bin/bash\necho mayfly\n").toString("base64"),
       MetadataOptions: {
         HttpTokens: "required",
@@ -80,7 +87,7 @@ describe("buildRunInstancesInput", () => {
     });
   });
 
-  it("uses a network interface with a public address when the pool asks for one", () => {
+  it("asks for a public address only when the pool says so", () => {
     const input = buildRunInstancesInput(spec(pool("    publicIp: true")), "prod");
     expect(input.SubnetId).toBeUndefined();
     expect(input.SecurityGroupIds).toBeUndefined();
