@@ -1,0 +1,64 @@
+import type { Logger } from "pino";
+import type { InstanceLookup } from "../bootstrap/instance-lookup.js";
+import { RunnerBusyError } from "../errors.js";
+import type { EventLog } from "../events/event-log.js";
+import type { RunnerJobs } from "../events/runner-jobs.js";
+import type { Runners } from "../github/runners.js";
+import type { Metrics } from "../metrics.js";
+import type { Outcome } from "../queue/consumer.js";
+import type { ReapMessage } from "../queue/messages.js";
+import type { Terminator } from "./terminator.js";
+
+/**
+ * Completion (DESIGN.md "reaper"): the job on runner `runnerName` ended, so the runner is removed from
+ * GitHub (if it is still there) before its instance is terminated. Keyed by the runner that ran the job,
+ * never by the job that caused a launch (runners are not bound to jobs). A runner GitHub still calls busy
+ * is left alone and checked again shortly.
+ */
+export function createCompletionHandler(deps: {
+  runners: Runners;
+  instances: InstanceLookup;
+  terminator: Terminator;
+  runnerJobs: RunnerJobs;
+  events: EventLog;
+  metrics: Metrics;
+  runnerPrefix: string;
+  log: Logger;
+  now?: () => number;
+}) {
+  const now = deps.now ?? Date.now;
+  return async function handle(message: ReapMessage): Promise<Outcome> {
+    const instanceId = message.runnerName.slice(deps.runnerPrefix.length);
+    if (!/^i-[0-9a-f]{8,17}$/.test(instanceId)) {
+      return { kind: "dead-letter", reason: `runner name ${message.runnerName} does not name an instance` };
+    }
+    const ref = { installationId: message.installationId, org: message.org };
+    if (message.runnerId) {
+      try {
+        await deps.runners.remove(ref, message.runnerId);
+      } catch (error) {
+        if (error instanceof RunnerBusyError)
+          return { kind: "retry", afterSeconds: 15, reason: "runner still busy" };
+        throw error;
+      }
+    }
+    const instance = await deps.instances.get(instanceId);
+    if (instance && instance.state !== "terminated" && instance.state !== "shutting-down") {
+      await deps.terminator.terminate([instanceId]);
+    }
+    deps.runnerJobs.forget(message.runnerName);
+    const seconds = (now() - message.receivedAt) / 1000;
+    deps.metrics.timeToRevoke.observe(seconds);
+    deps.metrics.reaps.inc({ reason: "job-completed", action: "terminate" });
+    deps.events.record({
+      kind: "reap.terminated",
+      reason: "job-completed",
+      org: message.org,
+      jobId: message.jobId,
+      runnerName: message.runnerName,
+      instanceId,
+      message: `job ${message.jobId} completed: runner removed and ${instanceId} terminated ${seconds.toFixed(2)}s after the webhook`,
+    });
+    return { kind: "ack" };
+  };
+}

@@ -1,0 +1,174 @@
+import type { Logger } from "pino";
+import { TAG } from "../aws/fleet.js";
+import { type ObservedRunner, planReap, type ReapAction, trackIdle } from "../domain/plan-reap.js";
+import { RunnerBusyError } from "../errors.js";
+import type { EventLog } from "../events/event-log.js";
+import type { RunnerJobs } from "../events/runner-jobs.js";
+import type { OrgRef, Runners } from "../github/runners.js";
+import type { Metrics } from "../metrics.js";
+import type { Pool } from "../pool-file.js";
+import type { Observation, Observe } from "./observe.js";
+import { runnerStates } from "./runner-states.js";
+import type { Terminator } from "./terminator.js";
+
+/**
+ * The level-triggered sweep (DESIGN.md "reaper"): observe, let `planReap` decide, act. Lost or duplicate
+ * messages do no harm because every sweep starts from what exists. Soft state (when a runner was first
+ * seen idle, which instances ever registered) only ever delays a removal after a restart, never hastens it.
+ */
+export function createSweeper(deps: {
+  observe: Observe;
+  runners: Runners;
+  terminator: Terminator;
+  pools: readonly Pool[];
+  runnerPrefix: string;
+  runnerJobs: RunnerJobs;
+  events: EventLog;
+  metrics: Metrics;
+  log: Logger;
+  now?: () => number;
+}) {
+  const now = deps.now ?? Date.now;
+  let idleSince = new Map<string, number>();
+  const registered = new Set<string>();
+
+  async function sweep(): Promise<{ observation: Observation; actions: ReapAction[] }> {
+    const observation = await deps.observe();
+    const at = now();
+    const observed: ObservedRunner[] = observation.runners.map(({ id, name, status, busy }) => ({
+      id,
+      name,
+      status,
+      busy,
+    }));
+    idleSince = trackIdle(idleSince, observed, at);
+    const live = new Set(observation.instances.map((i) => i.instanceId));
+    for (const r of observation.runners) registered.add(r.name.slice(deps.runnerPrefix.length));
+    for (const id of registered) if (!live.has(id)) registered.delete(id);
+
+    const actions = planReap({
+      now: at,
+      instances: observation.instances.map((i) => ({
+        instanceId: i.instanceId,
+        pool: i.tags[TAG.pool],
+        state: i.state,
+        launchedAt: i.launchedAt,
+      })),
+      runners: observed,
+      pools: deps.pools,
+      runnerPrefix: deps.runnerPrefix,
+      idleSince,
+      jobStartedAt: deps.runnerJobs.startedAt(),
+      registered,
+    });
+    setRunnerGauge(observation);
+    await execute(actions, observation);
+    return { observation, actions };
+  }
+
+  async function execute(actions: ReapAction[], observation: Observation): Promise<void> {
+    const refs = new Map(observation.runners.map((r) => [r.name, r.ref]));
+    const toTerminate: Array<{ instanceId: string; action: ReapAction }> = [];
+    for (const action of actions) {
+      if (action.kind === "terminate") {
+        toTerminate.push({ instanceId: action.instanceId, action });
+        continue;
+      }
+      const ref = refs.get(action.runnerName);
+      if (!ref) continue;
+      const removed = await removeRunner(ref, action.runnerId, action);
+      if (removed && action.instanceId) toTerminate.push({ instanceId: action.instanceId, action });
+      else if (removed)
+        record(action, "reap.runner-removed", `removed runner ${action.runnerName}: ${action.detail}`);
+    }
+    if (toTerminate.length === 0) return;
+    await deps.terminator.terminate(toTerminate.map((t) => t.instanceId));
+    for (const { instanceId, action } of toTerminate) {
+      record(
+        action,
+        "reap.terminated",
+        `terminated ${instanceId} (${action.reason}): ${action.detail}`,
+        instanceId,
+      );
+      const runnerName = `${deps.runnerPrefix}${instanceId}`;
+      deps.runnerJobs.forget(runnerName);
+      const ref = refs.get(runnerName);
+      if (action.kind === "terminate" && action.runnerId && ref)
+        await removeRunner(ref, action.runnerId, action, true);
+    }
+  }
+
+  async function removeRunner(
+    ref: OrgRef,
+    runnerId: number,
+    action: ReapAction,
+    afterTerminate = false,
+  ): Promise<boolean> {
+    try {
+      await deps.runners.remove(ref, runnerId);
+      return true;
+    } catch (error) {
+      if (error instanceof RunnerBusyError) {
+        // Past the hard maximum the instance is already gone and GitHub will mark the runner offline.
+        if (!afterTerminate)
+          record(action, "reap.skipped", `runner ${runnerId} became busy; left alone (${action.reason})`);
+        return false;
+      }
+      deps.log.warn(
+        { err: error, runnerId, reason: action.reason },
+        "could not remove runner; next sweep retries",
+      );
+      return false;
+    }
+  }
+
+  function record(
+    action: ReapAction,
+    kind: "reap.terminated" | "reap.runner-removed" | "reap.skipped",
+    message: string,
+    instanceId?: string,
+  ) {
+    deps.metrics.reaps.inc({ reason: action.reason, action: kind.slice("reap.".length) });
+    deps.events.record({
+      kind,
+      reason: action.reason,
+      message,
+      instanceId: instanceId ?? (action.kind === "terminate" ? action.instanceId : action.instanceId),
+      runnerName: action.kind === "remove-runner" ? action.runnerName : undefined,
+    });
+    deps.log.info({ reason: action.reason }, message);
+  }
+
+  function setRunnerGauge(observation: Observation): void {
+    deps.metrics.runners.reset();
+    for (const [key, count] of runnerStates(observation, deps.runnerPrefix)) {
+      const [pool = "unknown", state = "unknown"] = key.split("|");
+      deps.metrics.runners.set({ pool, state }, count);
+    }
+  }
+
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+  return {
+    sweep,
+    start(intervalSeconds: number): void {
+      const tick = () => {
+        running = sweep()
+          .catch((error) => deps.log.error({ err: error }, "sweep failed; next sweep retries"))
+          .finally(() => {
+            running = undefined;
+            timer = setTimeout(tick, intervalSeconds * 1000);
+            timer.unref();
+          });
+      };
+      timer = setTimeout(tick, 1000);
+      timer.unref();
+    },
+    async stop(): Promise<void> {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await running;
+    },
+  };
+}
+export type Sweeper = ReturnType<typeof createSweeper>;

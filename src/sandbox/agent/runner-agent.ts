@@ -1,0 +1,147 @@
+import { parseUserData } from "../../bootstrap/user-data.js";
+import { RunnerClient, type RunnerJob } from "../github/runner-client.js";
+
+/**
+ * The simulated runner agent: what runs "inside" an emulated instance. It does what the image's
+ * bootstrap script (infra/runner/bootstrap.sh) and the Actions runner do, over the same protocols: IMDSv2
+ * for user-data and the identity document, `POST /bootstrap` for a JIT config, then the GitHub emulator's
+ * runner protocol for one job, then `poweroff`. Behaviours let tests make an instance misbehave.
+ */
+export type AgentBehaviour = "normal" | "never-bootstrap" | "hang-after-bootstrap";
+
+export interface AgentOptions {
+  instanceId: string;
+  imdsUrl: string;
+  powerOff: () => void;
+  behaviour?: AgentBehaviour;
+  signal: AbortSignal;
+  /** Bootstrap retry: first delay and deadline, in ms. */
+  backoffMs?: number;
+  deadlineMs?: number;
+  pollWaitMs?: number;
+  onEvent?: (event: AgentEvent) => void;
+  fetch?: typeof fetch;
+}
+
+export type AgentEvent =
+  | { kind: "bootstrapped"; instanceId: string; runnerName: string }
+  | { kind: "refused"; instanceId: string; status: number }
+  | { kind: "job-started"; instanceId: string; jobId: number }
+  | { kind: "job-finished"; instanceId: string; jobId: number; conclusion: string }
+  | { kind: "powered-off"; instanceId: string; why: string };
+
+export async function runAgent(options: AgentOptions): Promise<void> {
+  const http = options.fetch ?? fetch;
+  const { signal } = options;
+  const emit = (e: AgentEvent) => options.onEvent?.(e);
+  const powerOff = (why: string) => {
+    if (signal.aborted) return;
+    emit({ kind: "powered-off", instanceId: options.instanceId, why });
+    options.powerOff();
+  };
+  if (options.behaviour === "never-bootstrap") return;
+
+  const imds = await imdsReader(options.imdsUrl, http, signal);
+  const values = parseUserData(await imds("/latest/user-data"));
+  if (!values.MAYFLY_URL || !values.MAYFLY_BOOTSTRAP_TOKEN)
+    return powerOff("user-data lacks MAYFLY_URL or MAYFLY_BOOTSTRAP_TOKEN");
+  const document = await imds("/latest/dynamic/instance-identity/document");
+  const signature = await imds("/latest/dynamic/instance-identity/signature");
+  const lifetime = Number(values.MAYFLY_MAX_LIFETIME_SECONDS ?? "0") * 1000;
+  const watchdog =
+    lifetime > 0 ? setTimeout(() => powerOff("watchdog: max lifetime reached"), lifetime) : undefined;
+  watchdog?.unref();
+  signal.addEventListener("abort", () => clearTimeout(watchdog), { once: true });
+
+  const body = JSON.stringify({ token: values.MAYFLY_BOOTSTRAP_TOKEN, identity: { document, signature } });
+  const deadline = Date.now() + (options.deadlineMs ?? 240_000);
+  let delay = options.backoffMs ?? 500;
+  let config: string | undefined;
+  while (!signal.aborted && Date.now() < deadline) {
+    const res = await http(`${values.MAYFLY_URL}/bootstrap`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+      signal,
+    }).catch(() => undefined);
+    if (res?.ok) {
+      const answer = (await res.json()) as { encodedJitConfig: string; runnerName: string };
+      config = answer.encodedJitConfig;
+      emit({ kind: "bootstrapped", instanceId: options.instanceId, runnerName: answer.runnerName });
+      break;
+    }
+    if (res && (res.status === 401 || res.status === 403)) {
+      emit({ kind: "refused", instanceId: options.instanceId, status: res.status });
+      return powerOff(`bootstrap refused (${res.status})`);
+    }
+    await res?.body?.cancel();
+    await sleep(delay * (0.5 + Math.random()), signal);
+    delay = Math.min(delay * 2, 10_000);
+  }
+  if (!config) return powerOff("bootstrap deadline passed");
+  if (options.behaviour === "hang-after-bootstrap") return;
+  await runOneJob(config, options, emit, http);
+  powerOff("runner exited");
+}
+
+async function runOneJob(
+  config: string,
+  options: AgentOptions,
+  emit: (e: AgentEvent) => void,
+  http: typeof fetch,
+): Promise<void> {
+  const { signal } = options;
+  const client = RunnerClient.forJitConfig(config, { fetch: http });
+  const session = await client.connect(config);
+  let current: { job: RunnerJob; timer: Promise<void>; cancelled: boolean } | undefined;
+  while (!signal.aborted) {
+    const poll = await client.poll(session.sessionId, options.pollWaitMs ?? 2_000, signal).catch((error) => {
+      if (signal.aborted) return { kind: "removed" as const };
+      throw error;
+    });
+    if (poll.kind === "removed") return;
+    if (poll.kind === "cancel" && current && poll.jobId === current.job.id) current.cancelled = true;
+    if (poll.kind === "job" && !current) {
+      const job = poll.job;
+      await client.start(session.sessionId, job.id);
+      emit({ kind: "job-started", instanceId: options.instanceId, jobId: job.id });
+      const entry = { job, cancelled: false, timer: sleep(job.durationMs, signal) };
+      current = entry;
+      void entry.timer.then(async () => {
+        if (signal.aborted) return;
+        const conclusion = entry.cancelled ? "cancelled" : job.conclusion;
+        await client.complete(session.sessionId, job.id, conclusion).catch(() => undefined);
+        emit({ kind: "job-finished", instanceId: options.instanceId, jobId: job.id, conclusion });
+      });
+    }
+  }
+}
+
+async function imdsReader(base: string, http: typeof fetch, signal: AbortSignal) {
+  const res = await http(`${base}/latest/api/token`, {
+    method: "PUT",
+    headers: { "x-aws-ec2-metadata-token-ttl-seconds": "300" },
+    signal,
+  });
+  if (!res.ok) throw new Error(`IMDS token: ${res.status}`);
+  const token = await res.text();
+  return async (path: string): Promise<string> => {
+    const answer = await http(`${base}${path}`, { headers: { "x-aws-ec2-metadata-token": token }, signal });
+    return answer.ok ? answer.text() : "";
+  };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}

@@ -1,0 +1,105 @@
+import { type Fleet, type ManagedInstance, TAG } from "../aws/fleet.js";
+import type { GitHubRunner, OrgRef, Runners } from "../github/runners.js";
+import type { Pool } from "../pool-file.js";
+
+/**
+ * How full each pool is, from EC2 tags (DESIGN.md "State": truth lives in EC2 and GitHub). One
+ * DescribeInstances serves every check for `ttlMs`; launches made here since that snapshot, and launches in
+ * flight (reservations), are counted on top so a burst cannot overshoot a pool's max in one replica.
+ */
+export function createInventory(options: {
+  fleet: Fleet;
+  runners: Runners;
+  runnerPrefix: string;
+  ttlMs?: number;
+  runnerTtlMs?: number;
+  now?: () => number;
+}) {
+  const now = options.now ?? Date.now;
+  const ttlMs = options.ttlMs ?? 5_000;
+  const runnerTtlMs = options.runnerTtlMs ?? 10_000;
+  let snapshot: { at: number; instances: ManagedInstance[] } | undefined;
+  let refreshing: Promise<void> | undefined;
+  const reserved = new Map<string, number>();
+  /** instance id → [pool, launchedAt] for launches not yet seen in a snapshot. */
+  const recent = new Map<string, { pool: string; at: number }>();
+  const runnerCache = new Map<string, { at: number; runners: Promise<GitHubRunner[]> }>();
+
+  async function fresh(): Promise<ManagedInstance[]> {
+    if (!snapshot || now() - snapshot.at > ttlMs) {
+      refreshing ??= (async () => {
+        const startedAt = now();
+        const instances = await options.fleet.list({ states: ["pending", "running"] });
+        snapshot = { at: startedAt, instances };
+        const seen = new Set(instances.map((i) => i.instanceId));
+        for (const [id, r] of recent) if (seen.has(id) || startedAt - r.at > 60_000) recent.delete(id);
+      })().finally(() => {
+        refreshing = undefined;
+      });
+      await refreshing;
+    }
+    return snapshot?.instances ?? [];
+  }
+
+  function inPool(instances: ManagedInstance[], pool: string): ManagedInstance[] {
+    return instances.filter((i) => i.tags[TAG.pool] === pool);
+  }
+
+  function liveCount(instances: ManagedInstance[], pool: string): number {
+    const listed = inPool(instances, pool);
+    const listedIds = new Set(listed.map((i) => i.instanceId));
+    const extra = [...recent].filter(([id, r]) => r.pool === pool && !listedIds.has(id)).length;
+    return listed.length + extra + (reserved.get(pool) ?? 0);
+  }
+
+  return {
+    /** Instances of the pool that exist or are being launched. */
+    async live(pool: Pool): Promise<number> {
+      return liveCount(await fresh(), pool.name);
+    },
+
+    /** Reserves one slot if the pool is under its max; returns the release function, or undefined at the cap. */
+    async tryReserve(pool: Pool): Promise<(() => void) | undefined> {
+      const instances = await fresh();
+      if (liveCount(instances, pool.name) >= pool.maxRunners) return undefined;
+      reserved.set(pool.name, (reserved.get(pool.name) ?? 0) + 1);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        reserved.set(pool.name, Math.max(0, (reserved.get(pool.name) ?? 1) - 1));
+      };
+    },
+
+    /** Records instances launched here so they count before the next snapshot shows them. */
+    noteLaunched(pool: Pool, instanceIds: readonly string[]): void {
+      for (const id of instanceIds) recent.set(id, { pool: pool.name, at: now() });
+    },
+
+    /**
+     * Instances of the pool that could still take a waiting job: booting (no runner yet) or idle (runner
+     * not busy). Used only when a job has waited long (DESIGN.md "No job waits forever").
+     */
+    async spare(pool: Pool, ref: OrgRef): Promise<number> {
+      const instances = inPool(await fresh(), pool.name).filter((i) => i.tags[TAG.org] === ref.org);
+      const runners = await cachedRunners(ref);
+      const busy = new Set(runners.filter((r) => r.busy).map((r) => r.name));
+      const listed = new Set(instances.map((i) => i.instanceId));
+      const booting = [...recent].filter(([id, r]) => r.pool === pool.name && !listed.has(id)).length;
+      const idleOrBooting = instances.filter(
+        (i) => !busy.has(`${options.runnerPrefix}${i.instanceId}`),
+      ).length;
+      return idleOrBooting + booting;
+    },
+  };
+
+  function cachedRunners(ref: OrgRef): Promise<GitHubRunner[]> {
+    const hit = runnerCache.get(ref.org);
+    if (hit && now() - hit.at < runnerTtlMs) return hit.runners;
+    const runners = options.runners.list(ref, options.runnerPrefix);
+    runnerCache.set(ref.org, { at: now(), runners });
+    runners.catch(() => runnerCache.delete(ref.org));
+    return runners;
+  }
+}
+export type Inventory = ReturnType<typeof createInventory>;

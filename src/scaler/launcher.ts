@@ -1,0 +1,175 @@
+import { createHash } from "node:crypto";
+import type { Logger } from "pino";
+import { type Fleet, type LaunchedInstance, TAG } from "../aws/fleet.js";
+import type { TokenIssuer } from "../bootstrap/token.js";
+import { renderUserData } from "../bootstrap/user-data.js";
+import { launchAttempts } from "../domain/launch-attempts.js";
+import { CapacityError } from "../errors.js";
+import type { EventLog } from "../events/event-log.js";
+import type { Metrics } from "../metrics.js";
+import type { Pool } from "../pool-file.js";
+import type { ScaleMessage } from "../queue/messages.js";
+import type { TokenBucket } from "../rate/token-bucket.js";
+
+/**
+ * Launches in batches. EC2's RunInstances request bucket is tiny (5, refilling 2/s) while its instance
+ * bucket holds 1,000 (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html), so jobs
+ * for the same pool and org that arrive together share one RunInstances call with MaxCount = n. Requests
+ * wait for a token of a local bucket that mirrors EC2's, and the batch grows while they wait: no added
+ * latency when idle, few calls under a burst. Each batch has one launch id (tag + bootstrap token) and a
+ * ClientToken derived from its jobs, so a retried call never launches twice.
+ */
+
+export type LaunchResult = { ok: true; instance: LaunchedInstance } | { ok: false; error: Error };
+
+interface Pending {
+  message: ScaleMessage;
+  resolve: (result: LaunchResult) => void;
+}
+
+export interface LauncherDeps {
+  fleet: Fleet;
+  tokens: TokenIssuer;
+  /** Paces RunInstances calls like EC2's request bucket. */
+  requestBucket: TokenBucket;
+  publicUrl: string;
+  deploymentId: string;
+  launchTemplatePrefix?: string;
+  batchWindowMs: number;
+  maxBatch?: number;
+  metrics: Metrics;
+  events: EventLog;
+  log: Logger;
+  now?: () => number;
+}
+
+export function createLauncher(deps: LauncherDeps) {
+  const now = deps.now ?? Date.now;
+  const maxBatch = deps.maxBatch ?? 100;
+  const pending = new Map<string, { pool: Pool; items: Pending[]; flushing: boolean }>();
+  let rotation = 0;
+
+  async function takeRequestToken(): Promise<void> {
+    while (!deps.requestBucket.tryTake()) {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(5, deps.requestBucket.msUntil())));
+    }
+  }
+
+  async function flush(key: string): Promise<void> {
+    const queue = pending.get(key);
+    if (!queue || queue.flushing) return;
+    queue.flushing = true;
+    try {
+      await new Promise((resolve) => setTimeout(resolve, deps.batchWindowMs));
+      while (queue.items.length > 0) {
+        await takeRequestToken();
+        const batch = queue.items.splice(0, maxBatch);
+        await launchBatch(queue.pool, batch);
+      }
+    } finally {
+      queue.flushing = false;
+      if (queue.items.length === 0) pending.delete(key);
+      else void flush(key);
+    }
+  }
+
+  async function launchBatch(pool: Pool, batch: Pending[]): Promise<void> {
+    const first = batch[0]!.message;
+    const jobIds = batch.map((p) => p.message.jobId).sort((a, b) => a - b);
+    const launchId = createHash("sha256")
+      .update(`${pool.name}|${first.org}|${jobIds.join(",")}`)
+      .digest("hex")
+      .slice(0, 32);
+    let remaining = batch;
+    let lastError: Error | undefined;
+    try {
+      const token = await deps.tokens.issue({
+        pool: pool.name,
+        org: first.org,
+        installation: first.installationId,
+        launch: launchId,
+        ttlSeconds: pool.timeouts.boot,
+      });
+      const userData = renderUserData({
+        appUrl: deps.publicUrl,
+        token,
+        pool: pool.name,
+        maxLifetimeSeconds: pool.timeouts.boot + pool.timeouts.idle + pool.timeouts.job,
+      });
+      const tags = {
+        [TAG.managedBy]: deps.deploymentId,
+        [TAG.pool]: pool.name,
+        [TAG.org]: first.org,
+        [TAG.launch]: launchId,
+        [TAG.name]: `mayfly-${pool.name}`,
+      };
+      const sentAt = now();
+      for (const p of batch)
+        deps.metrics.launchLatency.observe({ pool: pool.name }, (sentAt - p.message.receivedAt) / 1000);
+      const attempts = launchAttempts(pool, rotation++);
+      for (const [index, attempt] of attempts.entries()) {
+        if (remaining.length === 0) break;
+        if (index > 0) await takeRequestToken();
+        try {
+          const instances = await deps.fleet.launch({
+            pool,
+            ...attempt,
+            count: remaining.length,
+            clientToken: `${launchId}-${index}`,
+            userData,
+            tags,
+            launchTemplate: deps.launchTemplatePrefix
+              ? `${deps.launchTemplatePrefix}${pool.name}`
+              : undefined,
+          });
+          instances.forEach((instance, i) => remaining[i]?.resolve({ ok: true, instance }));
+          deps.metrics.launches.inc({ pool: pool.name, result: "success" }, instances.length);
+          deps.events.record({
+            kind: "launch.requested",
+            pool: pool.name,
+            org: first.org,
+            message: `launched ${instances.length} ${attempt.market} ${attempt.instanceType} in ${attempt.subnetId} for ${remaining.length} job(s) (launch ${launchId.slice(0, 8)})`,
+          });
+          remaining = remaining.slice(instances.length);
+        } catch (error) {
+          lastError = error as Error;
+          if (!(error instanceof CapacityError)) break;
+          deps.metrics.launches.inc({ pool: pool.name, result: "capacity" });
+          deps.log.info(
+            { pool: pool.name, ...attempt, code: error.code },
+            "no capacity; trying the next fallback",
+          );
+        }
+      }
+    } catch (error) {
+      lastError = error as Error;
+    }
+    if (remaining.length > 0) {
+      const error = lastError ?? new CapacityError("every fallback was tried", "Exhausted");
+      if (!(error instanceof CapacityError))
+        deps.metrics.launches.inc({ pool: pool.name, result: error.name });
+      deps.events.record({
+        kind: "launch.failed",
+        pool: pool.name,
+        org: first.org,
+        reason: error.name,
+        message: `${remaining.length} launch(es) failed: ${error.message}`,
+      });
+      for (const p of remaining) p.resolve({ ok: false, error });
+    }
+  }
+
+  return {
+    /** Asks for one instance for this job; resolves when its batch has been launched (or failed). */
+    request(pool: Pool, message: ScaleMessage): Promise<LaunchResult> {
+      const key = `${pool.name}|${message.org}|${message.installationId}`;
+      return new Promise((resolve) => {
+        const queue = pending.get(key) ?? { pool, items: [], flushing: false };
+        queue.items.push({ message, resolve });
+        pending.set(key, queue);
+        void flush(key);
+      });
+    },
+  };
+}
+export type Launcher = ReturnType<typeof createLauncher>;

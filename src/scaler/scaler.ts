@@ -1,0 +1,128 @@
+import type { Logger } from "pino";
+import { decideRecheck } from "../domain/recheck.js";
+import { retryDelaySeconds } from "../domain/retry-delay.js";
+import { CapacityError, LaunchConfigError, QuotaError, ThrottledError } from "../errors.js";
+import type { EventLog } from "../events/event-log.js";
+import type { Jobs } from "../github/jobs.js";
+import type { Pool } from "../pool-file.js";
+import type { Outcome } from "../queue/consumer.js";
+import type { ReceivedMessage } from "../queue/job-queue.js";
+import type { ScaleMessage } from "../queue/messages.js";
+import type { Inventory } from "./inventory.js";
+import type { Launcher } from "./launcher.js";
+
+/**
+ * The scaler's decision for one scale message (DESIGN.md "The flow", step 2): respect the pool's max
+ * (at the cap: retry later, never drop), launch (batched by the launcher), and keep the message for a
+ * recheck so no job waits forever. A message that comes back is checked against GitHub before launching
+ * again, which also makes redelivery after a crash cost at most the bounded extra launch.
+ */
+export interface ScalerDeps {
+  pools: readonly Pool[];
+  inventory: Inventory;
+  launcher: Launcher;
+  jobs: Jobs;
+  events: EventLog;
+  log: Logger;
+  recheckIntervalSeconds: number;
+  checkJobQueued: boolean;
+  now?: () => number;
+  random?: () => number;
+}
+
+const AT_CAP_RETRY = { baseSeconds: 5, capSeconds: 30 };
+const THROTTLE_RETRY = { baseSeconds: 2, capSeconds: 60 };
+const CAPACITY_RETRY = { baseSeconds: 15, capSeconds: 300 };
+
+export function createScaler(deps: ScalerDeps) {
+  const now = deps.now ?? Date.now;
+  const random = deps.random ?? Math.random;
+  const pools = new Map(deps.pools.map((p) => [p.name, p]));
+  const lastDeferral = new Map<string, number>();
+
+  const retry = (seconds: number, reason: string): Outcome => ({
+    kind: "retry",
+    afterSeconds: Math.ceil(seconds),
+    reason,
+  });
+  const recheckLater = (receiveCount: number, reason: string): Outcome =>
+    retry(
+      Math.min(900, deps.recheckIntervalSeconds * 2 ** Math.max(0, Math.min(receiveCount - 1, 4))),
+      reason,
+    );
+
+  function deferred(pool: Pool, message: ScaleMessage): Outcome {
+    // One event per pool per 10 s is enough for the dashboard; the metric counts every one.
+    if ((lastDeferral.get(pool.name) ?? 0) + 10_000 < now()) {
+      lastDeferral.set(pool.name, now());
+      deps.events.record({
+        kind: "launch.deferred",
+        pool: pool.name,
+        jobId: message.jobId,
+        message: `pool ${pool.name} is at its max of ${pool.maxRunners} runners; jobs wait`,
+      });
+    }
+    return retry(retryDelaySeconds(1, { ...AT_CAP_RETRY, random }), `pool ${pool.name} at max runners`);
+  }
+
+  return async function handle(message: ScaleMessage, received: ReceivedMessage): Promise<Outcome> {
+    const pool = pools.get(message.pool);
+    if (!pool) return { kind: "dead-letter", reason: `pool ${message.pool} is no longer configured` };
+
+    const release = await deps.inventory.tryReserve(pool);
+    if (!release) return deferred(pool, message);
+    try {
+      if (received.receiveCount > 1 && deps.checkJobQueued) {
+        const ref = { installationId: message.installationId, org: message.org };
+        const job = await deps.jobs.get({
+          installationId: message.installationId,
+          repo: message.repo,
+          jobId: message.jobId,
+        });
+        const spare = job.status === "queued" ? await deps.inventory.spare(pool, ref) : 0;
+        const decision = decideRecheck({
+          jobStatus: job.status,
+          spareRunners: spare,
+          waitedSeconds: (now() - message.jobCreatedAt) / 1000,
+        });
+        deps.log.debug({ jobId: message.jobId, ...decision }, "recheck");
+        if (decision.action === "ack") return { kind: "ack" };
+        if (decision.action === "wait") return recheckLater(received.receiveCount, decision.reason);
+      }
+      const result = await deps.launcher.request(pool, message);
+      if (result.ok) {
+        deps.inventory.noteLaunched(pool, [result.instance.instanceId]);
+        return deps.checkJobQueued
+          ? recheckLater(1, "launched; recheck that the job started")
+          : { kind: "ack" };
+      }
+      return failed(result.error, received.receiveCount);
+    } catch (error) {
+      return failed(error as Error, received.receiveCount);
+    } finally {
+      release();
+    }
+  };
+
+  function failed(error: Error, attempt: number): Outcome {
+    if (error instanceof LaunchConfigError)
+      return { kind: "dead-letter", reason: `launch configuration error: ${error.message}` };
+    if (error instanceof ThrottledError) {
+      return retry(
+        Math.max(error.retryAfterMs / 1000, retryDelaySeconds(attempt, { ...THROTTLE_RETRY, random })),
+        "throttled",
+      );
+    }
+    if (error instanceof CapacityError || error instanceof QuotaError) {
+      return retry(
+        retryDelaySeconds(attempt, { ...CAPACITY_RETRY, random }),
+        `${error.name}: ${error.message}`,
+      );
+    }
+    return retry(
+      retryDelaySeconds(attempt, { ...THROTTLE_RETRY, random }),
+      `${error.name}: ${error.message}`,
+    );
+  }
+}
+export type Scaler = ReturnType<typeof createScaler>;
