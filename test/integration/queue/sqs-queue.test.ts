@@ -1,0 +1,137 @@
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ThrottledError, UnavailableError } from "../../../src/errors.js";
+import type { JobQueue, OutgoingMessage } from "../../../src/queue/job-queue.js";
+import { createSqsQueue, DEAD_LETTER_REASON_ATTRIBUTE } from "../../../src/queue/sqs.js";
+import { type SqsEmulator, startSqsEmulator } from "../../../src/sandbox/sqs/emulator.js";
+
+/** What the SQS adapter adds over the contract: batching, retries of failed entries, error translation. */
+
+let emulator: SqsEmulator;
+let client: SQSClient;
+let queue: JobQueue;
+let queueUrl: string;
+
+beforeEach(async () => {
+  emulator = await startSqsEmulator();
+  const deadLetterQueueUrl = await emulator.createQueue("dead.fifo", { FifoQueue: "true" });
+  queueUrl = await emulator.createQueue("scale.fifo", { FifoQueue: "true" });
+  client = new SQSClient({
+    endpoint: emulator.url,
+    region: emulator.region,
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    maxAttempts: 1,
+  });
+  queue = createSqsQueue({ client, queueUrl, deadLetterQueueUrl });
+});
+
+afterEach(async () => {
+  client.destroy();
+  await emulator.stop();
+});
+
+const messages = (count: number): OutgoingMessage[] =>
+  Array.from({ length: count }, (_, i) => ({
+    body: `{"n":${i}}`,
+    groupId: `job-${i}`,
+    dedupId: `scale-${i}`,
+  }));
+const calls = (action: string) => emulator.stats().calls[action] ?? 0;
+const poll = { max: 10, waitSeconds: 0, visibilitySeconds: 30 };
+
+describe("batching", () => {
+  it("sends and acks in batches of 10", async () => {
+    await queue.send(messages(25));
+    expect(calls("SendMessageBatch")).toBe(3);
+    expect(emulator.queue("scale.fifo")?.visible).toHaveLength(25);
+    const handles: string[] = [];
+    for (let i = 0; i < 3; i++) handles.push(...(await queue.receive(poll)).map((m) => m.receiptHandle));
+    expect(handles).toHaveLength(25);
+    expect(await queue.ack(handles)).toEqual({ failed: [] });
+    expect(calls("DeleteMessageBatch")).toBe(3);
+    expect(emulator.queue("scale.fifo")?.inFlight).toEqual([]);
+  });
+
+  it("retries entries SQS failed on its side, then succeeds", async () => {
+    emulator.injectFault({ action: "SendMessageBatch", code: "InternalError", scope: "entry", count: 2 });
+    await queue.send(messages(3));
+    expect(calls("SendMessageBatch")).toBe(2);
+    expect(emulator.queue("scale.fifo")?.visible.map((m) => m.body)).toEqual([
+      '{"n":2}',
+      '{"n":0}',
+      '{"n":1}',
+    ]);
+  });
+
+  it("gives up after a couple of retries, naming what failed", async () => {
+    emulator.injectFault({ action: "SendMessageBatch", code: "InternalError", scope: "entry", count: 10 });
+    const error = await queue.send(messages(2)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect(String(error)).toMatch(/scale-0 \(InternalError/);
+    expect(calls("SendMessageBatch")).toBe(3);
+  });
+
+  it("does not retry entries SQS refused as the sender's fault", async () => {
+    const bad = { body: "", groupId: "g", dedupId: "empty-body" };
+    const error = await queue.send([bad, ...messages(1)]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(UnavailableError);
+    expect(String(error)).toMatch(/empty-body \(MissingParameter/);
+    expect(calls("SendMessageBatch")).toBe(1);
+    expect(emulator.queue("scale.fifo")?.visible).toHaveLength(1);
+  });
+
+  it("returns the handles whose delete failed inside a batch", async () => {
+    await queue.send(messages(2));
+    const received = await queue.receive(poll);
+    emulator.injectFault({ action: "DeleteMessageBatch", code: "InternalError", scope: "entry" });
+    const result = await queue.ack(received.map((m) => m.receiptHandle));
+    expect(result.failed).toEqual([received[0]!.receiptHandle]);
+  });
+});
+
+describe("error translation", () => {
+  it.each([
+    ["RequestThrottled", ThrottledError],
+    ["ThrottlingException", ThrottledError],
+    ["InternalError", UnavailableError],
+    ["ServiceUnavailable", UnavailableError],
+  ])("turns %s into %s, keeping the cause", async (code, expected) => {
+    emulator.injectFault({ action: "ReceiveMessage", code });
+    const error = await queue.receive(poll).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(expected);
+    expect((error as Error).cause).toMatchObject({ name: code });
+  });
+
+  it("turns an outage and an unreachable endpoint into UnavailableError", async () => {
+    emulator.setOutage(true);
+    await expect(queue.send(messages(1))).rejects.toBeInstanceOf(UnavailableError);
+    emulator.setOutage(false);
+    await emulator.stop();
+    await expect(queue.ack(["x"])).rejects.toBeInstanceOf(UnavailableError);
+  });
+
+  it("passes other errors through", async () => {
+    const missing = createSqsQueue({
+      client,
+      queueUrl: emulator.queueUrl("gone.fifo"),
+      deadLetterQueueUrl: queueUrl,
+    });
+    await expect(missing.receive(poll)).rejects.toMatchObject({ name: "QueueDoesNotExist" });
+  });
+});
+
+describe("dead letters", () => {
+  it("keeps the group, dedups on the message id and carries the reason", async () => {
+    await queue.send(messages(1));
+    const [m] = await queue.receive(poll);
+    await queue.deadLetter(m!, "job 0 is invalid: no pool");
+    const [dead] = emulator.queue("dead.fifo")?.visible ?? [];
+    expect(dead).toMatchObject({ body: '{"n":0}', groupId: "job-0", dedupId: m!.id });
+    expect(dead?.attributes[DEAD_LETTER_REASON_ATTRIBUTE]).toEqual({
+      DataType: "String",
+      StringValue: "job 0 is invalid: no pool",
+    });
+    expect(emulator.queue("scale.fifo")?.inFlight).toEqual([]);
+  });
+});
