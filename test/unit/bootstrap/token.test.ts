@@ -39,7 +39,7 @@ describe("bootstrap tokens", () => {
     expect(await after.verify(old)).toMatchObject({ ok: false, reason: "token-invalid" });
   });
 
-  it.each([
+  it.each<[string, { iss?: string; aud?: string }]>([
     ["another issuer", { iss: "mayfly:other" }],
     ["another audience", { aud: "someone-else" }],
   ])("refuses a token for %s", async (_, override) => {
