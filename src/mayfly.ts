@@ -53,7 +53,11 @@ export interface MayflyOptions {
   /** For MAYFLY_QUEUE=memory: queues shared with other in-process replicas (tests, demo). */
   memoryQueues?: { scale: JobQueue; reap: JobQueue };
   now?: () => number;
-  /** EC2 RunInstances request pacing; defaults to EC2's documented bucket (5, refill 2/s). */
+  /**
+   * Client-side RunInstances pacing. EC2's request bucket is 5, refilling 2/s; the default keeps a margin
+   * under it because other callers in the account share that bucket and network jitter shifts when EC2
+   * counts a call (a mirror of the exact bucket was measured tripping RequestLimitExceeded).
+   */
   runInstancesBucket?: { capacity: number; refillPerSecond: number };
   consumer?: { concurrency?: number; visibilitySeconds?: number };
 }
@@ -156,7 +160,7 @@ export async function createMayfly(config: Config, options: MayflyOptions): Prom
     fleet,
     tokens: createTokenIssuer({ keys: config.bootstrap.keys, issuer: `mayfly:${config.deploymentId}`, now }),
     requestBucket: new TokenBucket({
-      ...(options.runInstancesBucket ?? { capacity: 5, refillPerSecond: 2 }),
+      ...(options.runInstancesBucket ?? { capacity: 4, refillPerSecond: 1.5 }),
       now,
     }),
     publicUrl: config.publicUrl,

@@ -120,7 +120,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         NODE_ENV: "test",
         HOST: "127.0.0.1",
         PORT: port,
-        LOG_LEVEL: "warn",
+        // The sandbox's own switch (tests are quiet unless asked): MAYFLY_SANDBOX_LOG_LEVEL=debug.
+        LOG_LEVEL: process.env.MAYFLY_SANDBOX_LOG_LEVEL ?? "silent",
         PUBLIC_URL: `http://127.0.0.1:${port}`,
         MAYFLY_POOLS_FILE: poolsFile,
         APP_ID: String(app.id),

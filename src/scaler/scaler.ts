@@ -39,6 +39,17 @@ export function createScaler(deps: ScalerDeps) {
   const random = deps.random ?? Math.random;
   const pools = new Map(deps.pools.map((p) => [p.name, p]));
   const lastDeferral = new Map<string, number>();
+  /**
+   * What this process did with each message it handled. A message it knows never launched (throttled,
+   * at the cap, no capacity) only needs "is the job still queued?" when it returns; one that launched, or
+   * that another replica or a crashed process handled, also needs the spare-runner check.
+   */
+  const history = new Map<string, "launched" | "not-launched">();
+  const remember = (id: string, what: "launched" | "not-launched") => {
+    history.delete(id);
+    history.set(id, what);
+    if (history.size > 50_000) history.delete(history.keys().next().value as string);
+  };
 
   const retry = (seconds: number, reason: string): Outcome => ({
     kind: "retry",

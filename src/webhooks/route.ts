@@ -27,7 +27,11 @@ export function mountWebhookRoute(
       const body = await c.req.text();
       if (!signature) return refuse(c, 401, "missing X-Hub-Signature-256: is the App's webhook secret set?");
       if (!(await verify(deps.probot, body, signature))) {
-        return refuse(c, 401, "signature does not match: check WEBHOOK_SECRET against the App's webhook secret");
+        return refuse(
+          c,
+          401,
+          "signature does not match: check WEBHOOK_SECRET against the App's webhook secret",
+        );
       }
       if (!delivery || !event) return refuse(c, 400, "missing X-GitHub-Delivery or X-GitHub-Event header");
       let json: unknown;
@@ -41,13 +45,26 @@ export function mountWebhookRoute(
       const parsed = workflowJobPayloadSchema.safeParse(json);
       if (!parsed.success) {
         const first = parsed.error.issues[0];
-        return refuse(c, 400, `malformed workflow_job payload: ${first?.path.join(".") || "(root)"} ${first?.message ?? ""}`.trim());
+        return refuse(
+          c,
+          400,
+          `malformed workflow_job payload: ${first?.path.join(".") || "(root)"} ${first?.message ?? ""}`.trim(),
+        );
       }
       try {
-        await withTimeout(deps.probot.receive({ id: delivery, name: "workflow_job", payload: parsed.data } as never), timeoutMs);
+        await withTimeout(
+          deps.probot.receive({ id: delivery, name: "workflow_job", payload: parsed.data } as never),
+          timeoutMs,
+        );
       } catch (error) {
         deps.metrics.webhooks.inc({ action: parsed.data.action, result: "error" });
-        deps.log.error({ err: error, delivery }, "webhook not queued; GitHub will record a failed delivery and it will be redelivered");
+        // The error carries the whole payload (@octokit/webhooks attaches the event): log only what failed.
+        const causes = error instanceof AggregateError ? error.errors : [error];
+        const reasons = causes.map((e) => `${(e as Error).name}: ${(e as Error).message}`);
+        deps.log.error(
+          { delivery, reasons },
+          "webhook not queued; GitHub records a failed delivery and the reaper redelivers it",
+        );
         return c.json({ error: "could not queue the event; it will be redelivered" }, 503);
       }
       return c.json({ ok: true });

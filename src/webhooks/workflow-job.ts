@@ -44,19 +44,31 @@ export function createWorkflowJobHandlers(deps: WorkflowJobDeps) {
     const visibility = repository.visibility ?? (repository.private ? "private" : "public");
     const input = { org, repository: { fullName: repository.full_name, visibility } } as const;
     if (!installation) {
-      deps.log.warn({ jobId: job.id }, "queued job without an installation: is the App installed on the org?");
+      deps.log.warn(
+        { jobId: job.id },
+        "queued job without an installation: is the App installed on the org?",
+      );
       deps.metrics.webhooks.inc({ action: "queued", result: "no-installation" });
       return;
     }
     const forkRun = needsForkCheck(input, pool)
-      ? await deps.jobs.isForkRun({ installationId: installation.id, repo: repository.full_name, runId: job.run_id })
+      ? await deps.jobs.isForkRun({
+          installationId: installation.id,
+          repo: repository.full_name,
+          runId: job.run_id,
+        })
       : undefined;
     const decision = evaluatePolicy({ ...input, forkRun }, pool);
     const where = { pool: pool.name, org, repo: repository.full_name, jobId: job.id };
     if (!decision.allow) {
       deps.metrics.policyDecisions.inc({ decision: "deny", reason: decision.code });
       deps.metrics.webhooks.inc({ action: "queued", result: "denied" });
-      deps.events.record({ kind: "policy.denied", message: decision.reason, reason: decision.code, ...where });
+      deps.events.record({
+        kind: "policy.denied",
+        message: decision.reason,
+        reason: decision.code,
+        ...where,
+      });
       deps.log.info({ ...where, reason: decision.code }, `denied: ${decision.reason}`);
       return;
     }
@@ -85,7 +97,10 @@ export function createWorkflowJobHandlers(deps: WorkflowJobDeps) {
   function inProgress(event: WorkflowJobEvent): void {
     const { workflow_job: job, repository } = event.payload;
     const runnerName = job.runner_name ?? "";
-    deps.metrics.webhooks.inc({ action: "in_progress", result: runnerName.startsWith(deps.runnerPrefix) ? "ours" : "other" });
+    deps.metrics.webhooks.inc({
+      action: "in_progress",
+      result: runnerName.startsWith(deps.runnerPrefix) ? "ours" : "other",
+    });
     if (!runnerName.startsWith(deps.runnerPrefix)) return;
     const startedAt = Date.parse(job.started_at) || now();
     const created = Date.parse(job.created_at);
@@ -104,7 +119,15 @@ export function createWorkflowJobHandlers(deps: WorkflowJobDeps) {
       startedAt,
       queueSeconds,
     });
-    deps.events.record({ kind: "job.started", message: `${runnerName} started job ${job.id}`, pool, org, repo: repository.full_name, jobId: job.id, runnerName });
+    deps.events.record({
+      kind: "job.started",
+      message: `${runnerName} started job ${job.id}`,
+      pool,
+      org,
+      repo: repository.full_name,
+      jobId: job.id,
+      runnerName,
+    });
   }
 
   async function completed(event: WorkflowJobEvent): Promise<void> {
@@ -114,7 +137,10 @@ export function createWorkflowJobHandlers(deps: WorkflowJobDeps) {
     if (!runnerName.startsWith(deps.runnerPrefix) || !installation) {
       // Cancelled before any runner took it (runner fields null or 0), or another tool's runner: the
       // reaper's idle timeout removes any runner we launched for it.
-      deps.log.debug({ jobId: job.id, runnerName: runnerName || null }, "completed job not on a Mayfly runner");
+      deps.log.debug(
+        { jobId: job.id, runnerName: runnerName || null },
+        "completed job not on a Mayfly runner",
+      );
       deps.metrics.webhooks.inc({ action: "completed", result: "other" });
       return;
     }

@@ -17,13 +17,31 @@ describe("a normal job, end to end", () => {
   });
 
   it("launches, bootstraps, runs the job, and leaves nothing behind", async () => {
-    const job = sandbox.github.enqueueJob({ org: "acme", repo: "api", labels: ["self-hosted", "linux", "x64", "mayfly-small"], durationMs: 300 });
-    const done = await waitFor("job completed", () => sandbox.github.job(job.id)?.status === "completed" && sandbox.github.job(job.id));
+    const job = sandbox.github.enqueueJob({
+      org: "acme",
+      repo: "api",
+      labels: ["self-hosted", "linux", "x64", "mayfly-small"],
+      durationMs: 300,
+    });
+    const done = await waitFor(
+      "job completed",
+      () => sandbox.github.job(job.id)?.status === "completed" && sandbox.github.job(job.id),
+    );
     expect(done.conclusion).toBe("success");
     expect(done.runnerName).toMatch(/^mayfly-i-[0-9a-f]+$/);
-    await waitFor("instance terminated", () => sandbox.ec2.instances().every((i) => i.state === "terminated"));
+    await waitFor("instance terminated", () =>
+      sandbox.ec2.instances().every((i) => i.state === "terminated"),
+    );
     await waitFor("runner gone", () => sandbox.github.runners("acme").length === 0);
     const kinds = mayfly.events.list().map((e) => e.kind);
-    expect(kinds).toEqual(expect.arrayContaining(["job.queued", "launch.requested", "bootstrap.issued", "job.started", "job.completed"]));
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        "job.queued",
+        "launch.requested",
+        "bootstrap.issued",
+        "job.started",
+        "job.completed",
+      ]),
+    );
   });
 });

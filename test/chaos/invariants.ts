@@ -1,0 +1,138 @@
+/**
+ * What must hold once a chaos run has settled, as small pure functions over the observed state
+ * (issue 7, "Resilience"). Each returns the violations it finds, worded for the person reading a failing
+ * seed. `LIVENESS` are the ones a run waits for; the rest can only get worse with time.
+ */
+export interface ObservedJob {
+  id: number;
+  status: "queued" | "in_progress" | "completed";
+  conclusion: string | null;
+  runnerName: string | null;
+  expect: "allow" | "deny";
+  note: string;
+}
+
+export interface ObservedState {
+  runnerPrefix: string;
+  jobs: readonly ObservedJob[];
+  /** Policy denials the app recorded, by job id. */
+  denials: ReadonlyMap<number, { reason: string; message: string }>;
+  /** Every instance carrying the `mayfly:managed-by` tag, in any state (terminated ones stay listed). */
+  instances: readonly { instanceId: string; state: string }[];
+  /** The org's runners. */
+  runners: readonly { name: string; busy: boolean; status: string }[];
+  busyTerminations: readonly { instanceId: string; jobId: number; atMs: number }[];
+  /** Bodies of messages in the dead-letter queue. */
+  deadLetters: readonly string[];
+  /** Launches beyond one per allowed job that the faults can justify, by cause (see launchBound). */
+  extraAllowance: Readonly<Record<string, number>>;
+}
+
+export interface Violation {
+  invariant: string;
+  detail: string;
+}
+
+export type Invariant = (state: ObservedState) => Violation[];
+
+const LIVE_STATES = new Set(["pending", "running", "stopping", "stopped"]);
+
+/** Every job ran (completed, whatever its conclusion) or was denied with a recorded reason: none waits forever. */
+export const everyJobRanOrWasDenied: Invariant = (state) =>
+  state.jobs
+    .filter((job) => job.status !== "completed" && !state.denials.get(job.id)?.reason)
+    .map((job) => ({
+      invariant: "every job ran or was denied",
+      detail: `job ${job.id} (${job.note}) is ${job.status} and no denial was recorded`,
+    }));
+
+/** The policy decided as the sandbox pool file says: no job denied that it admits, none admitted that it refuses. */
+export const policyAsConfigured: Invariant = (state) =>
+  state.jobs.flatMap((job) => {
+    const denied = state.denials.has(job.id);
+    if (job.expect === "allow" && denied) {
+      return [{ invariant: "policy as configured", detail: `job ${job.id} (${job.note}) was denied: ${state.denials.get(job.id)?.message}` }];
+    }
+    if (job.expect === "deny" && !denied && job.status === "completed") {
+      return [{ invariant: "policy as configured", detail: `job ${job.id} (${job.note}) completed without a denial` }];
+    }
+    return [];
+  });
+
+/** A job the policy refused never runs on a Mayfly runner (GitHub hands queued jobs to any idle matching runner). */
+export const deniedJobsNeverRanOnMayfly: Invariant = (state) =>
+  state.jobs
+    .filter((job) => state.denials.has(job.id) && job.runnerName?.startsWith(state.runnerPrefix))
+    .map((job) => ({
+      invariant: "denied jobs never run on Mayfly runners",
+      detail: `job ${job.id} (${job.note}) was denied (${state.denials.get(job.id)?.reason}) yet ran on ${job.runnerName}`,
+    }));
+
+export const noManagedInstanceLeft: Invariant = (state) => {
+  const left = state.instances.filter((i) => LIVE_STATES.has(i.state));
+  return left.length === 0
+    ? []
+    : [{ invariant: "no managed instance left", detail: left.map((i) => `${i.instanceId} (${i.state})`).join(", ") }];
+};
+
+export const noMayflyRunnerLeft: Invariant = (state) => {
+  const left = state.runners.filter((r) => r.name.startsWith(state.runnerPrefix));
+  return left.length === 0
+    ? []
+    : [
+        {
+          invariant: "no Mayfly runner left",
+          detail: left.map((r) => `${r.name} (${r.status}${r.busy ? ", busy" : ""})`).join(", "),
+        },
+      ];
+};
+
+/**
+ * Launches ≤ allowed jobs + the extra the faults justify. Runners are not bound to jobs, so the bound is
+ * on totals: one instance per allowed job, plus, per cause, at most one more for each
+ * - job still queued when the scaler was killed (a crash between launch and ack),
+ * - instance refused at bootstrap (its job is relaunched on recheck),
+ * - job that took a runner of another pool, or denied job that took one (the stranded job is relaunched),
+ * - `queued` webhook first accepted after its job had started or ended (a first delivery launches without
+ *   asking GitHub; only a redelivered message is checked).
+ */
+export const launchBound: Invariant = (state) => {
+  const allowed = state.jobs.filter((j) => j.expect === "allow").length;
+  const extra = Object.values(state.extraAllowance).reduce((a, b) => a + b, 0);
+  const launched = state.instances.length;
+  if (launched <= allowed + extra) return [];
+  const parts = Object.entries(state.extraAllowance)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ");
+  return [
+    {
+      invariant: "no job launched twice beyond the bounded extra",
+      detail: `${launched} instances launched for ${allowed} allowed jobs; bound ${allowed + extra} (extra: ${parts || "none"})`,
+    },
+  ];
+};
+
+export const noBusyRunnerTerminated: Invariant = (state) =>
+  state.busyTerminations.map((t) => ({
+    invariant: "no busy runner terminated before its hard maximum",
+    detail: `${t.instanceId} was terminated at ${(t.atMs / 1000).toFixed(1)}s while running job ${t.jobId}`,
+  }));
+
+/** Mayfly dead-letters only configuration errors and unreadable messages; chaos brings neither. */
+export const nothingDeadLettered: Invariant = (state) =>
+  state.deadLetters.map((body) => ({ invariant: "nothing dead-lettered", detail: body.slice(0, 300) }));
+
+export const LIVENESS: readonly Invariant[] = [everyJobRanOrWasDenied, noManagedInstanceLeft, noMayflyRunnerLeft];
+
+export const ALL_INVARIANTS: readonly Invariant[] = [
+  ...LIVENESS,
+  policyAsConfigured,
+  deniedJobsNeverRanOnMayfly,
+  launchBound,
+  noBusyRunnerTerminated,
+  nothingDeadLettered,
+];
+
+export function check(state: ObservedState, invariants: readonly Invariant[] = ALL_INVARIANTS): Violation[] {
+  return invariants.flatMap((invariant) => invariant(state));
+}

@@ -1,0 +1,81 @@
+import { TAG } from "../../src/aws/fleet.js";
+import type { Sandbox } from "../../src/sandbox/sandbox.js";
+import type { AppCluster } from "./app-cluster.js";
+import type { ObservedState } from "./invariants.js";
+import type { WorldWatch } from "./watch-world.js";
+import type { PlannedJob } from "./workload.js";
+
+/** What the runner itself noted during a run that the world cannot tell afterwards. */
+export interface RunNotes {
+  /** Enqueued job id → its plan. */
+  jobs: ReadonlyMap<number, PlannedJob>;
+  /** Allowed jobs still queued at each scaler kill, summed. */
+  queuedAtScalerKills: number;
+}
+
+/** Reads the state the invariants judge from the emulators, the app's logs and the run's notes. */
+export function observeState(
+  sandbox: Sandbox,
+  cluster: AppCluster,
+  watch: WorldWatch,
+  notes: RunNotes,
+  runnerPrefix: string,
+): ObservedState {
+  const jobs = [...notes.jobs].map(([id, plan]) => {
+    const job = sandbox.github.job(id)!;
+    return {
+      id,
+      status: job.status,
+      conclusion: job.conclusion,
+      runnerName: job.runnerName,
+      expect: plan.expect,
+      note: `${plan.note}: acme/${plan.repo} [${plan.labels.join(",")}]`,
+    };
+  });
+  const instances = sandbox.ec2.instances().filter((i) => i.tags[TAG.managedBy] !== undefined);
+  const deadLetter = sandbox.sqs.queue("mayfly-dead-letter.fifo");
+  const deadLetters = deadLetter ? [...deadLetter.visible, ...deadLetter.inFlight, ...deadLetter.delayed] : [];
+  return {
+    runnerPrefix,
+    jobs,
+    denials: cluster.denials(),
+    instances: instances.map((i) => ({ instanceId: i.instanceId, state: i.state })),
+    runners: sandbox.github.runners(sandbox.org).map((r) => ({ name: r.name, busy: r.busy, status: r.status })),
+    busyTerminations: watch.busyTerminations,
+    deadLetters: deadLetters.map((m) => m.body),
+    extraAllowance: {
+      "queued at a scaler kill": notes.queuedAtScalerKills,
+      "refused at bootstrap": sandbox.agents.events.filter((e) => e.kind === "refused").length,
+      "runner taken across pools or by a denied job": stolenRunners(sandbox, notes, runnerPrefix),
+      "queued webhook accepted after the job started": lateQueuedWebhooks(sandbox, notes),
+    },
+  };
+}
+
+function stolenRunners(sandbox: Sandbox, notes: RunNotes, prefix: string): number {
+  let count = 0;
+  for (const [id, plan] of notes.jobs) {
+    const runnerName = sandbox.github.job(id)?.runnerName;
+    if (!runnerName?.startsWith(prefix)) continue;
+    const pool = sandbox.ec2.instance(runnerName.slice(prefix.length))?.tags[TAG.pool];
+    if (plan.expect === "deny" || pool !== plan.pool) count++;
+  }
+  return count;
+}
+
+function lateQueuedWebhooks(sandbox: Sandbox, notes: RunNotes): number {
+  const firstAccepted = new Map<number, number>();
+  for (const d of sandbox.github.deliveries()) {
+    if (d.event !== "workflow_job" || d.action !== "queued" || d.statusCode < 200 || d.statusCode > 299) continue;
+    const jobId = (d.payload as { workflow_job?: { id?: number } }).workflow_job?.id;
+    if (jobId !== undefined && !firstAccepted.has(jobId)) firstAccepted.set(jobId, d.deliveredAt);
+  }
+  let count = 0;
+  for (const [id, plan] of notes.jobs) {
+    const job = sandbox.github.job(id);
+    const accepted = firstAccepted.get(id);
+    const began = job?.startedAt ?? job?.completedAt;
+    if (plan.expect === "allow" && accepted !== undefined && began != null && accepted > began) count++;
+  }
+  return count;
+}
