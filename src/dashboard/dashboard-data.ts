@@ -1,0 +1,106 @@
+import type { EventLog, MayflyEvent } from "../events/event-log.js";
+import type { RunnerJobs } from "../events/runner-jobs.js";
+import type { Pool, PriceTable } from "../pool-file.js";
+import { type CostEstimate, estimateCosts } from "./estimate-costs.js";
+import type { InstanceLedger } from "./instance-ledger.js";
+import type { ObservationCache } from "./observation-cache.js";
+import { type PoolRow, poolRows } from "./pool-rows.js";
+import type { QueueStats, QueueTimes } from "./queue-times.js";
+import type { HistorySample, RunnerHistory } from "./runner-history.js";
+import { type RunnerRow, runnerRows } from "./runner-rows.js";
+import { canSee, owns, type Viewer } from "./viewer.js";
+
+/** What the JSON API and the live stream serve: view models built from the shared, cached sources. */
+
+export interface Freshness {
+  observedAt: number;
+  stale: boolean;
+  error?: string;
+  unreachableOrgs: string[];
+}
+
+export const QUEUE_WINDOW_MS = 3_600_000;
+export const COST_WINDOW_MS = 24 * 3_600_000;
+
+export function createDashboardData(deps: {
+  cache: ObservationCache;
+  events: EventLog;
+  runnerJobs: RunnerJobs;
+  history: RunnerHistory;
+  ledger: InstanceLedger;
+  queueTimes: QueueTimes;
+  pools: readonly Pool[];
+  prices: PriceTable;
+  runnerPrefix: string;
+  sampleIntervalMs: number;
+  now: () => number;
+}) {
+  async function observed(viewer: Viewer) {
+    const { observation, stale, error } = await deps.cache.get();
+    const freshness: Freshness = {
+      observedAt: observation.at,
+      stale,
+      error,
+      unreachableOrgs: observation.unreachableOrgs.filter((org) => owns(viewer, org)),
+    };
+    return { observation, freshness };
+  }
+
+  return {
+    async runners(viewer: Viewer): Promise<Freshness & { runners: RunnerRow[] }> {
+      const { observation, freshness } = await observed(viewer);
+      const runners = runnerRows({
+        observation,
+        jobOf: (name) => deps.runnerJobs.get(name),
+        runnerPrefix: deps.runnerPrefix,
+        viewer,
+        now: deps.now(),
+      });
+      return { ...freshness, runners };
+    },
+
+    /** Pool capacity is shared by every org the pool admits, so every viewer sees all of it. */
+    async pools(viewer: Viewer): Promise<Freshness & { pools: PoolRow[]; waitingIsApproximate: true }> {
+      const { observation, freshness } = await observed(viewer);
+      const pools = poolRows({
+        pools: deps.pools,
+        observation,
+        events: deps.events.list(),
+        runnerPrefix: deps.runnerPrefix,
+        now: deps.now(),
+      });
+      return { ...freshness, pools, waitingIsApproximate: true };
+    },
+
+    events(
+      viewer: Viewer,
+      after: number | undefined,
+      limit: number,
+    ): { events: MayflyEvent[]; lastSeq: number } {
+      const events = deps.events.list({ afterSeq: after }).filter((e) => canSee(viewer, e.org));
+      // The log's newest seq, whatever the viewer sees: a value below the client's means a new log.
+      const lastSeq = deps.events.list({ limit: 1 }).at(-1)?.seq ?? 0;
+      return { events: events.slice(-limit), lastSeq };
+    },
+
+    summary(): { sampleIntervalSeconds: number; samples: HistorySample[]; queue: QueueStats } {
+      return {
+        sampleIntervalSeconds: deps.sampleIntervalMs / 1000,
+        samples: deps.history.list(),
+        queue: deps.queueTimes.stats(deps.now(), QUEUE_WINDOW_MS),
+      };
+    },
+
+    costs(viewer: Viewer): CostEstimate & { note: string } {
+      const to = deps.now();
+      const visible = deps.ledger.entries().filter((i) => owns(viewer, i.org));
+      return {
+        ...estimateCosts(visible, deps.prices, { from: to - COST_WINDOW_MS, to }),
+        note:
+          "Estimate: instance hours seen by this replica in the last 24 h × the pool file's hourly prices " +
+          "(spot price for spot instances); excludes storage, data transfer and price changes.",
+      };
+    },
+  };
+}
+export type DashboardData = ReturnType<typeof createDashboardData>;

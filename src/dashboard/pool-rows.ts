@@ -1,0 +1,51 @@
+import type { MayflyEvent } from "../events/event-log.js";
+import type { Pool } from "../pool-file.js";
+import type { Observation } from "../reaper/observe.js";
+import { countStates, type StateCounts } from "./state-counts.js";
+import { waitingJobs } from "./waiting-jobs.js";
+
+/** Launch failures are counted over this window ("in the last hour"), so the number can fall again. */
+export const FAILURE_WINDOW_MS = 3_600_000;
+
+export interface PoolRow {
+  name: string;
+  labels: string[];
+  instanceTypes: string[];
+  market: Pool["market"];
+  maxRunners: number;
+  /** Instances that count against maxRunners: launching, booting, idle or busy (pending or running). */
+  active: number;
+  states: StateCounts;
+  /** Approximate: see waiting-jobs.ts. */
+  waitingJobs: number;
+  launchFailures: number;
+  lastError?: { at: number; message: string; reason?: string };
+}
+
+export function poolRows(input: {
+  pools: readonly Pool[];
+  observation: Observation;
+  events: readonly MayflyEvent[];
+  runnerPrefix: string;
+  now: number;
+}): PoolRow[] {
+  const waiting = waitingJobs(input.events, input.now);
+  const failures = input.events.filter((e) => e.kind === "launch.failed");
+  return input.pools.map((pool) => {
+    const states = countStates(input.observation, input.runnerPrefix, pool.name);
+    const mine = failures.filter((e) => e.pool === pool.name);
+    const last = mine.at(-1);
+    return {
+      name: pool.name,
+      labels: [...pool.labels],
+      instanceTypes: [...pool.instanceTypes],
+      market: pool.market,
+      maxRunners: pool.maxRunners,
+      active: states.launching + states.booting + states.idle + states.busy,
+      states,
+      waitingJobs: waiting.get(pool.name) ?? 0,
+      launchFailures: mine.filter((e) => input.now - e.at <= FAILURE_WINDOW_MS).length,
+      lastError: last && { at: last.at, message: last.message, reason: last.reason },
+    };
+  });
+}

@@ -1,0 +1,57 @@
+import type { Logger } from "pino";
+import type { InstanceLedger } from "./instance-ledger.js";
+import type { ObservationCache } from "./observation-cache.js";
+import type { QueueTimes } from "./queue-times.js";
+import type { RunnerHistory } from "./runner-history.js";
+import { countStates } from "./state-counts.js";
+
+/** Each chart point's queue percentiles cover the jobs that started in this window before it. */
+export const SAMPLE_QUEUE_WINDOW_MS = 15 * 60_000;
+
+/**
+ * Every interval, one look through the shared observation cache: runner counts by state (plus the queue
+ * percentiles of recent jobs) into the history, and the instances seen into the cost ledger. A failed or
+ * stale observation adds no point, so the chart shows a gap rather than a repeated old value.
+ */
+export function createSampler(deps: {
+  cache: ObservationCache;
+  history: RunnerHistory;
+  ledger: InstanceLedger;
+  queueTimes: QueueTimes;
+  runnerPrefix: string;
+  intervalMs: number;
+  now: () => number;
+  log: Logger;
+}) {
+  let timer: NodeJS.Timeout | undefined;
+
+  async function sample(): Promise<void> {
+    try {
+      const { observation, stale } = await deps.cache.get();
+      if (stale) return;
+      deps.ledger.observe(observation);
+      const queue = deps.queueTimes.stats(deps.now(), SAMPLE_QUEUE_WINDOW_MS);
+      deps.history.push({
+        at: observation.at,
+        ...countStates(observation, deps.runnerPrefix),
+        queueP50: queue.p50,
+        queueP90: queue.p90,
+      });
+    } catch (error) {
+      deps.log.debug({ err: error }, "dashboard sample skipped: no observation");
+    }
+  }
+
+  return {
+    sample,
+    start(): void {
+      if (timer) return;
+      timer = setInterval(() => void sample(), deps.intervalMs);
+      timer.unref();
+    },
+    stop(): void {
+      clearInterval(timer);
+      timer = undefined;
+    },
+  };
+}
