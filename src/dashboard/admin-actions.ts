@@ -41,7 +41,7 @@ export function createAdminActions(deps: AdminActionDeps) {
   }
 
   function record(viewer: Viewer, reason: "admin-drain" | "admin-terminate", message: string, where: object) {
-    deps.events.record({ kind: "reap.terminated", reason, message, ...where });
+    deps.events.record({ kind: "admin.action", reason, message, actor: viewer.login, ...where });
     deps.metrics?.reaps.inc({ reason, action: "terminated" });
     deps.log.info({ actor: viewer.login, reason, ...where }, message);
     deps.changed();

@@ -18,6 +18,7 @@ export const EVENT_KINDS = [
   "reap.terminated",
   "reap.skipped",
   "webhook.redelivered",
+  "admin.action",
   "error",
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
@@ -35,6 +36,8 @@ export interface MayflyEvent {
   runnerName?: string;
   /** Machine-readable reason (a deny code, a reap reason, an error name). */
   reason?: string;
+  /** Who did it, for admin actions (a GitHub login, or "api-token"). */
+  actor?: string;
 }
 
 export type EventInput = Omit<MayflyEvent, "seq" | "at">;

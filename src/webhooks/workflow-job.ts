@@ -134,13 +134,22 @@ export function createWorkflowJobHandlers(deps: WorkflowJobDeps) {
     const { workflow_job: job, repository, installation } = event.payload;
     const runnerName = job.runner_name ?? "";
     const org = event.payload.organization?.login ?? repository.owner.login;
+    if (!runnerName) {
+      // Cancelled (or skipped) before any runner took it: runner fields are null or 0. Any runner
+      // launched for it takes another job or leaves at the idle timeout (runners are not bound to jobs).
+      deps.metrics.webhooks.inc({ action: "completed", result: "no-runner" });
+      if (job.labels.length === 0 || !matchPool(job.labels, deps.pools).pool) return;
+      deps.events.record({
+        kind: "job.completed",
+        message: `job ${job.id} ${job.conclusion ?? "ended"} before any runner took it`,
+        org,
+        repo: repository.full_name,
+        jobId: job.id,
+      });
+      return;
+    }
     if (!runnerName.startsWith(deps.runnerPrefix) || !installation) {
-      // Cancelled before any runner took it (runner fields null or 0), or another tool's runner: the
-      // reaper's idle timeout removes any runner we launched for it.
-      deps.log.debug(
-        { jobId: job.id, runnerName: runnerName || null },
-        "completed job not on a Mayfly runner",
-      );
+      deps.log.debug({ jobId: job.id, runnerName }, "completed job not on a Mayfly runner");
       deps.metrics.webhooks.inc({ action: "completed", result: "other" });
       return;
     }

@@ -67,6 +67,7 @@ table.data td .line2 { display: block; color: var(--muted); font-size: .85em; }
 .kind-reap { color: var(--terminating); background: var(--terminating-bg); }
 .kind-job { color: var(--idle); background: var(--idle-bg); }
 .kind-webhook { color: var(--busy); background: var(--busy-bg); }
+.kind-admin { color: var(--text); background: var(--line); }
 meter.capacity { display: block; width: 7rem; height: .6rem; margin-top: .3rem; }
 .chips { display: flex; flex-wrap: wrap; gap: .25rem; }
 .chips .badge { font-size: .75rem; }

@@ -37,7 +37,7 @@ describe("POST /api/v1/runners/{instanceId}/drain", () => {
     expect(h.fleet.terminations).toEqual([[id]]);
     expect(stateOf(id)).toBe("terminated");
     expect(h.events.list().at(-1)).toMatchObject({
-      kind: "reap.terminated",
+      kind: "admin.action",
       reason: "admin-drain",
       message,
       instanceId: id,
@@ -86,7 +86,7 @@ describe("POST /api/v1/instances/{instanceId}/terminate", () => {
     expect(h.fleet.terminations).toEqual([[id]]);
     expect(h.runners.removed).toEqual([]);
     expect(h.events.list().at(-1)).toMatchObject({
-      kind: "reap.terminated",
+      kind: "admin.action",
       reason: "admin-terminate",
       message: `alice terminated instance ${id}`,
       instanceId: id,

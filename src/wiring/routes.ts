@@ -1,0 +1,78 @@
+import type { Hono } from "hono";
+import type { Logger } from "pino";
+import { createEnrolment } from "../bootstrap/enrol.js";
+import { createIdentityVerifier } from "../bootstrap/identity.js";
+import { mountBootstrapRoute } from "../bootstrap/route.js";
+import { createTokenVerifier } from "../bootstrap/token.js";
+import type { Config } from "../config.js";
+import type { DashboardTiming } from "../dashboard/dashboard-deps.js";
+import { type Dashboard, mountDashboard } from "../dashboard/mount-dashboard.js";
+import type { EventLog } from "../events/event-log.js";
+import type { RunnerJobs } from "../events/runner-jobs.js";
+import { mountHealthRoutes } from "../http/health.js";
+import type { Metrics } from "../metrics.js";
+import { mountWebhookRoute } from "../webhooks/route.js";
+import type { Adapters } from "./adapters.js";
+
+/** The HTTP surface of the roles this process runs. */
+export function mountRoutes(
+  http: Hono,
+  ctx: {
+    config: Config;
+    adapters: Adapters;
+    events: EventLog;
+    runnerJobs: RunnerJobs;
+    metrics: Metrics;
+    log: Logger;
+    now: () => number;
+    ready: () => boolean;
+    dashboardTiming?: Partial<DashboardTiming>;
+  },
+): { dashboard?: Dashboard } {
+  const { config, adapters, events, metrics, log, now } = ctx;
+  const roles = new Set(config.roles);
+  mountHealthRoutes(http, { ready: ctx.ready, metrics });
+  if (roles.has("webhooks")) {
+    mountWebhookRoute(http, {
+      path: config.github.webhookPath,
+      probot: adapters.probot,
+      log: log.child({ role: "webhooks" }),
+      metrics,
+    });
+    const enrol = createEnrolment({
+      tokens: createTokenVerifier({
+        keys: config.bootstrap.keys,
+        issuer: `mayfly:${config.deploymentId}`,
+        now,
+      }),
+      identity: createIdentityVerifier({
+        certificatePem: config.aws.identityCertificate,
+        region: config.aws.region,
+        accountId: config.aws.accountId,
+      }),
+      instances: adapters.instances,
+      runners: adapters.runners,
+      pools: config.pools,
+      deploymentId: config.deploymentId,
+      runnerPrefix: config.runnerPrefix,
+      now,
+    });
+    mountBootstrapRoute(http, { enrol, events, metrics, log: log.child({ role: "bootstrap" }), now });
+  }
+  if (!roles.has("dashboard")) return {};
+  const dashboard = mountDashboard(http, {
+    config,
+    observe: adapters.observe,
+    events,
+    runnerJobs: ctx.runnerJobs,
+    runners: adapters.runners,
+    fleet: adapters.fleet,
+    terminator: adapters.terminator,
+    installations: adapters.installations,
+    metrics,
+    log: log.child({ role: "dashboard" }),
+    now,
+    timing: ctx.dashboardTiming,
+  });
+  return { dashboard };
+}

@@ -1,0 +1,144 @@
+import type { Logger } from "pino";
+import { createTokenIssuer } from "../bootstrap/token.js";
+import type { Config } from "../config.js";
+import type { EventLog } from "../events/event-log.js";
+import type { RunnerJobs } from "../events/runner-jobs.js";
+import type { MayflyOptions } from "../mayfly.js";
+import type { Metrics } from "../metrics.js";
+import { startConsumer } from "../queue/consumer.js";
+import { reapMessageSchema, scaleMessageSchema } from "../queue/messages.js";
+import { TokenBucket } from "../rate/token-bucket.js";
+import { createCompletionHandler } from "../reaper/completion.js";
+import { createRedeliverer } from "../reaper/redeliverer.js";
+import { createSweeper } from "../reaper/sweeper.js";
+import { createInventory } from "../scaler/inventory.js";
+import { createLauncher } from "../scaler/launcher.js";
+import { createScaler } from "../scaler/scaler.js";
+import type { Adapters } from "./adapters.js";
+
+/**
+ * The scaler and reaper roles: queue consumers and periodic loops. `start` runs the roles the config
+ * names; `stop` stops receiving and waits for in-flight work.
+ */
+export function createWorkers(
+  config: Config,
+  options: MayflyOptions,
+  ctx: {
+    adapters: Adapters;
+    events: EventLog;
+    runnerJobs: RunnerJobs;
+    metrics: Metrics;
+    log: Logger;
+    now: () => number;
+  },
+) {
+  const { adapters, events, runnerJobs, metrics, now } = ctx;
+  const scalerLog = ctx.log.child({ role: "scaler" });
+  const reaperLog = ctx.log.child({ role: "reaper" });
+  const inventory = createInventory({
+    fleet: adapters.fleet,
+    runners: adapters.runners,
+    runnerPrefix: config.runnerPrefix,
+    now,
+  });
+  const launcher = createLauncher({
+    fleet: adapters.fleet,
+    tokens: createTokenIssuer({ keys: config.bootstrap.keys, issuer: `mayfly:${config.deploymentId}`, now }),
+    // Client-side RunInstances pacing with a margin under EC2's 5-refilling-2/s bucket: other callers in
+    // the account share it, and network jitter shifts when EC2 counts a call (an exact mirror was
+    // measured tripping RequestLimitExceeded).
+    requestBucket: new TokenBucket({
+      ...(options.runInstancesBucket ?? { capacity: 4, refillPerSecond: 1.5 }),
+      now,
+    }),
+    publicUrl: config.publicUrl,
+    deploymentId: config.deploymentId,
+    launchTemplatePrefix: config.launchTemplatePrefix,
+    batchWindowMs: config.scaler.batchWindowMs,
+    metrics,
+    events,
+    log: scalerLog,
+    now,
+  });
+  const scaler = createScaler({
+    pools: config.pools,
+    inventory,
+    launcher,
+    jobs: adapters.jobs,
+    events,
+    log: scalerLog,
+    recheckIntervalSeconds: config.scaler.recheckIntervalSeconds,
+    checkJobQueued: config.scaler.checkJobQueued,
+    now,
+  });
+  const completion = createCompletionHandler({
+    runners: adapters.runners,
+    instances: adapters.instances,
+    terminator: adapters.terminator,
+    runnerJobs,
+    events,
+    metrics,
+    runnerPrefix: config.runnerPrefix,
+    log: reaperLog,
+    now,
+  });
+  const sweeper = createSweeper({
+    observe: adapters.observe,
+    runners: adapters.runners,
+    terminator: adapters.terminator,
+    pools: config.pools,
+    runnerPrefix: config.runnerPrefix,
+    runnerJobs,
+    events,
+    metrics,
+    log: reaperLog,
+    now,
+  });
+  const redeliverer = createRedeliverer({ deliveries: adapters.deliveries, events, log: reaperLog, now });
+
+  const stoppers: Array<() => Promise<void>> = [];
+  return {
+    sweep: () => sweeper.sweep(),
+    redeliver: () => redeliverer.pass(),
+    start(): void {
+      const roles = new Set(config.roles);
+      const consumer = {
+        concurrency: options.consumer?.concurrency ?? 200,
+        visibilitySeconds: options.consumer?.visibilitySeconds ?? 60,
+      };
+      if (roles.has("scaler")) {
+        const queue = adapters.queues.scale;
+        const c = startConsumer({
+          name: "scaler",
+          queue,
+          schema: scaleMessageSchema,
+          handle: scaler,
+          log: scalerLog,
+          ...consumer,
+        });
+        stoppers.push(() => c.stop());
+      }
+      if (roles.has("reaper")) {
+        const queue = adapters.queues.reap;
+        const c = startConsumer({
+          name: "reaper",
+          queue,
+          schema: reapMessageSchema,
+          handle: completion,
+          log: reaperLog,
+          ...consumer,
+        });
+        sweeper.start(config.reaper.sweepIntervalSeconds);
+        redeliverer.start(config.reaper.redeliverIntervalSeconds);
+        stoppers.push(
+          () => c.stop(),
+          () => sweeper.stop(),
+          () => redeliverer.stop(),
+        );
+      }
+    },
+    async stop(): Promise<void> {
+      await Promise.all(stoppers.splice(0).map((s) => s()));
+    },
+  };
+}
