@@ -52,15 +52,21 @@ class UsageError extends Error {
 
 async function main(): Promise<void> {
   const options = readOptions();
-  if (options.sqsPort !== 0) {
-    // startSandbox does not take an SQS port yet (SandboxOptions has no `sqs` block): refuse rather
-    // than print a URL on another port than the one asked for.
-    throw new UsageError("--sqs-port: the sandbox cannot bind SQS to a fixed port yet; leave it random");
-  }
+  // Listen before starting anything: a signal during startup waits for it, then stops and cleans up.
+  let onStop: ((signal: string) => void) | undefined;
+  let stopAsked: string | undefined;
+  const ask = (signal: string) => {
+    if (onStop) onStop(signal);
+    else stopAsked ??= signal;
+  };
+  process.on("SIGINT", () => ask("SIGINT"));
+  process.on("SIGTERM", () => ask("SIGTERM"));
+
   const sandbox = await startSandbox({
     bootDelayMs: options.bootDelayMs,
     github: { port: options.githubPort },
     ec2: { port: options.ec2Port },
+    sqs: { port: options.sqsPort },
   });
   let env: Record<string, string>;
   try {
@@ -91,7 +97,7 @@ async function main(): Promise<void> {
   process.stderr.write(`emulators running (org ${sandbox.org}); Ctrl-C to stop\n`);
 
   let stopping = false;
-  const stop = (signal: string) => {
+  onStop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`${signal}: stopping the emulators\n`);
@@ -105,8 +111,7 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
+  if (stopAsked) onStop(stopAsked);
 }
 
 main().catch((error: unknown) => {

@@ -17,7 +17,7 @@ import {
 import { type GitHubEmulator, type GitHubEmulatorOptions, startGitHubEmulator } from "./github/emulator.js";
 import type { RegisteredApp } from "./github/types.js";
 import { SANDBOX_POOLS_YAML, SANDBOX_REPOS } from "./sandbox-pools.js";
-import { type SqsEmulator, startSqsEmulator } from "./sqs/emulator.js";
+import { type SqsEmulator, type SqsEmulatorOptions, startSqsEmulator } from "./sqs/emulator.js";
 
 /**
  * The whole outside world on loopback: GitHub, EC2 (with IMDS and simulated runner agents) and SQS
@@ -30,6 +30,7 @@ export interface SandboxOptions {
   ec2?: Partial<Ec2EmulatorOptions>;
   github?: GitHubEmulatorOptions;
   sqsLatencyMs?: number;
+  sqs?: Partial<SqsEmulatorOptions>;
   poolsYaml?: string;
   agentBehaviour?: (instance: EmulatedInstance) => AgentBehaviour;
   agentPollWaitMs?: number;
@@ -64,7 +65,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       now: clock.now,
       ...options.ec2,
     }),
-    startSqsEmulator({ latencyMs: options.sqsLatencyMs }),
+    startSqsEmulator({ latencyMs: options.sqsLatencyMs, ...options.sqs }),
     startGitHubEmulator(options.github),
   ]);
   const org = "acme";

@@ -4,9 +4,14 @@ import type { Pool } from "../pool-file.js";
 
 /**
  * How full each pool is, from EC2 tags (DESIGN.md "State": truth lives in EC2 and GitHub). One
- * DescribeInstances serves every check for `ttlMs`; launches made here since that snapshot, and launches in
- * flight (reservations), are counted on top so a burst cannot overshoot a pool's max in one replica.
+ * DescribeInstances serves every check for `ttlMs` (1 s while a pool is at its cap, so freed capacity is
+ * seen quickly); launches made here since that snapshot, and launches in flight (reservations), are
+ * counted on top so a burst cannot overshoot a pool's max in one replica.
  */
+const LISTING_GRACE_MS = 3_000;
+const AT_CAP_TTL_MS = 1_000;
+const LIVE_STATES = new Set(["pending", "running"]);
+
 export function createInventory(options: {
   fleet: Fleet;
   runners: Runners;
@@ -25,14 +30,20 @@ export function createInventory(options: {
   const recent = new Map<string, { pool: string; at: number }>();
   const runnerCache = new Map<string, { at: number; runners: Promise<GitHubRunner[]> }>();
 
-  async function fresh(): Promise<ManagedInstance[]> {
-    if (!snapshot || now() - snapshot.at > ttlMs) {
+  async function fresh(maxAgeMs = ttlMs): Promise<ManagedInstance[]> {
+    if (!snapshot || now() - snapshot.at > maxAgeMs) {
       refreshing ??= (async () => {
         const startedAt = now();
-        const instances = await options.fleet.list({ states: ["pending", "running"] });
-        snapshot = { at: startedAt, instances };
-        const seen = new Set(instances.map((i) => i.instanceId));
-        for (const [id, r] of recent) if (seen.has(id) || startedAt - r.at > 60_000) recent.delete(id);
+        // Shutting-down instances are listed too, so a launch that already ended stops counting at once.
+        const listed = await options.fleet.list({
+          states: ["pending", "running", "shutting-down", "stopping"],
+        });
+        snapshot = { at: startedAt, instances: listed.filter((i) => LIVE_STATES.has(i.state)) };
+        const seen = new Set(listed.map((i) => i.instanceId));
+        // A launch stops counting once a snapshot shows it, or once a snapshot taken well after it does not
+        // (it already ended); the grace covers DescribeInstances' eventual consistency after RunInstances.
+        for (const [id, r] of recent)
+          if (seen.has(id) || startedAt - r.at > LISTING_GRACE_MS) recent.delete(id);
       })().finally(() => {
         refreshing = undefined;
       });
@@ -60,7 +71,8 @@ export function createInventory(options: {
 
     /** Reserves one slot if the pool is under its max; returns the release function, or undefined at the cap. */
     async tryReserve(pool: Pool): Promise<(() => void) | undefined> {
-      const instances = await fresh();
+      let instances = await fresh();
+      if (liveCount(instances, pool.name) >= pool.maxRunners) instances = await fresh(AT_CAP_TTL_MS);
       if (liveCount(instances, pool.name) >= pool.maxRunners) return undefined;
       reserved.set(pool.name, (reserved.get(pool.name) ?? 0) + 1);
       let released = false;
@@ -81,7 +93,10 @@ export function createInventory(options: {
      * not busy). Used only when a job has waited long (DESIGN.md "No job waits forever").
      */
     async spare(pool: Pool, ref: OrgRef): Promise<number> {
-      const instances = inPool(await fresh(), pool.name).filter((i) => i.tags[TAG.org] === ref.org);
+      // The slow path (a job that waited): worth a fresher look than the launch path's.
+      const instances = inPool(await fresh(AT_CAP_TTL_MS), pool.name).filter(
+        (i) => i.tags[TAG.org] === ref.org,
+      );
       const runners = await cachedRunners(ref);
       const busy = new Set(runners.filter((r) => r.busy).map((r) => r.name));
       const listed = new Set(instances.map((i) => i.instanceId));

@@ -24,6 +24,8 @@ export type LaunchResult = { ok: true; instance: LaunchedInstance } | { ok: fals
 
 interface Pending {
   message: ScaleMessage;
+  /** Which delivery of the message asks (SQS receive count): a relaunch must not reuse a spent token. */
+  attempt: number;
   resolve: (result: LaunchResult) => void;
 }
 
@@ -75,9 +77,12 @@ export function createLauncher(deps: LauncherDeps) {
 
   async function launchBatch(pool: Pool, batch: Pending[]): Promise<void> {
     const first = batch[0]!.message;
-    const jobIds = batch.map((p) => p.message.jobId).sort((a, b) => a - b);
+    // Same jobs at the same delivery → same token, so an SDK retry or a crash-redelivered identical batch
+    // cannot launch twice; a later delivery (a relaunch after a stolen runner) gets a new token, since
+    // EC2 answers IdempotentParameterMismatch to a reused one.
+    const jobs = batch.map((p) => `${p.message.jobId}:${p.attempt}`).sort();
     const launchId = createHash("sha256")
-      .update(`${pool.name}|${first.org}|${jobIds.join(",")}`)
+      .update(`${pool.name}|${first.org}|${jobs.join(",")}`)
       .digest("hex")
       .slice(0, 32);
     let remaining = batch;
@@ -122,7 +127,7 @@ export function createLauncher(deps: LauncherDeps) {
               ? `${deps.launchTemplatePrefix}${pool.name}`
               : undefined,
           });
-          instances.forEach((instance, i) => remaining[i]?.resolve({ ok: true, instance }));
+          for (const [i, instance] of instances.entries()) remaining[i]?.resolve({ ok: true, instance });
           deps.metrics.launches.inc({ pool: pool.name, result: "success" }, instances.length);
           deps.events.record({
             kind: "launch.requested",
@@ -161,11 +166,11 @@ export function createLauncher(deps: LauncherDeps) {
 
   return {
     /** Asks for one instance for this job; resolves when its batch has been launched (or failed). */
-    request(pool: Pool, message: ScaleMessage): Promise<LaunchResult> {
+    request(pool: Pool, message: ScaleMessage, attempt = 1): Promise<LaunchResult> {
       const key = `${pool.name}|${message.org}|${message.installationId}`;
       return new Promise((resolve) => {
         const queue = pending.get(key) ?? { pool, items: [], flushing: false };
-        queue.items.push({ message, resolve });
+        queue.items.push({ message, attempt, resolve });
         pending.set(key, queue);
         void flush(key);
       });

@@ -56,11 +56,14 @@ export function createScaler(deps: ScalerDeps) {
     afterSeconds: Math.ceil(seconds),
     reason,
   });
-  const recheckLater = (receiveCount: number, reason: string): Outcome =>
-    retry(
-      Math.min(900, deps.recheckIntervalSeconds * 2 ** Math.max(0, Math.min(receiveCount - 1, 4))),
-      reason,
-    );
+  /**
+   * Rechecks come every recheck interval while a job is young, then stretch to a quarter of its age (at
+   * most 15 min), so a job waiting hours for an approval costs a few GETs an hour, not one a minute.
+   */
+  const recheckLater = (message: ScaleMessage, reason: string): Outcome => {
+    const waitedSeconds = Math.max(0, (now() - message.jobCreatedAt) / 1000);
+    return retry(Math.min(900, Math.max(deps.recheckIntervalSeconds, waitedSeconds / 4)), reason);
+  };
 
   function deferred(pool: Pool, message: ScaleMessage): Outcome {
     // One event per pool per 10 s is enough for the dashboard; the metric counts every one.
@@ -79,43 +82,67 @@ export function createScaler(deps: ScalerDeps) {
   return async function handle(message: ScaleMessage, received: ReceivedMessage): Promise<Outcome> {
     const pool = pools.get(message.pool);
     if (!pool) return { kind: "dead-letter", reason: `pool ${message.pool} is no longer configured` };
-
-    const release = await deps.inventory.tryReserve(pool);
-    if (!release) return deferred(pool, message);
+    const known = history.get(received.id) ?? (received.receiveCount === 1 ? "not-launched" : undefined);
+    const check = received.receiveCount > 1 && deps.checkJobQueued;
     try {
-      if (received.receiveCount > 1 && deps.checkJobQueued) {
-        const ref = { installationId: message.installationId, org: message.org };
-        const job = await deps.jobs.get({
-          installationId: message.installationId,
-          repo: message.repo,
-          jobId: message.jobId,
-        });
-        const spare = job.status === "queued" ? await deps.inventory.spare(pool, ref) : 0;
-        const decision = decideRecheck({
-          jobStatus: job.status,
-          spareRunners: spare,
-          waitedSeconds: (now() - message.jobCreatedAt) / 1000,
-        });
-        deps.log.debug({ jobId: message.jobId, ...decision }, "recheck");
-        if (decision.action === "ack") return { kind: "ack" };
-        if (decision.action === "wait") return recheckLater(received.receiveCount, decision.reason);
+      // A message that may have launched already is most likely done: ask GitHub before anything else.
+      if (check && known !== "not-launched") {
+        const outcome = await recheck(message, pool, { spare: true });
+        if (outcome) return outcome;
       }
-      const result = await deps.launcher.request(pool, message);
-      if (result.ok) {
+      const release = await deps.inventory.tryReserve(pool);
+      if (!release) return notLaunched(known, received, deferred(pool, message));
+      try {
+        // A message known never to have launched only needs "is the job still queued?".
+        if (check && known === "not-launched") {
+          const outcome = await recheck(message, pool, { spare: false });
+          if (outcome) return outcome;
+        }
+        const result = await deps.launcher.request(pool, message, received.receiveCount);
+        if (!result.ok) return notLaunched(known, received, failed(result.error, received.receiveCount));
+        remember(received.id, "launched");
         deps.inventory.noteLaunched(pool, [result.instance.instanceId]);
         return deps.checkJobQueued
-          ? recheckLater(1, "launched; recheck that the job started")
+          ? recheckLater(message, "launched; recheck that the job started")
           : { kind: "ack" };
+      } finally {
+        release();
       }
-      return failed(result.error, received.receiveCount);
     } catch (error) {
-      return failed(error as Error, received.receiveCount);
-    } finally {
-      release();
+      return notLaunched(known, received, failed(error as Error, received.receiveCount));
     }
   };
 
+  /** Asks GitHub about the job; returns the outcome if the message is settled, undefined to launch. */
+  async function recheck(message: ScaleMessage, pool: Pool, options: { spare: boolean }) {
+    const job = await deps.jobs.get({
+      installationId: message.installationId,
+      repo: message.repo,
+      jobId: message.jobId,
+    });
+    const ref = { installationId: message.installationId, org: message.org };
+    const spare = job.status === "queued" && options.spare ? await deps.inventory.spare(pool, ref) : 0;
+    const waitedSeconds = (now() - message.jobCreatedAt) / 1000;
+    const decision = decideRecheck({ jobStatus: job.status, spareRunners: spare, waitedSeconds });
+    deps.log.debug({ jobId: message.jobId, ...decision }, "recheck");
+    if (decision.action === "ack") return { kind: "ack" } as const;
+    if (decision.action === "wait") return recheckLater(message, decision.reason);
+    return undefined;
+  }
+
+  function notLaunched(known: string | undefined, received: ReceivedMessage, outcome: Outcome): Outcome {
+    if (known === "not-launched") remember(received.id, "not-launched");
+    return outcome;
+  }
+
   function failed(error: Error, attempt: number): Outcome {
+    // A reused token is ours to fix, not the admin's: the next delivery derives a new one.
+    if (error instanceof LaunchConfigError && error.code === "IdempotentParameterMismatch") {
+      return retry(
+        retryDelaySeconds(attempt, { ...THROTTLE_RETRY, random }),
+        "launch token reused; retrying with a new one",
+      );
+    }
     if (error instanceof LaunchConfigError)
       return { kind: "dead-letter", reason: `launch configuration error: ${error.message}` };
     if (error instanceof ThrottledError) {

@@ -26,6 +26,11 @@ export interface TrafficPlanOptions {
   cancelRate?: number;
   /** Share of runnable jobs that fail. Default 0.1. */
   failureRate?: number;
+  /**
+   * Denied and hosted-runner jobs are cancelled this long after they queue, as their authors would (no
+   * runner ever takes them here), so the emulator's queue stays bounded. Default 60 s.
+   */
+  abandonAfterMs?: number;
   org?: string;
 }
 
@@ -52,7 +57,9 @@ export const SCRIPT = {
   ],
   cancelledJob: 0.15,
   burst: 0.25,
-  spotOutage: { from: 0.35, to: 0.65 },
+  // The small job comes early in the outage: its spot attempts (four, each paced by the RunInstances
+  // bucket) must fail before the on-demand one, all inside the window.
+  spotOutage: { from: 0.35, job: 0.4, to: 0.65 },
 } as const;
 
 const BURST_SPREAD_MS = 1_000;
@@ -67,6 +74,8 @@ export function planTraffic(options: TrafficPlanOptions, cycle = 0): TrafficActi
     const job = { ...jobOf(kind, o, random), ...extra };
     actions.push({ atMs, kind: "enqueue", ref, jobKind: kind, expected: JOB_MIX[kind].expected, job });
     if (cancel) actions.push({ atMs: atMs + random.between(0, job.durationMs), kind: "cancel", ref });
+    else if (JOB_MIX[kind].expected !== "runs")
+      actions.push({ atMs: atMs + o.abandonAfterMs, kind: "cancel", ref });
   };
 
   for (const beat of SCRIPT.showcase) enqueue(beat.at * o.cycleMs, beat.kind, false);
@@ -84,12 +93,12 @@ export function planTraffic(options: TrafficPlanOptions, cycle = 0): TrafficActi
     }
   }
   if (o.spotOutage) {
-    const { from, to } = SCRIPT.spotOutage;
+    const { from, job, to } = SCRIPT.spotOutage;
     const rules = (limit: number) =>
       SMALL_POOL_SPOT_TYPES.map((instanceType) => ({ market: "spot" as const, instanceType, limit }));
     const note = `spot capacity for ${SMALL_POOL_SPOT_TYPES.join(", ")}`;
     actions.push({ atMs: from * o.cycleMs, kind: "capacity", rules: rules(0), note: `no ${note}` });
-    enqueue(((from + to) / 2) * o.cycleMs, "small", false);
+    enqueue(job * o.cycleMs, "small", false);
     actions.push({ atMs: to * o.cycleMs, kind: "capacity", rules: rules(Infinity), note: `${note} back` });
   }
   // Background: Poisson arrivals, the first at once so a fresh demo shows a runner quickly.
@@ -120,11 +129,13 @@ function withDefaults(options: TrafficPlanOptions): Resolved {
     jobDurationMs: { min: 3_000, max: 20_000 },
     cancelRate: 0.08,
     failureRate: 0.1,
+    abandonAfterMs: 60_000,
     org: "acme",
     ...options,
   };
   if (!(resolved.cycleMs > 0)) throw new RangeError("cycleMs must be positive");
   if (!(resolved.ratePerMinute >= 0)) throw new RangeError("ratePerMinute must be 0 or more");
+  if (!(resolved.abandonAfterMs >= 0)) throw new RangeError("abandonAfterMs must be 0 or more");
   if (!(resolved.jobDurationMs.min >= 0 && resolved.jobDurationMs.max >= resolved.jobDurationMs.min))
     throw new RangeError("jobDurationMs needs 0 <= min <= max");
   return resolved;

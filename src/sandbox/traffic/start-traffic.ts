@@ -112,7 +112,10 @@ export function startTraffic(target: TrafficTarget, options: TrafficOptions): Tr
     }
     const nextCycle = stats.cycle < maxCycles ? startedAt + stats.cycle * cycleMs : Infinity;
     const next = Math.min(queue[0]?.due ?? Infinity, nextCycle);
-    if (next === Infinity) return finish();
+    if (next === Infinity) {
+      finish();
+      return;
+    }
     timer = setTimeout(tick, Math.max(0, next - now()));
   }
 

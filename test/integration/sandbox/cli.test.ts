@@ -62,17 +62,21 @@ async function firstLine(started: Started, timeoutMs = 20_000): Promise<string> 
 
 describe("npm run emulators", () => {
   it("prints one JSON line, serves real SDK calls on the ports asked for, and stops cleanly", async () => {
-    const [githubPort, ec2Port] = [await freePort(), await freePort()];
+    const [githubPort, ec2Port, sqsPort] = [await freePort(), await freePort(), await freePort()];
     const tmp = mkdtempSync(join(tmpdir(), "mayfly-cli-test-"));
     dirs.push(tmp);
-    const cli = startCli(["--github-port", String(githubPort), "--boot-delay-ms", "50"], {
-      MAYFLY_EMULATOR_EC2_PORT: String(ec2Port),
-      TMPDIR: tmp,
-    });
+    const cli = startCli(
+      ["--github-port", String(githubPort), "--sqs-port", String(sqsPort), "--boot-delay-ms", "50"],
+      {
+        MAYFLY_EMULATOR_EC2_PORT: String(ec2Port),
+        TMPDIR: tmp,
+      },
+    );
     const out = JSON.parse(await firstLine(cli));
+    expect(readdirSync(tmp).filter((name) => name.startsWith("mayfly-sandbox-"))).toHaveLength(1);
     expect(out.github).toBe(`http://127.0.0.1:${githubPort}`);
     expect(out.ec2).toBe(`http://127.0.0.1:${ec2Port}`);
-    expect(out.sqs).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(out.sqs).toBe(`http://127.0.0.1:${sqsPort}`);
     expect(out.imds).toBe(`${out.ec2}/imds/{instanceId}`);
 
     const ec2 = new EC2Client({ endpoint: out.ec2, region: out.region, credentials: CREDENTIALS });
@@ -105,7 +109,8 @@ describe("npm run emulators", () => {
     cli.child.kill("SIGTERM");
     expect(await cli.exit).toBe(0);
     expect(cli.lines).toHaveLength(1);
-    expect(readdirSync(tmp)).toEqual([]);
+    // tsx keeps its compile cache in TMPDIR too; only the sandbox's own directory must be gone.
+    expect(readdirSync(tmp).filter((name) => name.startsWith("mayfly-"))).toEqual([]);
   });
 
   it("refuses bad options, naming each, with exit code 2 and nothing on stdout", async () => {
