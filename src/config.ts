@@ -76,6 +76,7 @@ const envSchema = z.object({
   MAYFLY_LAUNCH_BATCH_WINDOW: durationSecondsMs(0, 5_000).default(100),
   MAYFLY_RECHECK_INTERVAL: durationSeconds(10, 3600).default(60),
   MAYFLY_CHECK_JOB_QUEUED: bool.default(true),
+  MAYFLY_ENFORCE_POLICY_ON_RUNNERS: bool.default(true),
   MAYFLY_SWEEP_INTERVAL: durationSeconds(5, 3600).default(60),
   MAYFLY_REDELIVER_INTERVAL: durationSeconds(30, 86_400).default(300),
 
@@ -185,6 +186,8 @@ export interface Config {
     | { kind: "sqs"; scaleQueueUrl: string; reapQueueUrl: string; deadLetterQueueUrl: string };
   bootstrap: { keys: Uint8Array[] };
   scaler: { batchWindowMs: number; recheckIntervalSeconds: number; checkJobQueued: boolean };
+  /** Terminate a Mayfly runner that GitHub handed a job the policy denies. */
+  enforcePolicyOnRunners: boolean;
   reaper: { sweepIntervalSeconds: number; redeliverIntervalSeconds: number };
   dashboard: { sessionKey?: Uint8Array; token?: string; team?: string };
   pools: Pool[];
@@ -301,6 +304,7 @@ function toConfig(
       recheckIntervalSeconds: e.MAYFLY_RECHECK_INTERVAL,
       checkJobQueued: e.MAYFLY_CHECK_JOB_QUEUED,
     },
+    enforcePolicyOnRunners: e.MAYFLY_ENFORCE_POLICY_ON_RUNNERS,
     reaper: {
       sweepIntervalSeconds: e.MAYFLY_SWEEP_INTERVAL,
       redeliverIntervalSeconds: e.MAYFLY_REDELIVER_INTERVAL,

@@ -69,6 +69,7 @@ export async function createMayfly(config: Config, options: MayflyOptions): Prom
     metrics,
     runnerJobs,
     runnerPrefix: config.runnerPrefix,
+    enforceOnRunners: config.enforcePolicyOnRunners,
     log: log.child({ role: "webhooks" }),
     now,
   });

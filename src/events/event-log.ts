@@ -9,6 +9,7 @@ export const EVENT_KINDS = [
   "job.started",
   "job.completed",
   "policy.denied",
+  "policy.violation",
   "launch.requested",
   "launch.failed",
   "launch.deferred",

@@ -27,6 +27,8 @@ export type ScaleMessage = z.infer<typeof scaleMessageSchema>;
 /** A job finished on one of our runners: webhooks → reaper. */
 export const reapMessageSchema = z.object({
   kind: z.literal("reap"),
+  /** `completed`: the job ended; `policy-violation`: a denied job started on this runner (terminate first). */
+  cause: z.enum(["completed", "policy-violation"]).default("completed"),
   org: z.string().min(1),
   installationId: z.number().int().positive(),
   runnerName: z.string().min(1),
@@ -47,10 +49,10 @@ export function scaleEnvelope(message: ScaleMessage) {
   };
 }
 
-export function reapEnvelope(message: ReapMessage) {
+export function reapEnvelope(message: z.input<typeof reapMessageSchema>) {
   return {
     body: JSON.stringify(message),
     groupId: `runner-${message.runnerName}`,
-    dedupId: `reap-${message.runnerName}-${message.jobId}`,
+    dedupId: `reap-${message.runnerName}-${message.jobId}-${message.cause ?? "completed"}`,
   };
 }

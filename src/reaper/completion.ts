@@ -27,12 +27,40 @@ export function createCompletionHandler(deps: {
   now?: () => number;
 }) {
   const now = deps.now ?? Date.now;
+
+  /** A denied job is running on this runner: end it by terminating the machine, then drop the runner. */
+  async function contain(message: ReapMessage, instanceId: string): Promise<Outcome> {
+    const instance = await deps.instances.get(instanceId);
+    if (instance && instance.state !== "terminated") await deps.terminator.terminate([instanceId]);
+    if (message.runnerId) {
+      await deps.runners
+        .remove({ installationId: message.installationId, org: message.org }, message.runnerId)
+        .catch((error) => {
+          // Still busy for GitHub until it notices the machine is gone; the sweep removes it then.
+          if (!(error instanceof RunnerBusyError)) throw error;
+        });
+    }
+    deps.runnerJobs.forget(message.runnerName);
+    deps.metrics.reaps.inc({ reason: "policy-violation", action: "terminate" });
+    deps.events.record({
+      kind: "reap.terminated",
+      reason: "policy-violation",
+      org: message.org,
+      jobId: message.jobId,
+      runnerName: message.runnerName,
+      instanceId,
+      message: `terminated ${instanceId}: it was running job ${message.jobId}, which the policy denies`,
+    });
+    return { kind: "ack" };
+  }
+
   return async function handle(message: ReapMessage): Promise<Outcome> {
     const instanceId = message.runnerName.slice(deps.runnerPrefix.length);
     if (!/^i-[0-9a-f]{8,17}$/.test(instanceId)) {
       return { kind: "dead-letter", reason: `runner name ${message.runnerName} does not name an instance` };
     }
     const ref = { installationId: message.installationId, org: message.org };
+    if (message.cause === "policy-violation") return contain(message, instanceId);
     if (message.runnerId) {
       try {
         await deps.runners.remove(ref, message.runnerId);

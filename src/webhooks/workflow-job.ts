@@ -1,5 +1,4 @@
 import type { Logger } from "pino";
-import { evaluatePolicy, needsForkCheck } from "../domain/evaluate-policy.js";
 import { matchPool } from "../domain/match-pool.js";
 import type { EventLog } from "../events/event-log.js";
 import type { RunnerJobs } from "../events/runner-jobs.js";
@@ -8,6 +7,7 @@ import type { Metrics } from "../metrics.js";
 import type { Pool } from "../pool-file.js";
 import type { JobQueue } from "../queue/job-queue.js";
 import { reapEnvelope, scaleEnvelope } from "../queue/messages.js";
+import { decideJob } from "./decide-job.js";
 import type { WorkflowJobEvent } from "./workflow-job-event.js";
 
 /**
@@ -24,42 +24,26 @@ export interface WorkflowJobDeps {
   metrics: Metrics;
   runnerJobs: RunnerJobs;
   runnerPrefix: string;
+  /** Terminate a Mayfly runner that GitHub handed a job the policy denies (default on). */
+  enforceOnRunners?: boolean;
   log: Logger;
   now?: () => number;
 }
 
 export function createWorkflowJobHandlers(deps: WorkflowJobDeps) {
   const now = deps.now ?? Date.now;
+  const ours = (runnerName: string) => runnerName.startsWith(deps.runnerPrefix);
 
   async function queued(event: WorkflowJobEvent): Promise<void> {
-    const { workflow_job: job, repository, installation } = event.payload;
-    const org = event.payload.organization?.login ?? repository.owner.login;
-    const match = matchPool(job.labels, deps.pools);
-    if (!match.pool) {
-      deps.log.debug({ jobId: job.id, labels: job.labels }, `ignored: ${match.reason}`);
+    const { workflow_job: job, installation } = event.payload;
+    const decided = await decideJob(event.payload, deps);
+    if (decided.kind === "unclaimed") {
+      deps.log.debug({ jobId: job.id, labels: job.labels }, `ignored: ${decided.reason}`);
       deps.metrics.webhooks.inc({ action: "queued", result: "ignored" });
       return;
     }
-    const pool = match.pool;
-    const visibility = repository.visibility ?? (repository.private ? "private" : "public");
-    const input = { org, repository: { fullName: repository.full_name, visibility } } as const;
-    if (!installation) {
-      deps.log.warn(
-        { jobId: job.id },
-        "queued job without an installation: is the App installed on the org?",
-      );
-      deps.metrics.webhooks.inc({ action: "queued", result: "no-installation" });
-      return;
-    }
-    const forkRun = needsForkCheck(input, pool)
-      ? await deps.jobs.isForkRun({
-          installationId: installation.id,
-          repo: repository.full_name,
-          runId: job.run_id,
-        })
-      : undefined;
-    const decision = evaluatePolicy({ ...input, forkRun }, pool);
-    const where = { pool: pool.name, org, repo: repository.full_name, jobId: job.id };
+    const { pool, decision, org, repo } = decided;
+    const where = { pool: pool.name, org, repo, jobId: job.id };
     if (!decision.allow) {
       deps.metrics.policyDecisions.inc({ decision: "deny", reason: decision.code });
       deps.metrics.webhooks.inc({ action: "queued", result: "denied" });
@@ -72,6 +56,14 @@ export function createWorkflowJobHandlers(deps: WorkflowJobDeps) {
       deps.log.info({ ...where, reason: decision.code }, `denied: ${decision.reason}`);
       return;
     }
+    if (!installation) {
+      deps.log.warn(
+        { jobId: job.id },
+        "queued job without an installation: is the App installed on the org?",
+      );
+      deps.metrics.webhooks.inc({ action: "queued", result: "no-installation" });
+      return;
+    }
     deps.metrics.policyDecisions.inc({ decision: "allow", reason: "allowed" });
     await deps.scaleQueue.send([
       scaleEnvelope({
@@ -80,7 +72,7 @@ export function createWorkflowJobHandlers(deps: WorkflowJobDeps) {
         runId: job.run_id,
         runAttempt: job.run_attempt ?? 1,
         org,
-        repo: repository.full_name,
+        repo,
         installationId: installation.id,
         pool: pool.name,
         labels: job.labels,
@@ -91,23 +83,24 @@ export function createWorkflowJobHandlers(deps: WorkflowJobDeps) {
     ]);
     deps.metrics.jobsQueued.inc({ pool: pool.name });
     deps.metrics.webhooks.inc({ action: "queued", result: "queued" });
-    deps.events.record({ kind: "job.queued", message: `${match.reason}; ${decision.reason}`, ...where });
+    deps.events.record({
+      kind: "job.queued",
+      message: `${decided.matchReason}; ${decision.reason}`,
+      ...where,
+    });
   }
 
-  function inProgress(event: WorkflowJobEvent): void {
-    const { workflow_job: job, repository } = event.payload;
+  async function inProgress(event: WorkflowJobEvent): Promise<void> {
+    const { workflow_job: job, repository, installation } = event.payload;
     const runnerName = job.runner_name ?? "";
-    deps.metrics.webhooks.inc({
-      action: "in_progress",
-      result: runnerName.startsWith(deps.runnerPrefix) ? "ours" : "other",
-    });
-    if (!runnerName.startsWith(deps.runnerPrefix)) return;
+    deps.metrics.webhooks.inc({ action: "in_progress", result: ours(runnerName) ? "ours" : "other" });
+    if (!ours(runnerName)) return;
     const startedAt = Date.parse(job.started_at) || now();
     const created = Date.parse(job.created_at);
     const queueSeconds = Number.isNaN(created) ? undefined : Math.max(0, (startedAt - created) / 1000);
+    const org = event.payload.organization?.login ?? repository.owner.login;
     const pool = matchPool(job.labels, deps.pools).pool?.name ?? "unknown";
     if (queueSeconds !== undefined) deps.metrics.queueTime.observe({ pool }, queueSeconds);
-    const org = event.payload.organization?.login ?? repository.owner.login;
     deps.runnerJobs.record({
       runnerName,
       jobId: job.id,
@@ -119,15 +112,38 @@ export function createWorkflowJobHandlers(deps: WorkflowJobDeps) {
       startedAt,
       queueSeconds,
     });
+    const where = { pool, org, repo: repository.full_name, jobId: job.id, runnerName };
+    deps.events.record({ kind: "job.started", message: `${runnerName} started job ${job.id}`, ...where });
+    if (deps.enforceOnRunners === false || !installation) return;
+
+    // GitHub hands a queued job to ANY idle runner whose labels match, so a job the policy refused a
+    // launch can still land on a runner launched for another job. Deny by default holds on the runner
+    // too: its instance is terminated at once, which ends the job.
+    const decided = await decideJob(event.payload, deps);
+    if (decided.kind !== "decided" || decided.decision.allow) return;
+    const reason = decided.decision.code;
+    deps.metrics.policyDecisions.inc({ decision: "violation", reason });
     deps.events.record({
-      kind: "job.started",
-      message: `${runnerName} started job ${job.id}`,
-      pool,
-      org,
-      repo: repository.full_name,
-      jobId: job.id,
-      runnerName,
+      kind: "policy.violation",
+      reason,
+      message: `job ${job.id} of ${repository.full_name} started on ${runnerName} although the policy denies it (${decided.decision.reason}); terminating the runner`,
+      ...where,
     });
+    deps.log.warn({ ...where, reason }, "denied job on a Mayfly runner: terminating it");
+    await deps.reapQueue.send([
+      reapEnvelope({
+        kind: "reap",
+        cause: "policy-violation",
+        org,
+        installationId: installation.id,
+        runnerName,
+        runnerId: job.runner_id || null,
+        jobId: job.id,
+        conclusion: null,
+        receivedAt: event.receivedAt,
+        deliveryId: event.id,
+      }),
+    ]);
   }
 
   async function completed(event: WorkflowJobEvent): Promise<void> {
@@ -148,7 +164,7 @@ export function createWorkflowJobHandlers(deps: WorkflowJobDeps) {
       });
       return;
     }
-    if (!runnerName.startsWith(deps.runnerPrefix) || !installation) {
+    if (!ours(runnerName) || !installation) {
       deps.log.debug({ jobId: job.id, runnerName }, "completed job not on a Mayfly runner");
       deps.metrics.webhooks.inc({ action: "completed", result: "other" });
       return;
@@ -156,6 +172,7 @@ export function createWorkflowJobHandlers(deps: WorkflowJobDeps) {
     await deps.reapQueue.send([
       reapEnvelope({
         kind: "reap",
+        cause: "completed",
         org,
         installationId: installation.id,
         runnerName,
