@@ -43,7 +43,9 @@ export function createSweeper(deps: {
     }));
     idleSince = trackIdle(idleSince, observed, at);
     const live = new Set(observation.instances.map((i) => i.instanceId));
+    // Registered = a runner was seen by a sweep, or started a job (in_progress webhook).
     for (const r of observation.runners) registered.add(r.name.slice(deps.runnerPrefix.length));
+    for (const j of deps.runnerJobs.all()) registered.add(j.runnerName.slice(deps.runnerPrefix.length));
     for (const id of registered) if (!live.has(id)) registered.delete(id);
 
     const actions = planReap({

@@ -7,7 +7,12 @@ import { RunnerClient, type RunnerJob } from "../github/runner-client.js";
  * for user-data and the identity document, `POST /bootstrap` for a JIT config, then the GitHub emulator's
  * runner protocol for one job, then `poweroff`. Behaviours let tests make an instance misbehave.
  */
-export type AgentBehaviour = "normal" | "never-bootstrap" | "hang-after-bootstrap";
+/**
+ * normal: one job, then power off. never-bootstrap: the instance boots but never enrols.
+ * hang-after-bootstrap: enrols, never connects the runner. stuck-after-job: runs its job but the power-off
+ * fails, so the machine stays up (what the reaper's sweep exists for).
+ */
+export type AgentBehaviour = "normal" | "never-bootstrap" | "hang-after-bootstrap" | "stuck-after-job";
 
 export interface AgentOptions {
   instanceId: string;
@@ -81,6 +86,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
   if (!config) return powerOff("bootstrap deadline passed");
   if (options.behaviour === "hang-after-bootstrap") return;
   await runOneJob(config, options, emit, http);
+  if (options.behaviour === "stuck-after-job") return;
   powerOff("runner exited");
 }
 
