@@ -14,7 +14,9 @@ const PAST_BOOT = 31_000;
 async function expectNothingLeft(sandbox: Sandbox) {
   await waitFor(
     "no live instance and no runner",
-    () => sandbox.ec2.instances().every((i) => i.state === "terminated" || i.state === "shutting-down") && sandbox.github.runners("acme").length === 0,
+    () =>
+      sandbox.ec2.instances().every((i) => i.state === "terminated" || i.state === "shutting-down") &&
+      sandbox.github.runners("acme").length === 0,
     20_000,
   );
   expect(sandbox.github.jobs().filter((j) => j.status !== "completed")).toEqual([]);
@@ -29,7 +31,11 @@ describe("reaper scenarios", () => {
     mayfly = sandbox = undefined;
   });
   async function start(behaviour?: (i: EmulatedInstance) => AgentBehaviour, bootDelayMs = 100) {
-    sandbox = await startSandbox({ bootDelayMs, agentBehaviour: behaviour, github: { runnerOfflineAfterMs: 2_000 } });
+    sandbox = await startSandbox({
+      bootDelayMs,
+      agentBehaviour: behaviour,
+      github: { runnerOfflineAfterMs: 2_000 },
+    });
     mayfly = await startMayfly(sandbox);
     return { s: sandbox, m: mayfly };
   }
@@ -38,8 +44,12 @@ describe("reaper scenarios", () => {
     const { s, m } = await start();
     const job = s.github.enqueueJob({ org: "acme", repo: "api", labels: SMALL, durationMs: 200 });
     await waitFor("completed", () => s.github.job(job.id)?.conclusion === "success");
-    await waitFor("revoked", () => m.events.list({ kinds: ["reap.terminated"] }).some((e) => e.jobId === job.id));
-    const revoke = (await m.metrics.timeToRevoke.get()).values.find((v) => v.metricName === "mayfly_time_to_revoke_seconds_count");
+    await waitFor("revoked", () =>
+      m.events.list({ kinds: ["reap.terminated"] }).some((e) => e.jobId === job.id),
+    );
+    const revoke = (await m.metrics.timeToRevoke.get()).values.find(
+      (v) => v.metricName === "mayfly_time_to_revoke_seconds_count",
+    );
     expect(revoke?.value).toBe(1);
     await expectNothingLeft(s);
   });
@@ -49,17 +59,25 @@ describe("reaper scenarios", () => {
     const job = s.github.enqueueJob({ org: "acme", repo: "api", labels: SMALL, durationMs: 200 });
     await waitFor("launched", () => s.ec2.instances().length === 1);
     s.github.cancelJob(job.id);
-    await waitFor("idle runner registered", () => s.github.runners("acme").some((r) => r.status === "online" && !r.busy));
+    await waitFor("idle runner registered", () =>
+      s.github.runners("acme").some((r) => r.status === "online" && !r.busy),
+    );
     await m.sweep();
     s.clock.advance(PAST_BOOT);
     await m.sweep();
     const reap = m.events.list({ kinds: ["reap.terminated"] }).at(-1);
     expect(reap).toMatchObject({ reason: "idle-timeout" });
-    expect(s.github.job(job.id)).toMatchObject({ status: "completed", conclusion: "cancelled", runnerName: null });
+    expect(s.github.job(job.id)).toMatchObject({
+      status: "completed",
+      conclusion: "cancelled",
+      runnerName: null,
+    });
     await expectNothingLeft(s);
   });
 
-  it("the runner launched for job A takes job B: both complete, B's runner is relaunched, no busy runner killed", { timeout: 60_000 }, async () => {
+  it("the runner launched for job A takes job B: both complete, B's runner is relaunched, no busy runner killed", {
+    timeout: 60_000,
+  }, async () => {
     let first = true;
     const { s, m } = await start(() => {
       const behaviour = first ? "never-bootstrap" : "normal";
@@ -103,14 +121,30 @@ describe("reaper scenarios", () => {
       runner_group_id: 1,
       labels: SMALL,
     });
-    const orphanTags = [{ Key: "mayfly:managed-by", Value: "mayfly" }, { Key: "mayfly:pool", Value: "small" }, { Key: "mayfly:org", Value: "acme" }, { Key: "orphan", Value: "yes" }];
-    await s.ec2Client().send(
-      new RunInstancesCommand({ ImageId: "ami-0123456789abcdef0", InstanceType: "t3.medium", MinCount: 1, MaxCount: 1, TagSpecifications: [{ ResourceType: "instance", Tags: orphanTags }] }),
-    );
+    const orphanTags = [
+      { Key: "mayfly:managed-by", Value: "mayfly" },
+      { Key: "mayfly:pool", Value: "small" },
+      { Key: "mayfly:org", Value: "acme" },
+      { Key: "orphan", Value: "yes" },
+    ];
+    await s
+      .ec2Client()
+      .send(
+        new RunInstancesCommand({
+          ImageId: "ami-0123456789abcdef0",
+          InstanceType: "t3.medium",
+          MinCount: 1,
+          MaxCount: 1,
+          TagSpecifications: [{ ResourceType: "instance", Tags: orphanTags }],
+        }),
+      );
     await waitFor("orphan running", () => s.ec2.instances().some((i) => i.state === "running"));
     s.clock.advance(PAST_BOOT);
     await m.sweep();
-    const reasons = m.events.list({ kinds: ["reap.terminated", "reap.runner-removed"] }).map((e) => e.reason).sort();
+    const reasons = m.events
+      .list({ kinds: ["reap.terminated", "reap.runner-removed"] })
+      .map((e) => e.reason)
+      .sort();
     expect(reasons).toEqual(["boot-timeout", "runner-without-instance"]);
     await expectNothingLeft(s);
   });
@@ -123,7 +157,9 @@ describe("reaper scenarios", () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(s.ec2.instances()[0]?.state).toBe("running");
     expect(await m.redeliver()).toBe(1);
-    await waitFor("reaped after redelivery", () => m.events.list({ kinds: ["reap.terminated"] }).some((e) => e.jobId === job.id));
+    await waitFor("reaped after redelivery", () =>
+      m.events.list({ kinds: ["reap.terminated"] }).some((e) => e.jobId === job.id),
+    );
     await expectNothingLeft(s);
   });
 
@@ -136,7 +172,9 @@ describe("reaper scenarios", () => {
     expect(s.ec2.instances()[0]?.state).toBe("running");
     s.clock.advance(PAST_BOOT);
     await m.sweep();
-    expect(m.events.list({ kinds: ["reap.terminated"] }).at(-1)).toMatchObject({ reason: "instance-without-runner" });
+    expect(m.events.list({ kinds: ["reap.terminated"] }).at(-1)).toMatchObject({
+      reason: "instance-without-runner",
+    });
     await expectNothingLeft(s);
   });
 });

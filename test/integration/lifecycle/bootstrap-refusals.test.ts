@@ -1,0 +1,174 @@
+import { RunInstancesCommand } from "@aws-sdk/client-ec2";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTokenIssuer } from "../../../src/bootstrap/token.js";
+import { parseUserData } from "../../../src/bootstrap/user-data.js";
+import { decodeSecret } from "../../../src/config.js";
+import type { Mayfly } from "../../../src/mayfly.js";
+import { type Sandbox, startSandbox } from "../../../src/sandbox/sandbox.js";
+import { startMayfly } from "../../../src/sandbox/start-mayfly.js";
+import { waitFor } from "../../helpers/wait-for.js";
+
+const SMALL = ["self-hosted", "linux", "x64", "mayfly-small"];
+
+/** What the instance's bootstrap script reads through IMDSv2. */
+async function identityOf(sandbox: Sandbox, instanceId: string) {
+  const base = sandbox.ec2.imdsUrl(instanceId);
+  const token = await (
+    await fetch(`${base}/latest/api/token`, {
+      method: "PUT",
+      headers: { "x-aws-ec2-metadata-token-ttl-seconds": "60" },
+    })
+  ).text();
+  const get = async (path: string) =>
+    (await fetch(`${base}${path}`, { headers: { "x-aws-ec2-metadata-token": token } })).text();
+  return {
+    userData: parseUserData(await get("/latest/user-data")),
+    identity: {
+      document: await get("/latest/dynamic/instance-identity/document"),
+      signature: await get("/latest/dynamic/instance-identity/signature"),
+    },
+  };
+}
+
+describe("bootstrap refusals", () => {
+  let sandbox: Sandbox;
+  let mayfly: Mayfly & { url: string };
+  let key: Uint8Array;
+  let x: string;
+  let y: string;
+  beforeAll(async () => {
+    // Agents stay out of it: the test plays the instance.
+    sandbox = await startSandbox({ bootDelayMs: 50, agentBehaviour: () => "never-bootstrap" });
+    mayfly = await startMayfly(sandbox, { env: { MAYFLY_ROLES: "webhooks,scaler" } });
+    key = decodeSecret((await sandbox.env()).MAYFLY_BOOTSTRAP_KEY!);
+    sandbox.github.enqueueJob({ org: "acme", repo: "api", labels: SMALL, durationMs: 100 });
+    await waitFor("X running", () => sandbox.ec2.instances().find((i) => i.state === "running"));
+    x = sandbox.ec2.instances()[0]!.instanceId;
+    sandbox.github.enqueueJob({ org: "acme", repo: "web", labels: SMALL, durationMs: 100 });
+    await waitFor(
+      "Y running",
+      () => sandbox.ec2.instances().filter((i) => i.state === "running").length === 2,
+    );
+    y = sandbox.ec2.instances().find((i) => i.instanceId !== x)!.instanceId;
+  });
+  afterAll(async () => {
+    await mayfly?.stop();
+    await sandbox?.stop();
+  });
+
+  const post = async (body: unknown) => {
+    const res = await fetch(`${mayfly.url}/bootstrap`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, string> };
+  };
+  const mint = (
+    claims: Partial<{ pool: string; org: string; launch: string; iatOffsetMs: number }>,
+    launch: string,
+  ) =>
+    createTokenIssuer({
+      keys: [key],
+      issuer: "mayfly:mayfly",
+      now: () => Date.now() + (claims.iatOffsetMs ?? 0),
+    }).issue({
+      pool: claims.pool ?? "small",
+      org: claims.org ?? "acme",
+      installation: sandbox.installationId,
+      launch: claims.launch ?? launch,
+      ttlSeconds: 30,
+    });
+  async function expectRefused(body: unknown, status: number, reason: string) {
+    const answer = await post(body);
+    expect(answer).toEqual({ status, body: { error: "bootstrap refused" } });
+    const event = mayfly.events.list({ kinds: ["bootstrap.refused"] }).at(-1);
+    expect(event?.reason).toBe(reason);
+    expect(JSON.stringify(event)).not.toMatch(/eyJ/);
+  }
+
+  it("issues a JIT config once, and refuses the replay", async () => {
+    const { userData, identity } = await identityOf(sandbox, x);
+    const first = await post({ token: userData.MAYFLY_BOOTSTRAP_TOKEN, identity });
+    expect(first.status).toBe(200);
+    expect(first.body.runnerName).toBe(`mayfly-${x}`);
+    expect(first.body.encodedJitConfig).toMatch(/^[A-Za-z0-9+/=]+$/);
+    await expectRefused({ token: userData.MAYFLY_BOOTSTRAP_TOKEN, identity }, 403, "replayed");
+  });
+
+  it.each([
+    ["a token for another pool", { pool: "large" }, "instance-mismatch"],
+    ["a token for another org", { org: "evil" }, "instance-mismatch"],
+    ["a token for a pool that does not exist", { pool: "gpu" }, "unknown-pool"],
+  ])("refuses %s", async (_, claims, reason) => {
+    const { userData, identity } = await identityOf(sandbox, y);
+    const launch = sandbox.ec2.instance(y)!.tags["mayfly:launch"]!;
+    expect(userData.MAYFLY_BOOTSTRAP_TOKEN).toBeTruthy();
+    await expectRefused({ token: await mint(claims, launch), identity }, 403, reason);
+  });
+
+  it("refuses an expired token with 401", async () => {
+    const { identity } = await identityOf(sandbox, y);
+    const launch = sandbox.ec2.instance(y)!.tags["mayfly:launch"]!;
+    await expectRefused(
+      { token: await mint({ iatOffsetMs: -3_600_000 }, launch), identity },
+      401,
+      "token-expired",
+    );
+  });
+
+  it("refuses a forged identity document and another instance's document", async () => {
+    const { userData, identity } = await identityOf(sandbox, y);
+    const forged = { ...identity, document: identity.document.replace(y, x) };
+    await expectRefused(
+      { token: userData.MAYFLY_BOOTSTRAP_TOKEN, identity: forged },
+      403,
+      "identity-signature",
+    );
+    const other = (await identityOf(sandbox, x)).identity;
+    await expectRefused(
+      { token: userData.MAYFLY_BOOTSTRAP_TOKEN, identity: other },
+      403,
+      "instance-mismatch",
+    );
+  });
+
+  it("refuses an instance that is not Mayfly's", async () => {
+    const out = await sandbox
+      .ec2Client()
+      .send(
+        new RunInstancesCommand({
+          ImageId: "ami-0123456789abcdef0",
+          InstanceType: "t3.micro",
+          MinCount: 1,
+          MaxCount: 1,
+        }),
+      );
+    const stranger = out.Instances![0]!.InstanceId!;
+    await waitFor("stranger running", () => sandbox.ec2.instance(stranger)?.state === "running");
+    const { identity } = await identityOf(sandbox, stranger);
+    const { userData } = await identityOf(sandbox, y);
+    await expectRefused({ token: userData.MAYFLY_BOOTSTRAP_TOKEN, identity }, 403, "instance-not-managed");
+  });
+
+  it("answers malformed and oversized requests without touching GitHub", async () => {
+    expect((await post({ token: 1 })).status).toBe(400);
+    const big = await fetch(`${mayfly.url}/bootstrap`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "x".repeat(20_000),
+    });
+    expect(big.status).toBe(413);
+    const refusals = await mayfly.metrics.registry.getSingleMetricAsString("mayfly_bootstrap_refusals_total");
+    for (const reason of [
+      "replayed",
+      "instance-mismatch",
+      "unknown-pool",
+      "token-expired",
+      "identity-signature",
+      "instance-not-managed",
+    ]) {
+      expect(refusals).toContain(`reason="${reason}"`);
+    }
+  });
+});
