@@ -98,7 +98,7 @@ describe("the dashboard in a browser", () => {
     const denied = sandbox.github.enqueueJob({ org: "acme", repo: "docs", labels: SMALL, durationMs: 1_000 });
     await page.locator("#runners tbody tr", { hasText: "busy" }).nth(1).waitFor({ timeout: 30_000 });
     await page.locator("#events li", { hasText: "visibility" }).first().waitFor({ timeout: 10_000 });
-    expect(await page.locator("#events").innerText()).toContain("acme/docs");
+    expect(await page.locator("#events").textContent()).toContain("acme/docs");
 
     mkdirSync("test-results", { recursive: true });
     await page.screenshot({ path: "test-results/dashboard.png", fullPage: true });
