@@ -51,6 +51,8 @@ class UsageError extends Error {
 }
 
 async function main(): Promise<void> {
+  // The sandbox runs on the machine's Node 20 on purpose; the SDK's upgrade notice is noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const options = readOptions();
   // Listen before starting anything: a signal during startup waits for it, then stops and cleans up.
   let onStop: ((signal: string) => void) | undefined;

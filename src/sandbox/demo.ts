@@ -86,6 +86,8 @@ async function statusLine(startedAt: number, sandbox: Sandbox, mayfly: Mayfly, t
 }
 
 async function main(): Promise<void> {
+  // The sandbox runs on the machine's Node 20 on purpose; the SDK's upgrade notice is noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const o = readOptions();
   const out = (line: string) => process.stdout.write(`${line}\n`);
   // Listen before starting anything: a Ctrl-C during startup waits for it, then stops and cleans up.
