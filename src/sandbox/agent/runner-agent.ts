@@ -97,23 +97,27 @@ async function runOneJob(
   http: typeof fetch,
 ): Promise<void> {
   const { signal } = options;
-  const client = RunnerClient.forJitConfig(config, { fetch: http });
+  const client = RunnerClient.forJitConfig(config, { fetch: scoped(http, signal) });
   const session = await client.connect(config);
-  let current: { job: RunnerJob; timer: Promise<void>; cancelled: boolean } | undefined;
+  let current: { job: RunnerJob; stop: AbortController; cancelled: boolean } | undefined;
   while (!signal.aborted) {
-    const poll = await client.poll(session.sessionId, options.pollWaitMs ?? 2_000, signal).catch((error) => {
+    const poll = await client.poll(session.sessionId, options.pollWaitMs ?? 2_000).catch((error) => {
       if (signal.aborted) return { kind: "removed" as const };
       throw error;
     });
     if (poll.kind === "removed") return;
-    if (poll.kind === "cancel" && current && poll.jobId === current.job.id) current.cancelled = true;
+    if (poll.kind === "cancel" && current && poll.jobId === current.job.id && !current.cancelled) {
+      // Like the real runner: a cancelled job stops now, not when its steps would have ended.
+      current.cancelled = true;
+      current.stop.abort();
+    }
     if (poll.kind === "job" && !current) {
       const job = poll.job;
       await client.start(session.sessionId, job.id);
       emit({ kind: "job-started", instanceId: options.instanceId, jobId: job.id });
-      const entry = { job, cancelled: false, timer: sleep(job.durationMs, signal) };
+      const entry = { job, cancelled: false, stop: new AbortController() };
       current = entry;
-      void entry.timer.then(async () => {
+      void sleep(job.durationMs, AbortSignal.any([signal, entry.stop.signal])).then(async () => {
         if (signal.aborted) return;
         const conclusion = entry.cancelled ? "cancelled" : job.conclusion;
         await client.complete(session.sessionId, job.id, conclusion).catch(() => undefined);
@@ -121,6 +125,25 @@ async function runOneJob(
       });
     }
   }
+}
+
+/**
+ * fetch bound to the instance's lifetime. Each call gets its own child signal: undici leaves an abort
+ * listener on the signal it is given until the request is garbage-collected, so passing one
+ * long-lived signal to every poll accumulates thousands of listeners.
+ */
+function scoped(http: typeof fetch, signal: AbortSignal): typeof fetch {
+  return async (input, init) => {
+    const child = new AbortController();
+    const abort = () => child.abort(signal.reason);
+    if (signal.aborted) abort();
+    else signal.addEventListener("abort", abort, { once: true });
+    try {
+      return await http(input, { ...init, signal: child.signal });
+    } finally {
+      signal.removeEventListener("abort", abort);
+    }
+  };
 }
 
 async function imdsReader(base: string, http: typeof fetch, signal: AbortSignal) {
@@ -140,14 +163,12 @@ async function imdsReader(base: string, http: typeof fetch, signal: AbortSignal)
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
   });
 }
