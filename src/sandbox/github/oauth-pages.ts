@@ -1,13 +1,6 @@
 /** The emulator's sign-in pages: plain HTML forms, no JavaScript. */
 
-export function escapeHtml(text: string): string {
-  return text
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
-    .replaceAll("'", "&#39;");
-}
+import { escapeHtml } from "../../dashboard/escape-html.js";
 
 function page(title: string, body: string): string {
   return `<!doctype html>
