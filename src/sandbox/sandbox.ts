@@ -133,6 +133,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         GITHUB_CLIENT_ID: app.clientId,
         GITHUB_CLIENT_SECRET: app.clientSecret,
         AWS_REGION: ec2.region,
+        // For a Mayfly process of its own (npm start, src/main.ts): the SDK's standard environment.
+        AWS_ENDPOINT_URL_EC2: ec2.url,
+        AWS_ENDPOINT_URL_SQS: sqs.url,
+        AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
         AWS_ACCOUNT_ID: ec2.accountId,
         MAYFLY_QUEUE: "sqs",
         MAYFLY_SCALE_QUEUE_URL: scale,

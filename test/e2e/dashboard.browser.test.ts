@@ -105,9 +105,7 @@ describe("the dashboard in a browser", () => {
 
     // The short job finishes: its runner leaves the table without a reload.
     await waitFor("short job done", () => sandbox.github.job(short.id)?.status === "completed", 30_000);
-    await page.waitForFunction(() => document.querySelectorAll("#runners tbody tr").length === 1, undefined, {
-      timeout: 30_000,
-    });
+    await page.locator("#runners tbody tr").nth(1).waitFor({ state: "detached", timeout: 30_000 });
 
     // Terminate the long job's instance through the confirmation dialog.
     await page.locator('#runners button[data-action="terminate"]').first().click();
@@ -118,9 +116,7 @@ describe("the dashboard in a browser", () => {
       () => mayfly.events.list({ kinds: ["admin.action"] }).find((e) => e.actor === "octo-admin"),
       10_000,
     );
-    await page.waitForFunction(() => document.querySelectorAll("#runners tbody tr").length === 0, undefined, {
-      timeout: 30_000,
-    });
+    await page.locator("#runners tbody tr").nth(0).waitFor({ state: "detached", timeout: 30_000 });
     expect(sandbox.github.job(denied.id)?.status).toBe("queued");
     expect(sandbox.github.job(long.id)?.status).not.toBe("completed");
   });

@@ -36,8 +36,8 @@ export type AgentEvent =
   | { kind: "powered-off"; instanceId: string; why: string };
 
 export async function runAgent(options: AgentOptions): Promise<void> {
-  const http = options.fetch ?? fetch;
   const { signal } = options;
+  const http = scoped(options.fetch ?? fetch, signal);
   const emit = (e: AgentEvent) => options.onEvent?.(e);
   const powerOff = (why: string) => {
     if (signal.aborted) return;
@@ -97,7 +97,7 @@ async function runOneJob(
   http: typeof fetch,
 ): Promise<void> {
   const { signal } = options;
-  const client = RunnerClient.forJitConfig(config, { fetch: scoped(http, signal) });
+  const client = RunnerClient.forJitConfig(config, { fetch: http });
   const session = await client.connect(config);
   let current: { job: RunnerJob; stop: AbortController; cancelled: boolean } | undefined;
   while (!signal.aborted) {

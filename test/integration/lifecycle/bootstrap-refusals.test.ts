@@ -134,16 +134,14 @@ describe("bootstrap refusals", () => {
   });
 
   it("refuses an instance that is not Mayfly's", async () => {
-    const out = await sandbox
-      .ec2Client()
-      .send(
-        new RunInstancesCommand({
-          ImageId: "ami-0123456789abcdef0",
-          InstanceType: "t3.micro",
-          MinCount: 1,
-          MaxCount: 1,
-        }),
-      );
+    const out = await sandbox.ec2Client().send(
+      new RunInstancesCommand({
+        ImageId: "ami-0123456789abcdef0",
+        InstanceType: "t3.micro",
+        MinCount: 1,
+        MaxCount: 1,
+      }),
+    );
     const stranger = out.Instances![0]!.InstanceId!;
     await waitFor("stranger running", () => sandbox.ec2.instance(stranger)?.state === "running");
     const { identity } = await identityOf(sandbox, stranger);

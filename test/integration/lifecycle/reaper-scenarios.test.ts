@@ -127,17 +127,15 @@ describe("reaper scenarios", () => {
       { Key: "mayfly:org", Value: "acme" },
       { Key: "orphan", Value: "yes" },
     ];
-    await s
-      .ec2Client()
-      .send(
-        new RunInstancesCommand({
-          ImageId: "ami-0123456789abcdef0",
-          InstanceType: "t3.medium",
-          MinCount: 1,
-          MaxCount: 1,
-          TagSpecifications: [{ ResourceType: "instance", Tags: orphanTags }],
-        }),
-      );
+    await s.ec2Client().send(
+      new RunInstancesCommand({
+        ImageId: "ami-0123456789abcdef0",
+        InstanceType: "t3.medium",
+        MinCount: 1,
+        MaxCount: 1,
+        TagSpecifications: [{ ResourceType: "instance", Tags: orphanTags }],
+      }),
+    );
     await waitFor("orphan running", () => s.ec2.instances().some((i) => i.state === "running"));
     s.clock.advance(PAST_BOOT);
     await m.sweep();
