@@ -36,6 +36,8 @@ export type EnrolResult =
       pool: string;
       org: string;
       encodedJitConfig: string;
+      /** A retry whose earlier answer was lost: the never-connected runner was replaced. */
+      reissued: boolean;
     }
   | {
       ok: false;
@@ -126,29 +128,48 @@ export function createEnrolment(deps: {
 
     const ref = { installationId: claims.installation, org: claims.org };
     const runnerName = `${deps.runnerPrefix}${instanceId}`;
+    const runnerGroupId = await deps.runners.runnerGroupId(ref, pool.runnerGroup);
+    const issue = () =>
+      deps.runners.createJitConfig(ref, { name: runnerName, labels: pool.labels, runnerGroupId });
+    const issued = (jit: { runnerId: number; encodedJitConfig: string }, reissued = false): EnrolResult => ({
+      ok: true,
+      instanceId,
+      runnerName,
+      runnerId: jit.runnerId,
+      pool: pool.name,
+      org: claims.org,
+      encodedJitConfig: jit.encodedJitConfig,
+      reissued,
+    });
     try {
-      const runnerGroupId = await deps.runners.runnerGroupId(ref, pool.runnerGroup);
-      const jit = await deps.runners.createJitConfig(ref, {
-        name: runnerName,
-        labels: pool.labels,
-        runnerGroupId,
-      });
+      return issued(await issue());
+    } catch (error) {
+      if (!(error instanceof RunnerExistsError)) throw error;
+    }
+    // The name is taken. A runner that never connected (offline, idle) means our earlier answer never
+    // reached the instance (it timed out and retried): remove it, which voids that config, and issue a
+    // new one. A runner that connected or runs a job means this is a replay: refuse.
+    const existing = await deps.runners.find(ref, runnerName);
+    if (existing && (existing.status === "online" || existing.busy)) {
       return {
-        ok: true,
+        ok: false,
+        status: 403,
+        reason: "replayed",
+        detail: `runner ${runnerName} is ${existing.busy ? "busy" : "online"}: bootstrap was used before`,
         instanceId,
-        runnerName,
-        runnerId: jit.runnerId,
-        pool: pool.name,
-        org: claims.org,
-        encodedJitConfig: jit.encodedJitConfig,
+        ...who,
       };
+    }
+    if (existing) await deps.runners.remove(ref, existing.id);
+    try {
+      return issued(await issue(), true);
     } catch (error) {
       if (error instanceof RunnerExistsError) {
         return {
           ok: false,
           status: 403,
           reason: "replayed",
-          detail: `runner ${runnerName} already exists: bootstrap was used before`,
+          detail: `runner ${runnerName} was registered again meanwhile`,
           instanceId,
           ...who,
         };

@@ -74,7 +74,7 @@ export function mountBootstrapRoute(
         org: result.org,
         instanceId: result.instanceId,
         runnerName: result.runnerName,
-        message: `${result.instanceId} enrolled as runner ${result.runnerName}`,
+        message: `${result.instanceId} enrolled as runner ${result.runnerName}${result.reissued ? " (again: the first answer never reached it)" : ""}`,
       });
       c.header("cache-control", "no-store");
       return c.json({ runnerName: result.runnerName, encodedJitConfig: result.encodedJitConfig });

@@ -34,6 +34,8 @@ export interface Runners {
   list(ref: OrgRef, prefix: string): Promise<GitHubRunner[]>;
   /** Removes a runner; "absent" when it is already gone. Throws RunnerBusyError while it runs a job (422). */
   remove(ref: OrgRef, runnerId: number): Promise<"removed" | "absent">;
+  /** The org's runner with exactly this name, if any (one call: the list endpoint's `name` filter). */
+  find(ref: OrgRef, name: string): Promise<GitHubRunner | undefined>;
   /** Resolves a runner group name to its id (cached). */
   runnerGroupId(ref: OrgRef, name: string): Promise<number>;
 }
@@ -87,6 +89,29 @@ export function createGitHubRunners(options: {
             busy: r.busy,
             labels: r.labels.map((l) => l.name),
           }));
+      } catch (error) {
+        return fail(error);
+      }
+    },
+
+    async find(ref, name) {
+      const octokit = await options.auth(ref.installationId);
+      try {
+        const { data } = await octokit.request("GET /orgs/{org}/actions/runners", {
+          org: ref.org,
+          name,
+          per_page: 10,
+        });
+        const r = data.runners.find((runner) => runner.name === name);
+        return (
+          r && {
+            id: r.id,
+            name: r.name,
+            status: r.status === "online" ? "online" : "offline",
+            busy: r.busy,
+            labels: r.labels.map((l) => l.name),
+          }
+        );
       } catch (error) {
         return fail(error);
       }

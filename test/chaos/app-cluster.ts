@@ -1,4 +1,5 @@
-import { freePort, type Sandbox } from "../../src/sandbox/sandbox.js";
+import { createServer } from "node:net";
+import type { Sandbox } from "../../src/sandbox/sandbox.js";
 import { type AppLog, RoleProcess } from "./role-process.js";
 import type { Trace } from "./trace.js";
 
@@ -24,19 +25,30 @@ export interface AppCluster {
   start(role: ChaosRole): Promise<void>;
   /** Policy denials the webhooks role logged, by job id. */
   denials(): ReadonlyMap<number, Denial>;
+  /** Jobs the webhooks role found running on a Mayfly runner although the policy denies them. */
+  caughtOnRunners(): ReadonlySet<number>;
   stop(): Promise<void>;
 }
 
 /** Log fields worth a place in the trace. */
-const TRACE_FIELDS = ["jobId", "pool", "reason", "instanceId", "runnerName", "code", "afterSeconds", "reasons"];
+const TRACE_FIELDS = [
+  "jobId",
+  "pool",
+  "reason",
+  "instanceId",
+  "runnerName",
+  "code",
+  "afterSeconds",
+  "reasons",
+];
 const LEVELS: Record<number, string> = { 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL" };
 
 export async function startCluster(
   sandbox: Sandbox,
   trace: Trace,
-  overrides: Record<string, string> = {},
+  options: { nodeArgs: readonly string[]; env?: Record<string, string> },
 ): Promise<AppCluster> {
-  const port = await freePort();
+  const port = await stablePort();
   const publicUrl = `http://127.0.0.1:${port}`;
   const common = {
     LOG_LEVEL: "info",
@@ -48,9 +60,10 @@ export async function startCluster(
     AWS_ACCESS_KEY_ID: "sandbox",
     AWS_SECRET_ACCESS_KEY: "sandbox",
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    ...overrides,
+    ...options.env,
   };
   const denials = new Map<number, Denial>();
+  const caught = new Set<number>();
   const processes = new Map<ChaosRole, RoleProcess>();
   for (const role of CHAOS_ROLES) {
     const env = await sandbox.env({
@@ -61,11 +74,14 @@ export async function startCluster(
     });
     const onLog = (log: AppLog, incarnation: number) => {
       trace.add(`${role}#${incarnation}`, describe(log));
-      if (typeof log.msg === "string" && log.msg.startsWith("denied: ") && typeof log.jobId === "number") {
+      if (typeof log.msg !== "string" || typeof log.jobId !== "number") return;
+      // The log lines src/webhooks/workflow-job.ts writes for a denial and for a denied job on a runner.
+      if (log.msg.startsWith("denied: ")) {
         denials.set(log.jobId, { jobId: log.jobId, reason: String(log.reason ?? ""), message: log.msg });
       }
+      if (log.msg.startsWith("denied job on a Mayfly runner")) caught.add(log.jobId);
     };
-    processes.set(role, new RoleProcess(role, env, onLog));
+    processes.set(role, new RoleProcess(role, options.nodeArgs, env, onLog));
   }
   const get = (role: ChaosRole) => processes.get(role)!;
   sandbox.github.setWebhookUrl(sandbox.app.id, `${publicUrl}/api/github/webhooks`);
@@ -82,6 +98,7 @@ export async function startCluster(
       await get(role).start();
     },
     denials: () => denials,
+    caughtOnRunners: () => caught,
     async stop() {
       await Promise.all([...processes.values()].map((p) => p.stop()));
     },
@@ -90,8 +107,26 @@ export async function startCluster(
 
 function describe(log: AppLog): string {
   const level = LEVELS[log.level ?? 30] ?? String(log.level);
-  const fields = TRACE_FIELDS.filter((k) => log[k] !== undefined).map((k) => `${k}=${JSON.stringify(log[k])}`);
+  const fields = TRACE_FIELDS.filter((k) => log[k] !== undefined).map(
+    (k) => `${k}=${JSON.stringify(log[k])}`,
+  );
   const err = log.err as { message?: string } | undefined;
   if (err?.message) fields.push(`err=${JSON.stringify(err.message.slice(0, 200))}`);
   return [level, log.msg ?? "", ...fields].join(" ");
+}
+
+/**
+ * A free port below Linux's ephemeral range (32768–60999): while the webhooks role is down, nothing that
+ * binds port 0 (other roles, emulators, other runs) can take it, so the restart gets it back.
+ */
+async function stablePort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once("error", () => resolve(false));
+      server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
 }

@@ -11,7 +11,14 @@ export type PlannedFault =
   | { kind: "kill"; atMs: number; role: ChaosRole; restartAtMs: number }
   | { kind: "ec2-error"; atMs: number; action: string; code: string; count: number }
   | { kind: "ec2-capacity"; atMs: number; untilMs: number; market?: "spot"; instanceType?: string }
-  | { kind: "github-error"; atMs: number; path: string; status: number; count: number; limit?: "primary" | "secondary" }
+  | {
+      kind: "github-error";
+      atMs: number;
+      path: string;
+      status: number;
+      count: number;
+      limit?: "primary" | "secondary";
+    }
   | { kind: "github-slow"; atMs: number; untilMs: number; latencyMs: number }
   | { kind: "webhook-drop"; atMs: number; untilMs: number; probability: number; seed: number }
   | { kind: "webhook-duplicate"; atMs: number; untilMs: number; probability: number }
@@ -55,8 +62,21 @@ const DRAWS: readonly Draw[] = [
     untilMs: windowEnd(r, atMs, until, 1_000, 5_000),
     ...(r.chance(0.5) ? { market: "spot" as const } : { instanceType: r.pick(["t3.medium", "m7i.2xlarge"]) }),
   }),
-  (r, atMs) => ({ kind: "github-error", atMs, path: r.pick(GITHUB_PATHS), status: r.pick([500, 502, 503]), count: r.int(1, 3) }),
-  (r, atMs) => ({ kind: "github-error", atMs, path: r.pick(GITHUB_PATHS), status: 403, count: r.int(1, 2), limit: "primary" }),
+  (r, atMs) => ({
+    kind: "github-error",
+    atMs,
+    path: r.pick(GITHUB_PATHS),
+    status: r.pick([500, 502, 503]),
+    count: r.int(1, 3),
+  }),
+  (r, atMs) => ({
+    kind: "github-error",
+    atMs,
+    path: r.pick(GITHUB_PATHS),
+    status: 403,
+    count: r.int(1, 2),
+    limit: "primary",
+  }),
   (r, atMs) => ({
     kind: "github-error",
     atMs,
@@ -65,7 +85,12 @@ const DRAWS: readonly Draw[] = [
     count: r.int(1, 2),
     limit: "secondary",
   }),
-  (r, atMs, until) => ({ kind: "github-slow", atMs, untilMs: windowEnd(r, atMs, until, 1_000, 5_000), latencyMs: r.int(200, 2_500) }),
+  (r, atMs, until) => ({
+    kind: "github-slow",
+    atMs,
+    untilMs: windowEnd(r, atMs, until, 1_000, 5_000),
+    latencyMs: r.int(200, 2_500),
+  }),
   (r, atMs, until) => ({
     kind: "webhook-drop",
     atMs,

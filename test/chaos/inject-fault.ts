@@ -33,7 +33,12 @@ export class FaultInjector {
         ec2.injectFault({ action: fault.action, code: fault.code, count: fault.count });
         return undefined;
       case "github-error":
-        github.failNext({ path: new RegExp(fault.path), status: fault.status, count: fault.count, ...githubBody(fault) });
+        github.failNext({
+          path: new RegExp(fault.path),
+          status: fault.status,
+          count: fault.count,
+          ...githubBody(fault),
+        });
         return undefined;
       case "sqs-error":
         sqs.injectFault({ action: fault.action, code: fault.code, scope: fault.scope, count: fault.count });
@@ -64,7 +69,9 @@ export class FaultInjector {
         github.setLatency(Math.max(0, ...open.map((w) => (w.kind === "github-slow" ? w.latencyMs : 0))));
         return;
       case "webhook-drop": {
-        const top = open.filter((w) => w.kind === "webhook-drop").sort((a, b) => b.probability - a.probability)[0];
+        const top = open
+          .filter((w) => w.kind === "webhook-drop")
+          .sort((a, b) => b.probability - a.probability)[0];
         github.dropWebhooks(top ? { probability: top.probability, seed: top.seed } : { count: 0 });
         return;
       }
@@ -79,7 +86,10 @@ export class FaultInjector {
       case "ec2-capacity": {
         if (changed.kind !== "ec2-capacity") return;
         const same = open.some(
-          (w) => w.kind === "ec2-capacity" && w.market === changed.market && w.instanceType === changed.instanceType,
+          (w) =>
+            w.kind === "ec2-capacity" &&
+            w.market === changed.market &&
+            w.instanceType === changed.instanceType,
         );
         ec2.setCapacity({
           ...(changed.market ? { market: changed.market } : {}),
@@ -93,9 +103,15 @@ export class FaultInjector {
 }
 
 /** GitHub's answers for spent limits, shaped as @octokit/plugin-throttling recognises them. */
-function githubBody(fault: Extract<PlannedFault, { kind: "github-error" }>) {
+function githubBody(fault: Extract<PlannedFault, { kind: "github-error" }>): {
+  body?: unknown;
+  headers?: Record<string, string>;
+} {
   if (fault.limit === "secondary") {
-    return { body: { message: `${SECONDARY} CHAOS.`, documentation_url: DOCS }, headers: { "retry-after": "2" } };
+    return {
+      body: { message: `${SECONDARY} CHAOS.`, documentation_url: DOCS },
+      headers: { "retry-after": "2" },
+    };
   }
   if (fault.limit === "primary") {
     const reset = String(Math.ceil(Date.now() / 1000) + 3);

@@ -34,13 +34,18 @@ export function observeState(
   });
   const instances = sandbox.ec2.instances().filter((i) => i.tags[TAG.managedBy] !== undefined);
   const deadLetter = sandbox.sqs.queue("mayfly-dead-letter.fifo");
-  const deadLetters = deadLetter ? [...deadLetter.visible, ...deadLetter.inFlight, ...deadLetter.delayed] : [];
+  const deadLetters = deadLetter
+    ? [...deadLetter.visible, ...deadLetter.inFlight, ...deadLetter.delayed]
+    : [];
   return {
     runnerPrefix,
     jobs,
     denials: cluster.denials(),
+    caughtOnRunners: cluster.caughtOnRunners(),
     instances: instances.map((i) => ({ instanceId: i.instanceId, state: i.state })),
-    runners: sandbox.github.runners(sandbox.org).map((r) => ({ name: r.name, busy: r.busy, status: r.status })),
+    runners: sandbox.github
+      .runners(sandbox.org)
+      .map((r) => ({ name: r.name, busy: r.busy, status: r.status })),
     busyTerminations: watch.busyTerminations,
     deadLetters: deadLetters.map((m) => m.body),
     extraAllowance: {
@@ -66,7 +71,8 @@ function stolenRunners(sandbox: Sandbox, notes: RunNotes, prefix: string): numbe
 function lateQueuedWebhooks(sandbox: Sandbox, notes: RunNotes): number {
   const firstAccepted = new Map<number, number>();
   for (const d of sandbox.github.deliveries()) {
-    if (d.event !== "workflow_job" || d.action !== "queued" || d.statusCode < 200 || d.statusCode > 299) continue;
+    if (d.event !== "workflow_job" || d.action !== "queued" || d.statusCode < 200 || d.statusCode > 299)
+      continue;
     const jobId = (d.payload as { workflow_job?: { id?: number } }).workflow_job?.id;
     if (jobId !== undefined && !firstAccepted.has(jobId)) firstAccepted.set(jobId, d.deliveredAt);
   }

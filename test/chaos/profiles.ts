@@ -37,7 +37,7 @@ export const FULL_PROFILE: ChaosProfile = {
   killsUntilMs: 16_000,
   restartAfterMs: { min: 300, max: 4_000 },
   cancel: { probability: 0.12, afterMs: { min: 0, max: 6_000 } },
-  settleTimeoutMs: 180_000,
+  settleTimeoutMs: 150_000,
 };
 
 export const FAST_PROFILE: ChaosProfile = {

@@ -3,9 +3,10 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
 /**
- * One Mayfly role in its own process (`node --import tsx src/main.ts`), so the chaos runner can SIGKILL
- * it at any point and start it again with the same environment, as an orchestrator would. Every line it
- * logs (pino JSON) is handed to `onLog`; `start` resolves once the process logs "mayfly started".
+ * One Mayfly role in its own process (`node <nodeArgs>`: the app bundle, or `--import tsx src/main.ts`),
+ * so the chaos runner can SIGKILL it at any point and start it again with the same environment, as an
+ * orchestrator would. Every line it logs (pino JSON) is handed to `onLog`; `start` resolves once the
+ * process logs "mayfly started".
  */
 export type AppLog = Record<string, unknown> & { msg?: string; level?: number };
 
@@ -14,14 +15,21 @@ const START_TIMEOUT_MS = 60_000;
 
 export class RoleProcess {
   readonly role: string;
+  readonly #nodeArgs: readonly string[];
   readonly #env: Record<string, string>;
   readonly #onLog: (log: AppLog, incarnation: number) => void;
   #child: ChildProcess | undefined;
   #exited: Promise<void> = Promise.resolve();
   #incarnation = 0;
 
-  constructor(role: string, env: Record<string, string>, onLog: (log: AppLog, incarnation: number) => void) {
+  constructor(
+    role: string,
+    nodeArgs: readonly string[],
+    env: Record<string, string>,
+    onLog: (log: AppLog, incarnation: number) => void,
+  ) {
     this.role = role;
+    this.#nodeArgs = nodeArgs;
     this.#env = env;
     this.#onLog = onLog;
   }
@@ -33,7 +41,7 @@ export class RoleProcess {
   async start(): Promise<void> {
     if (this.#child) throw new Error(`${this.role} is already running`);
     const incarnation = ++this.#incarnation;
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    const child = spawn(process.execPath, [...this.#nodeArgs], {
       cwd: ROOT,
       env: this.#env,
       stdio: ["ignore", "pipe", "pipe"],
@@ -48,7 +56,10 @@ export class RoleProcess {
       stderr = (stderr + chunk.toString("utf8")).slice(-4000);
     });
     const started = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${this.role} did not start in time`)), START_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`${this.role} did not start in time`)),
+        START_TIMEOUT_MS,
+      );
       createInterface({ input: child.stdout! }).on("line", (line) => {
         const log = parseLine(line);
         this.#onLog(log, incarnation);

@@ -33,7 +33,9 @@ export class Trace {
   }
 
   format(lines: readonly TraceLine[] = this.#lines): string {
-    return lines.map((l) => `${(l.atMs / 1000).toFixed(3).padStart(8)}s ${l.source.padEnd(9)} ${l.text}`).join("\n");
+    return lines
+      .map((l) => `${(l.atMs / 1000).toFixed(3).padStart(8)}s ${l.source.padEnd(9)} ${l.text}`)
+      .join("\n");
   }
 
   tail(count: number): string {

@@ -24,13 +24,24 @@ export function watchWorld(sandbox: Sandbox, trace: Trace, runnerPrefix: string)
   const busyTerminations: BusyTermination[] = [];
   const offGitHub = sandbox.github.onEvent((event) => trace.add("github", describeEvent(event)));
   const offEc2 = sandbox.ec2.onInstanceStateChange((instance, previous) => {
-    trace.add("ec2", `${instance.instanceId} ${previous} -> ${instance.state} ${instance.stateReason?.code ?? ""}`.trim());
+    trace.add(
+      "ec2",
+      `${instance.instanceId} ${previous} -> ${instance.state} ${instance.stateReason?.code ?? ""}`.trim(),
+    );
     if (previous !== "running" || instance.state === "running") return;
     const runnerName = `${runnerPrefix}${instance.instanceId}`;
     const job = sandbox.github.jobs().find((j) => j.status === "in_progress" && j.runnerName === runnerName);
     if (!job) return;
-    busyTerminations.push({ instanceId: instance.instanceId, jobId: job.id, atMs: trace.elapsed(), state: instance.state });
-    trace.add("check", `VIOLATION: ${instance.instanceId} went ${instance.state} while running job ${job.id}`);
+    busyTerminations.push({
+      instanceId: instance.instanceId,
+      jobId: job.id,
+      atMs: trace.elapsed(),
+      state: instance.state,
+    });
+    trace.add(
+      "check",
+      `VIOLATION: ${instance.instanceId} went ${instance.state} while running job ${job.id}`,
+    );
   });
   let seen = 0;
   const agents = setInterval(() => {
@@ -61,7 +72,8 @@ function describeEvent(event: EmulatorEvent): string {
   if ("job" in event) {
     const j = event.job;
     const on = event.runner?.name ? ` on ${event.runner.name}` : "";
-    const what = event.type === "job.completed" ? `completed ${j.conclusion}` : event.type.slice("job.".length);
+    const what =
+      event.type === "job.completed" ? `completed ${j.conclusion}` : event.type.slice("job.".length);
     return `job ${j.id} ${what}${on}${event.type === "job.queued" ? ` ${j.repo} [${j.labels.join(",")}]` : ""}`;
   }
   return event.type;

@@ -21,7 +21,7 @@ export interface PlannedJob {
   note: string;
 }
 
-const LABELS = {
+const LABELS: Record<"small" | "large" | "oss", readonly (readonly string[])[]> = {
   small: [
     ["self-hosted", "linux", "x64", "mayfly-small"],
     ["mayfly-small"],
@@ -31,7 +31,7 @@ const LABELS = {
   ],
   large: [["self-hosted", "linux", "x64", "mayfly-large"], ["mayfly-large"], ["self-hosted", "MAYFLY-LARGE"]],
   oss: [["self-hosted", "linux", "arm64", "mayfly-oss"], ["mayfly-oss"], ["self-hosted", "arm64"]],
-} as const;
+};
 
 interface Mix {
   weight: number;
@@ -43,12 +43,31 @@ interface Mix {
 }
 
 const MIX: readonly Mix[] = [
-  { weight: 5, repos: ["api", "web", "infra"], pool: "small", expect: "allow", note: "small, private/internal repo" },
+  {
+    weight: 5,
+    repos: ["api", "web", "infra"],
+    pool: "small",
+    expect: "allow",
+    note: "small, private/internal repo",
+  },
   { weight: 2, repos: ["api", "web"], pool: "large", expect: "allow", note: "large, allowed repo" },
   { weight: 1.5, repos: ["sdk"], pool: "oss", expect: "allow", note: "oss, public repo, not a fork" },
   { weight: 0.6, repos: ["docs"], pool: "small", expect: "deny", note: "small refuses public repos" },
-  { weight: 0.6, repos: ["infra"], pool: "large", expect: "deny", note: "large admits only acme/api and acme/web" },
-  { weight: 0.6, repos: ["sdk"], pool: "oss", fromFork: true, expect: "deny", note: "oss sets no allowForks" },
+  {
+    weight: 0.6,
+    repos: ["infra"],
+    pool: "large",
+    expect: "deny",
+    note: "large admits only acme/api and acme/web",
+  },
+  {
+    weight: 0.6,
+    repos: ["sdk"],
+    pool: "oss",
+    fromFork: true,
+    expect: "deny",
+    note: "oss sets no allowForks",
+  },
   { weight: 0.3, repos: ["docs"], pool: "oss", expect: "deny", note: "oss admits only acme/sdk" },
 ];
 
@@ -67,7 +86,9 @@ export function planWorkload(random: Random, profile: ChaosProfile): PlannedJob[
       conclusion: random.chance(0.15) ? "failure" : "success",
       fromFork: mix.fromFork ?? false,
       pool: mix.pool,
-      ...(cancel ? { cancelAtMs: atMs + random.int(profile.cancel.afterMs.min, profile.cancel.afterMs.max) } : {}),
+      ...(cancel
+        ? { cancelAtMs: atMs + random.int(profile.cancel.afterMs.min, profile.cancel.afterMs.max) }
+        : {}),
       expect: mix.expect,
       note: mix.note,
     });

@@ -71,10 +71,16 @@ describe("Prometheus metrics follow a scripted scenario", () => {
 
   it("counts GitHub and EC2 calls, and no throttles", () => {
     expect(metrics.get('mayfly_github_calls_total{method="POST",status="201"}')).toBeGreaterThanOrEqual(2);
-    expect(metrics.get('mayfly_ec2_calls_total{action="RunInstances",result="ok"}')).toBeGreaterThanOrEqual(1);
+    expect(metrics.get('mayfly_ec2_calls_total{action="RunInstances",result="ok"}')).toBeGreaterThanOrEqual(
+      1,
+    );
     // The runners powered their machines off after their job, so the reaper had nothing to terminate.
     expect(metrics.get('mayfly_ec2_calls_total{action="TerminateInstances",result="ok"}')).toBeUndefined();
-    expect([...metrics.keys()].filter((k) => k.startsWith("mayfly_github_throttles_total") || k.startsWith("mayfly_ec2_throttles_total"))).toEqual([]);
+    expect(
+      [...metrics.keys()].filter(
+        (k) => k.startsWith("mayfly_github_throttles_total") || k.startsWith("mayfly_ec2_throttles_total"),
+      ),
+    ).toEqual([]);
   });
 
   it("shows no runners once the fleet is empty, and every series is mayfly_-prefixed", () => {

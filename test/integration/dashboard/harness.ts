@@ -74,6 +74,10 @@ export class FakeRunners implements Runners {
     throw new Error("not used by the dashboard");
   }
 
+  async find(ref: OrgRef, name: string): Promise<GitHubRunner | undefined> {
+    return (this.byOrg.get(ref.org) ?? []).find((r) => r.name === name);
+  }
+
   async runnerGroupId(): Promise<never> {
     throw new Error("not used by the dashboard");
   }

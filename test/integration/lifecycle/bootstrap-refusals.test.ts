@@ -4,6 +4,7 @@ import { createTokenIssuer } from "../../../src/bootstrap/token.js";
 import { parseUserData } from "../../../src/bootstrap/user-data.js";
 import { decodeSecret } from "../../../src/config.js";
 import type { Mayfly } from "../../../src/mayfly.js";
+import { RunnerClient } from "../../../src/sandbox/github/runner-client.js";
 import { type Sandbox, startSandbox } from "../../../src/sandbox/sandbox.js";
 import { startMayfly } from "../../../src/sandbox/start-mayfly.js";
 import { waitFor } from "../../helpers/wait-for.js";
@@ -87,13 +88,23 @@ describe("bootstrap refusals", () => {
     expect(JSON.stringify(event)).not.toMatch(/eyJ/);
   }
 
-  it("issues a JIT config once, and refuses the replay", async () => {
+  it("answers a retry whose answer was lost, and refuses a replay once the runner has connected", async () => {
     const { userData, identity } = await identityOf(sandbox, x);
-    const first = await post({ token: userData.MAYFLY_BOOTSTRAP_TOKEN, identity });
+    const request = { token: userData.MAYFLY_BOOTSTRAP_TOKEN, identity };
+    const first = await post(request);
     expect(first.status).toBe(200);
     expect(first.body.runnerName).toBe(`mayfly-${x}`);
     expect(first.body.encodedJitConfig).toMatch(/^[A-Za-z0-9+/=]+$/);
-    await expectRefused({ token: userData.MAYFLY_BOOTSTRAP_TOKEN, identity }, 403, "replayed");
+    // The instance never got that answer and retries: the unused runner is replaced.
+    const retry = await post(request);
+    expect(retry.status).toBe(200);
+    expect(retry.body.encodedJitConfig).not.toBe(first.body.encodedJitConfig);
+    await expect(
+      new RunnerClient(sandbox.github.url).connect(first.body.encodedJitConfig!),
+    ).rejects.toThrow();
+    // The runner starts with the new config; from then on the same request is a replay.
+    await new RunnerClient(sandbox.github.url).connect(retry.body.encodedJitConfig!);
+    await expectRefused(request, 403, "replayed");
   });
 
   it.each([

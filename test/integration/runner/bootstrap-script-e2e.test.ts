@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Mayfly } from "../../../src/mayfly.js";
-import { decodeJitConfig } from "../../../src/sandbox/github/runner-client.js";
+import { decodeJitConfig, RunnerClient } from "../../../src/sandbox/github/runner-client.js";
 import { type Sandbox, startSandbox } from "../../../src/sandbox/sandbox.js";
 import { startMayfly } from "../../../src/sandbox/start-mayfly.js";
 import { waitFor } from "../../helpers/wait-for.js";
@@ -83,6 +83,9 @@ describe("bootstrap.sh against the real app", () => {
     expect((await readFile(events, "utf8")).split("\n").filter(Boolean)).toEqual(["run.sh", "poweroff"]);
     expect(first.output).not.toContain(argv[1]!);
 
+    // The runner connects with its config (a stand-in run.sh does not): from then on a second
+    // enrolment is a replay.
+    await new RunnerClient(sandbox.github.url).connect(argv[1]!);
     const second = await run();
     expect(second.code).not.toBe(0);
     expect(mayfly.events.list({ kinds: ["bootstrap.refused"] }).at(-1)).toMatchObject({

@@ -26,13 +26,30 @@ describe("deny by default", () => {
 
   it.each([
     ["an org no pool admits", { org: "evil", repo: "miner", labels: SMALL }, "org-not-allowed", /org evil/],
-    ["a repository outside the pool's patterns", { org: "acme", repo: "infra", labels: LARGE }, "repo-not-allowed", /acme\/infra/],
-    ["a public repository the pool does not allow", { org: "acme", repo: "docs", labels: SMALL }, "visibility-not-allowed", /public/],
-    ["a run from a fork without allowForks", { org: "acme", repo: "sdk", labels: OSS, fromFork: true }, "fork-not-allowed", /fork/],
+    [
+      "a repository outside the pool's patterns",
+      { org: "acme", repo: "infra", labels: LARGE },
+      "repo-not-allowed",
+      /acme\/infra/,
+    ],
+    [
+      "a public repository the pool does not allow",
+      { org: "acme", repo: "docs", labels: SMALL },
+      "visibility-not-allowed",
+      /public/,
+    ],
+    [
+      "a run from a fork without allowForks",
+      { org: "acme", repo: "sdk", labels: OSS, fromFork: true },
+      "fork-not-allowed",
+      /fork/,
+    ],
   ])("refuses %s, records why, and launches nothing", async (_, job, code, reason) => {
     const before = sandbox.ec2.instances().length;
     const queued = sandbox.github.enqueueJob({ ...job, durationMs: 100 });
-    const denial = await waitFor("denial event", () => mayfly.events.list({ kinds: ["policy.denied"] }).find((e) => e.jobId === queued.id));
+    const denial = await waitFor("denial event", () =>
+      mayfly.events.list({ kinds: ["policy.denied"] }).find((e) => e.jobId === queued.id),
+    );
     expect(denial.reason).toBe(code);
     expect(denial.message).toMatch(reason);
     const metrics = await mayfly.metrics.registry.getSingleMetricAsString("mayfly_policy_decisions_total");
@@ -42,10 +59,24 @@ describe("deny by default", () => {
   });
 
   it("ignores labels no pool claims: no launch, no denial", async () => {
-    const queued = sandbox.github.enqueueJob({ org: "acme", repo: "api", labels: ["self-hosted", "gpu"], durationMs: 100 });
-    await waitFor("delivery answered", () => sandbox.github.deliveries().find((d) => (d.payload as { workflow_job?: { id: number } }).workflow_job?.id === queued.id)?.statusCode === 200);
+    const queued = sandbox.github.enqueueJob({
+      org: "acme",
+      repo: "api",
+      labels: ["self-hosted", "gpu"],
+      durationMs: 100,
+    });
+    await waitFor(
+      "delivery answered",
+      () =>
+        sandbox.github
+          .deliveries()
+          .find((d) => (d.payload as { workflow_job?: { id: number } }).workflow_job?.id === queued.id)
+          ?.statusCode === 200,
+    );
     expect(mayfly.events.list().some((e) => e.jobId === queued.id)).toBe(false);
-    expect(await mayfly.metrics.registry.getSingleMetricAsString("mayfly_webhooks_total")).toContain('action="queued",result="ignored"');
+    expect(await mayfly.metrics.registry.getSingleMetricAsString("mayfly_webhooks_total")).toContain(
+      'action="queued",result="ignored"',
+    );
   });
 
   it("admits the same public repository's own runs, and a private repo in the pattern", async () => {
@@ -53,7 +84,10 @@ describe("deny by default", () => {
     sandbox.github.enqueueJob({ org: "acme", repo: "sdk", labels: OSS, durationMs: 100 });
     sandbox.github.enqueueJob({ org: "acme", repo: "web", labels: LARGE, durationMs: 100 });
     await waitFor("two launches", () => sandbox.ec2.instances().length === before + 2);
-    const pools = sandbox.ec2.instances().map((i) => i.tags["mayfly:pool"]).sort();
+    const pools = sandbox.ec2
+      .instances()
+      .map((i) => i.tags["mayfly:pool"])
+      .sort();
     expect(pools).toEqual(["large", "oss"]);
   });
 });

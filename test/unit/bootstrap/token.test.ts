@@ -13,7 +13,10 @@ describe("bootstrap tokens", () => {
   it("round-trips the claims that bind a token to its launch", async () => {
     const token = await createTokenIssuer({ keys: [key], issuer, now: () => T0 }).issue(claims);
     const check = await createTokenVerifier({ keys: [key], issuer, now: () => T0 + 1000 }).verify(token);
-    expect(check).toMatchObject({ ok: true, claims: { pool: "linux", org: "acme", installation: 42, launch: "launch-1", jti: "launch-1" } });
+    expect(check).toMatchObject({
+      ok: true,
+      claims: { pool: "linux", org: "acme", installation: 42, launch: "launch-1", jti: "launch-1" },
+    });
   });
 
   it.each([
@@ -52,7 +55,9 @@ describe("bootstrap tokens", () => {
       .setNotBefore(T0 / 1000)
       .setExpirationTime(T0 / 1000 + 300)
       .sign(key);
-    expect(await createTokenVerifier({ keys: [key], issuer, now: () => T0 }).verify(token)).toMatchObject({ ok: false });
+    expect(await createTokenVerifier({ keys: [key], issuer, now: () => T0 }).verify(token)).toMatchObject({
+      ok: false,
+    });
   });
 
   it("refuses alg none, another algorithm, tampering and garbage", async () => {
@@ -69,7 +74,9 @@ describe("bootstrap tokens", () => {
       .setNotBefore(T0 / 1000)
       .setExpirationTime(T0 / 1000 + 300)
       .sign(new Uint8Array(randomBytes(64)));
-    const forgedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, "base64url").toString()), pool: "gpu" })).toString("base64url");
+    const forgedPayload = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload!, "base64url").toString()), pool: "gpu" }),
+    ).toString("base64url");
     for (const token of [none, hs512, `${header}.${forgedPayload}.${signature}`, "not-a-jwt", ""]) {
       expect(await verifier.verify(token)).toMatchObject({ ok: false, reason: "token-invalid" });
     }

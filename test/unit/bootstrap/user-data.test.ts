@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { parseUserData, renderUserData } from "../../../src/bootstrap/user-data.js";
 
 describe("user-data", () => {
-  const values = { appUrl: "https://mayfly.example.com", token: "eyJhbGciOiJIUzI1NiJ9.e30.sig", pool: "linux", maxLifetimeSeconds: 23_400 };
+  const values = {
+    appUrl: "https://mayfly.example.com",
+    token: "eyJhbGciOiJIUzI1NiJ9.e30.sig",
+    pool: "linux",
+    maxLifetimeSeconds: 23_400,
+  };
 
   it("holds only the app URL, the one-time token, the pool and the lifetime", () => {
     const text = renderUserData(values);
@@ -16,7 +21,10 @@ describe("user-data", () => {
     expect(Buffer.byteLength(text)).toBeLessThan(16 * 1024);
   });
 
-  it.each([["a quote", "a'b"], ["a newline", "a\nMAYFLY_URL='evil'"]])("refuses a value with %s", (_, bad) => {
+  it.each([
+    ["a quote", "a'b"],
+    ["a newline", "a\nMAYFLY_URL='evil'"],
+  ])("refuses a value with %s", (_, bad) => {
     expect(() => renderUserData({ ...values, pool: bad })).toThrow(/quotes or newlines/);
   });
 

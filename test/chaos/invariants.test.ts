@@ -1,0 +1,130 @@
+import { describe, expect, it } from "vitest";
+import {
+  ALL_INVARIANTS,
+  check,
+  deniedJobsOnRunnersCaught,
+  everyJobRanOrWasDenied,
+  type Invariant,
+  launchBound,
+  noBusyRunnerTerminated,
+  noManagedInstanceLeft,
+  noMayflyRunnerLeft,
+  nothingDeadLettered,
+  type ObservedJob,
+  type ObservedState,
+  policyAsConfigured,
+} from "./invariants.js";
+
+const job = (over: Partial<ObservedJob> = {}): ObservedJob => ({
+  id: 1,
+  status: "completed",
+  conclusion: "success",
+  runnerName: "mayfly-i-0123456789abcdef0",
+  expect: "allow",
+  note: "small",
+  ...over,
+});
+
+/** A settled, healthy state: two allowed jobs ran, one denied job never ran, nothing left. */
+const healthy = (): ObservedState => ({
+  runnerPrefix: "mayfly-",
+  jobs: [
+    job({ id: 1 }),
+    job({ id: 2, conclusion: "cancelled", runnerName: null }),
+    job({ id: 3, status: "queued", conclusion: null, runnerName: null, expect: "deny" }),
+  ],
+  denials: new Map([[3, { reason: "repo-not-allowed", message: "denied: repo acme/infra" }]]),
+  caughtOnRunners: new Set(),
+  instances: [
+    { instanceId: "i-0123456789abcdef0", state: "terminated" },
+    { instanceId: "i-0123456789abcdef1", state: "terminated" },
+  ],
+  runners: [{ name: "other-runner", busy: false, status: "online" }],
+  busyTerminations: [],
+  deadLetters: [],
+  extraAllowance: {},
+});
+
+describe("chaos invariants", () => {
+  it("hold for a healthy settled state", () => {
+    expect(check(healthy(), ALL_INVARIANTS)).toEqual([]);
+  });
+
+  it.each<[string, Invariant, (s: ObservedState) => ObservedState]>([
+    [
+      "a job waiting with no denial",
+      everyJobRanOrWasDenied,
+      (s) => ({ ...s, jobs: [...s.jobs, job({ id: 4, status: "queued", runnerName: null })] }),
+    ],
+    [
+      "a denial without a reason",
+      everyJobRanOrWasDenied,
+      (s) => ({ ...s, denials: new Map([[3, { reason: "", message: "" }]]) }),
+    ],
+    [
+      "an allowed job denied",
+      policyAsConfigured,
+      (s) => ({ ...s, denials: new Map([...s.denials, [1, { reason: "no-allow", message: "denied" }]]) }),
+    ],
+    [
+      "a refused job completed undenied",
+      policyAsConfigured,
+      (s) => ({ ...s, denials: new Map(), jobs: [job({ id: 3, expect: "deny" })] }),
+    ],
+    [
+      "a denied job on a runner, unnoticed",
+      deniedJobsOnRunnersCaught,
+      (s) => ({ ...s, jobs: [job({ id: 3, expect: "deny" })] }),
+    ],
+    [
+      "a running managed instance",
+      noManagedInstanceLeft,
+      (s) => ({ ...s, instances: [...s.instances, { instanceId: "i-0123456789abcdef2", state: "running" }] }),
+    ],
+    [
+      "a stopped managed instance",
+      noManagedInstanceLeft,
+      (s) => ({ ...s, instances: [{ instanceId: "i-0123456789abcdef2", state: "stopped" }] }),
+    ],
+    [
+      "a Mayfly runner",
+      noMayflyRunnerLeft,
+      (s) => ({ ...s, runners: [{ name: "mayfly-i-0123456789abcdef0", busy: false, status: "offline" }] }),
+    ],
+    [
+      "a launch beyond the bound",
+      launchBound,
+      (s) => ({
+        ...s,
+        instances: [...s.instances, { instanceId: "i-0123456789abcdef2", state: "terminated" }],
+      }),
+    ],
+    [
+      "a busy runner terminated",
+      noBusyRunnerTerminated,
+      (s) => ({ ...s, busyTerminations: [{ instanceId: "i-0123456789abcdef0", jobId: 1, atMs: 5_000 }] }),
+    ],
+    ["a dead-lettered message", nothingDeadLettered, (s) => ({ ...s, deadLetters: ['{"kind":"scale"}'] })],
+  ])("catch %s", (_name, invariant, spoil) => {
+    expect(invariant(healthy())).toEqual([]);
+    expect(invariant(spoil(healthy()))).toHaveLength(1);
+  });
+
+  it("allow the extra launches the faults justify", () => {
+    const state = {
+      ...healthy(),
+      instances: [...healthy().instances, { instanceId: "i-0123456789abcdef2", state: "terminated" }],
+    };
+    expect(launchBound({ ...state, extraAllowance: { "refused at bootstrap": 1 } })).toEqual([]);
+  });
+
+  it("count a caught denied job's termination as the policy at work", () => {
+    const state: ObservedState = {
+      ...healthy(),
+      jobs: [job({ id: 3, expect: "deny", conclusion: "failure" })],
+      caughtOnRunners: new Set([3]),
+      busyTerminations: [{ instanceId: "i-0123456789abcdef0", jobId: 3, atMs: 5_000 }],
+    };
+    expect(check(state, [deniedJobsOnRunnersCaught, noBusyRunnerTerminated])).toEqual([]);
+  });
+});
