@@ -8,6 +8,7 @@ import type { Pool } from "../pool-file.js";
 import type { Outcome } from "../queue/consumer.js";
 import type { ReceivedMessage } from "../queue/job-queue.js";
 import type { ScaleMessage } from "../queue/messages.js";
+import type { EnrolmentBudget } from "./enrolment-budget.js";
 import type { Inventory } from "./inventory.js";
 import type { Launcher } from "./launcher.js";
 
@@ -21,6 +22,7 @@ export interface ScalerDeps {
   pools: readonly Pool[];
   inventory: Inventory;
   launcher: Launcher;
+  enrolment: EnrolmentBudget;
   jobs: Jobs;
   events: EventLog;
   log: Logger;
@@ -33,6 +35,7 @@ export interface ScalerDeps {
 const AT_CAP_RETRY = { baseSeconds: 5, capSeconds: 30 };
 const THROTTLE_RETRY = { baseSeconds: 2, capSeconds: 60 };
 const CAPACITY_RETRY = { baseSeconds: 15, capSeconds: 300 };
+const ENROLMENT_RETRY = { baseSeconds: 5, capSeconds: 15 };
 
 export function createScaler(deps: ScalerDeps) {
   const now = deps.now ?? Date.now;
@@ -97,6 +100,13 @@ export function createScaler(deps: ScalerDeps) {
         if (check && known === "not-launched") {
           const outcome = await recheck(message, pool, { spare: false });
           if (outcome) return outcome;
+        }
+        if (!deps.enrolment.tryTake(message.installationId)) {
+          return notLaunched(
+            known,
+            received,
+            retry(retryDelaySeconds(1, { ...ENROLMENT_RETRY, random }), "waiting for enrolment capacity"),
+          );
         }
         const result = await deps.launcher.request(pool, message, received.receiveCount);
         if (!result.ok) return notLaunched(known, received, failed(result.error, received.receiveCount));

@@ -11,6 +11,7 @@ import { TokenBucket } from "../rate/token-bucket.js";
 import { createCompletionHandler } from "../reaper/completion.js";
 import { createRedeliverer } from "../reaper/redeliverer.js";
 import { createSweeper } from "../reaper/sweeper.js";
+import { EnrolmentBudget } from "../scaler/enrolment-budget.js";
 import { createInventory } from "../scaler/inventory.js";
 import { createLauncher } from "../scaler/launcher.js";
 import { createScaler } from "../scaler/scaler.js";
@@ -64,6 +65,11 @@ export function createWorkers(
     pools: config.pools,
     inventory,
     launcher,
+    enrolment: new EnrolmentBudget({
+      writePointsPerMinute: config.github.writePointsPerMinute,
+      pools: config.pools,
+      now,
+    }),
     jobs: adapters.jobs,
     events,
     log: scalerLog,

@@ -85,7 +85,10 @@ export async function startCluster(
   }
   const get = (role: ChaosRole) => processes.get(role)!;
   sandbox.github.setWebhookUrl(sandbox.app.id, `${publicUrl}/api/github/webhooks`);
-  await Promise.all(CHAOS_ROLES.map((role) => get(role).start()));
+  // The reaper last: its redelivery passes (2 s after start, then every 30 s) then line up with the fault
+  // window, which starts once every role is up (profiles.ts).
+  await Promise.all([get("webhooks").start(), get("scaler").start()]);
+  await get("reaper").start();
 
   return {
     isRunning: (role) => get(role).running,

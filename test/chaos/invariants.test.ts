@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   ALL_INVARIANTS,
+  allowedJobsNotDenied,
   check,
   deniedJobsOnRunnersCaught,
   everyJobRanOrWasDenied,
@@ -12,7 +13,7 @@ import {
   nothingDeadLettered,
   type ObservedJob,
   type ObservedState,
-  policyAsConfigured,
+  refusedJobsDenied,
 } from "./invariants.js";
 
 const job = (over: Partial<ObservedJob> = {}): ObservedJob => ({
@@ -34,6 +35,7 @@ const healthy = (): ObservedState => ({
     job({ id: 3, status: "queued", conclusion: null, runnerName: null, expect: "deny" }),
   ],
   denials: new Map([[3, { reason: "repo-not-allowed", message: "denied: repo acme/infra" }]]),
+  recordsLostInCrash: new Set(),
   caughtOnRunners: new Set(),
   instances: [
     { instanceId: "i-0123456789abcdef0", state: "terminated" },
@@ -63,12 +65,12 @@ describe("chaos invariants", () => {
     ],
     [
       "an allowed job denied",
-      policyAsConfigured,
+      allowedJobsNotDenied,
       (s) => ({ ...s, denials: new Map([...s.denials, [1, { reason: "no-allow", message: "denied" }]]) }),
     ],
     [
       "a refused job completed undenied",
-      policyAsConfigured,
+      refusedJobsDenied,
       (s) => ({ ...s, denials: new Map(), jobs: [job({ id: 3, expect: "deny" })] }),
     ],
     [
@@ -110,21 +112,25 @@ describe("chaos invariants", () => {
     expect(invariant(spoil(healthy()))).toHaveLength(1);
   });
 
+  it("accept a denial whose log line died with a SIGKILLed process", () => {
+    const state = { ...healthy(), denials: new Map(), recordsLostInCrash: new Set([3]) };
+    expect(check(state, [everyJobRanOrWasDenied, refusedJobsDenied])).toEqual([]);
+  });
+
+  it("take a denied job's terminated runner as proof it was caught", () => {
+    const state: ObservedState = {
+      ...healthy(),
+      jobs: [job({ id: 3, expect: "deny", conclusion: "failure" })],
+      busyTerminations: [{ instanceId: "i-0123456789abcdef0", jobId: 3, atMs: 5_000 }],
+    };
+    expect(check(state, [deniedJobsOnRunnersCaught, noBusyRunnerTerminated])).toEqual([]);
+  });
+
   it("allow the extra launches the faults justify", () => {
     const state = {
       ...healthy(),
       instances: [...healthy().instances, { instanceId: "i-0123456789abcdef2", state: "terminated" }],
     };
     expect(launchBound({ ...state, extraAllowance: { "refused at bootstrap": 1 } })).toEqual([]);
-  });
-
-  it("count a caught denied job's termination as the policy at work", () => {
-    const state: ObservedState = {
-      ...healthy(),
-      jobs: [job({ id: 3, expect: "deny", conclusion: "failure" })],
-      caughtOnRunners: new Set([3]),
-      busyTerminations: [{ instanceId: "i-0123456789abcdef0", jobId: 3, atMs: 5_000 }],
-    };
-    expect(check(state, [deniedJobsOnRunnersCaught, noBusyRunnerTerminated])).toEqual([]);
   });
 });

@@ -17,7 +17,13 @@ export interface ObservedState {
   jobs: readonly ObservedJob[];
   /** Policy denials the app recorded, by job id. */
   denials: ReadonlyMap<number, { reason: string; message: string }>;
-  /** Denied jobs the app found running on one of its runners (and terminated). */
+  /**
+   * Jobs whose `queued` webhook the webhooks role answered 2xx just before it was SIGKILLed, with no
+   * denial in its log: the decision was made, but its log line died in the process's buffer (pino writes
+   * stdout asynchronously), and GitHub does not redeliver a delivery that succeeded.
+   */
+  recordsLostInCrash: ReadonlySet<number>;
+  /** Denied jobs the app logged finding on one of its runners (and terminated). */
   caughtOnRunners: ReadonlySet<number>;
   /** Every instance carrying the `mayfly:managed-by` tag, in any state (terminated ones stay listed). */
   instances: readonly { instanceId: string; state: string }[];
@@ -39,37 +45,35 @@ export type Invariant = (state: ObservedState) => Violation[];
 
 const LIVE_STATES = new Set(["pending", "running", "stopping", "stopped"]);
 
+const deniedWithReason = (state: ObservedState, id: number) =>
+  Boolean(state.denials.get(id)?.reason) || state.recordsLostInCrash.has(id);
+
 /** Every job ran (completed, whatever its conclusion) or was denied with a recorded reason: none waits forever. */
 export const everyJobRanOrWasDenied: Invariant = (state) =>
   state.jobs
-    .filter((job) => job.status !== "completed" && !state.denials.get(job.id)?.reason)
+    .filter((job) => job.status !== "completed" && !deniedWithReason(state, job.id))
     .map((job) => ({
       invariant: "every job ran or was denied",
       detail: `job ${job.id} (${job.note}) is ${job.status} and no denial was recorded`,
     }));
 
-/** The policy decided as the sandbox pool file says: no job denied that it admits, none admitted that it refuses. */
-export const policyAsConfigured: Invariant = (state) =>
-  state.jobs.flatMap((job) => {
-    const denied = state.denials.has(job.id);
-    if (job.expect === "allow" && denied) {
-      return [
-        {
-          invariant: "policy as configured",
-          detail: `job ${job.id} (${job.note}) was denied: ${state.denials.get(job.id)?.message}`,
-        },
-      ];
-    }
-    if (job.expect === "deny" && !denied && job.status === "completed") {
-      return [
-        {
-          invariant: "policy as configured",
-          detail: `job ${job.id} (${job.note}) completed without a denial`,
-        },
-      ];
-    }
-    return [];
-  });
+/** Every job the sandbox pool file refuses gets its denial recorded, even one that ended on a runner. */
+export const refusedJobsDenied: Invariant = (state) =>
+  state.jobs
+    .filter((job) => job.expect === "deny" && !deniedWithReason(state, job.id))
+    .map((job) => ({
+      invariant: "refused jobs are denied",
+      detail: `job ${job.id} (${job.note}) is ${job.status} and no denial was recorded`,
+    }));
+
+/** No job that the sandbox pool file admits is denied. */
+export const allowedJobsNotDenied: Invariant = (state) =>
+  state.jobs
+    .filter((job) => job.expect === "allow" && state.denials.has(job.id))
+    .map((job) => ({
+      invariant: "allowed jobs are not denied",
+      detail: `job ${job.id} (${job.note}) was denied: ${state.denials.get(job.id)?.message}`,
+    }));
 
 /**
  * GitHub hands a queued job to any idle runner whose labels and group match, so a denied job can land on
@@ -82,7 +86,9 @@ export const deniedJobsOnRunnersCaught: Invariant = (state) =>
       (job) =>
         state.denials.has(job.id) &&
         job.runnerName?.startsWith(state.runnerPrefix) &&
-        !state.caughtOnRunners.has(job.id),
+        !state.caughtOnRunners.has(job.id) &&
+        // Nothing but the policy terminates a busy runner, so the termination is evidence too.
+        !state.busyTerminations.some((t) => t.jobId === job.id),
     )
     .map((job) => ({
       invariant: "denied jobs on Mayfly runners are caught",
@@ -138,13 +144,10 @@ export const launchBound: Invariant = (state) => {
   ];
 };
 
-/**
- * Terminating the runner of a denied job is the policy at work, not a violation of this rule (the denial
- * itself may be recorded later, when a lost `queued` webhook is redelivered).
- */
+/** Terminating the runner of a job the policy refuses is the policy at work, not a violation of this rule. */
 export const noBusyRunnerTerminated: Invariant = (state) =>
   state.busyTerminations
-    .filter((t) => !state.denials.has(t.jobId) && !state.caughtOnRunners.has(t.jobId))
+    .filter((t) => state.jobs.find((j) => j.id === t.jobId)?.expect !== "deny")
     .map((t) => ({
       invariant: "no busy runner terminated before its hard maximum",
       detail: `${t.instanceId} was terminated at ${(t.atMs / 1000).toFixed(1)}s while running job ${t.jobId}`,
@@ -154,16 +157,29 @@ export const noBusyRunnerTerminated: Invariant = (state) =>
 export const nothingDeadLettered: Invariant = (state) =>
   state.deadLetters.map((body) => ({ invariant: "nothing dead-lettered", detail: body.slice(0, 300) }));
 
+/** What a run waits for once the faults stop. */
 export const LIVENESS: readonly Invariant[] = [
   everyJobRanOrWasDenied,
+  refusedJobsDenied,
+  deniedJobsOnRunnersCaught,
   noManagedInstanceLeft,
   noMayflyRunnerLeft,
 ];
 
-/** Violations that waiting cannot undo: once seen, the run has failed. */
-export const PERMANENT: readonly Invariant[] = [launchBound, noBusyRunnerTerminated, nothingDeadLettered];
+/**
+ * A violation that waiting cannot undo: once seen, the run has failed. (A launch over the bound may yet be
+ * justified by a refusal or a late webhook, and a busy runner's termination by a denial still to be
+ * logged, so those are judged only at the end.)
+ */
+export const PERMANENT: readonly Invariant[] = [nothingDeadLettered];
 
-export const ALL_INVARIANTS: readonly Invariant[] = [...LIVENESS, policyAsConfigured, ...PERMANENT];
+export const ALL_INVARIANTS: readonly Invariant[] = [
+  ...LIVENESS,
+  allowedJobsNotDenied,
+  launchBound,
+  noBusyRunnerTerminated,
+  nothingDeadLettered,
+];
 
 export function check(state: ObservedState, invariants: readonly Invariant[] = ALL_INVARIANTS): Violation[] {
   return invariants.flatMap((invariant) => invariant(state));

@@ -11,7 +11,12 @@ export interface RunNotes {
   jobs: ReadonlyMap<number, PlannedJob>;
   /** Allowed jobs still queued at each scaler kill, summed. */
   queuedAtScalerKills: number;
+  /** When the webhooks role was SIGKILLed (epoch ms). */
+  webhooksKilledAt: readonly number[];
 }
+
+/** How long before a SIGKILL an answered delivery's log line may still sit in the process's buffer. */
+const LOG_FLUSH_MS = 3_000;
 
 /** Reads the state the invariants judge from the emulators, the app's logs and the run's notes. */
 export function observeState(
@@ -41,6 +46,7 @@ export function observeState(
     runnerPrefix,
     jobs,
     denials: cluster.denials(),
+    recordsLostInCrash: recordsLostInCrash(sandbox, cluster, notes),
     caughtOnRunners: cluster.caughtOnRunners(),
     instances: instances.map((i) => ({ instanceId: i.instanceId, state: i.state })),
     runners: sandbox.github
@@ -84,4 +90,20 @@ function lateQueuedWebhooks(sandbox: Sandbox, notes: RunNotes): number {
     if (plan.expect === "allow" && accepted !== undefined && began != null && accepted > began) count++;
   }
   return count;
+}
+
+/** Refused jobs with no denial logged whose `queued` webhook was answered 2xx just before a webhooks kill. */
+function recordsLostInCrash(sandbox: Sandbox, cluster: AppCluster, notes: RunNotes): Set<number> {
+  const lost = new Set<number>();
+  for (const d of sandbox.github.deliveries()) {
+    if (d.event !== "workflow_job" || d.action !== "queued" || d.statusCode < 200 || d.statusCode > 299)
+      continue;
+    const jobId = (d.payload as { workflow_job?: { id?: number } }).workflow_job?.id;
+    if (jobId === undefined || notes.jobs.get(jobId)?.expect !== "deny" || cluster.denials().has(jobId))
+      continue;
+    const answeredAt = d.deliveredAt + d.durationMs;
+    if (notes.webhooksKilledAt.some((k) => k >= answeredAt && k - answeredAt <= LOG_FLUSH_MS))
+      lost.add(jobId);
+  }
+  return lost;
 }

@@ -34,8 +34,8 @@ export const FULL_PROFILE: ChaosProfile = {
   faultsUntilMs: 24_000,
   faults: { min: 5, max: 10 },
   kills: { min: 1, max: 3 },
-  killsUntilMs: 16_000,
-  restartAfterMs: { min: 300, max: 4_000 },
+  killsUntilMs: 12_000,
+  restartAfterMs: { min: 300, max: 3_000 },
   cancel: { probability: 0.12, afterMs: { min: 0, max: 6_000 } },
   settleTimeoutMs: 150_000,
 };

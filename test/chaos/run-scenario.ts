@@ -59,7 +59,7 @@ export async function runScenario(
   let cluster: AppCluster | undefined;
   try {
     cluster = await startCluster(sandbox, trace, { nodeArgs });
-    const notes = { jobs: new Map<number, PlannedJob>(), queuedAtScalerKills: 0 };
+    const notes = { jobs: new Map<number, PlannedJob>(), queuedAtScalerKills: 0, webhooksKilledAt: [] };
     trace.add("runner", "every role is up: workload and faults start");
     await runTimeline(sandbox, cluster, trace, profile, workload, faults, notes);
     trace.add("runner", "faults stopped; waiting for the system to settle");
@@ -104,9 +104,11 @@ function summarise(state: ObservedState, faults: readonly PlannedFault[], settle
     : settled.afterMs === undefined
       ? "never settled"
       : `settled ${(settled.afterMs / 1000).toFixed(1)}s after the faults`;
+  const lost = state.recordsLostInCrash.size;
   return (
     `${state.jobs.length} jobs (${allowed} allowed), ${state.instances.length} instances launched, ` +
-    `${faults.length - kills.length} faults, kills: ${kills.join(", ") || "none"}, ${outcome}`
+    `${faults.length - kills.length} faults, kills: ${kills.join(", ") || "none"}, ${outcome}` +
+    (lost > 0 ? `, ${lost} denial log line(s) lost with a SIGKILLed process` : "")
   );
 }
 

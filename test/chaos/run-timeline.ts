@@ -15,6 +15,8 @@ import type { PlannedJob } from "./workload.js";
 export interface TimelineNotes {
   jobs: Map<number, PlannedJob>;
   queuedAtScalerKills: number;
+  /** When the webhooks role was SIGKILLed (epoch ms). */
+  webhooksKilledAt: number[];
 }
 
 export async function runTimeline(
@@ -69,6 +71,7 @@ export async function runTimeline(
       at(fault.atMs, async () => {
         if (!cluster.isRunning(fault.role) || restarts.has(fault.role)) return;
         if (fault.role === "scaler") notes.queuedAtScalerKills += queuedAllowedJobs(sandbox, notes.jobs);
+        if (fault.role === "webhooks") notes.webhooksKilledAt.push(Date.now());
         const killed = cluster.kill(fault.role);
         // A reaper that restarts inside the fault window could redeliver a webhook into a fault, and the
         // redeliverer waits five minutes before retrying a GUID: it comes back once the faults stop.

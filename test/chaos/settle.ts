@@ -7,7 +7,7 @@ import type { Trace } from "./trace.js";
 import type { WorldWatch } from "./watch-world.js";
 
 /** The redeliverer retries a GUID it redelivered only after 5 minutes (src/reaper/plan-redeliveries.ts). */
-const REDELIVERY_RETRY_MS = 330_000;
+const REDELIVERY_RETRY_MS = 300_000;
 
 export interface Settled {
   /** Milliseconds from the end of the faults; undefined if the run never settled. */
@@ -18,8 +18,9 @@ export interface Settled {
 
 /**
  * Waits until every liveness invariant holds and no message is waiting. A redelivery that itself failed
- * (its role was still restarting on a loaded machine) is retried only after five minutes, so the wait
- * stretches by that much once one is seen. Stops early once a violation waiting cannot undo has happened.
+ * (its role was still restarting on a loaded machine) is retried only after five minutes, so once one is
+ * seen the wait starts over after those five minutes. Stops early once a violation waiting cannot undo
+ * has happened.
  */
 export async function settle(
   sandbox: Sandbox,
@@ -43,7 +44,7 @@ export async function settle(
     }
     if (!stretched && failedRedelivery(sandbox)) {
       stretched = true;
-      deadline = Math.max(deadline, Date.now() + REDELIVERY_RETRY_MS);
+      deadline = Math.max(deadline, Date.now() + REDELIVERY_RETRY_MS + timeoutMs);
       trace.add("runner", "a redelivery failed: waiting up to the redeliverer's 5-minute retry");
     }
     const waiting = ["mayfly-scale.fifo", "mayfly-reap.fifo"].some(

@@ -11,7 +11,7 @@ export default defineConfig({
     include: ["test/chaos/**/*.chaos.ts", "test/chaos/repro/**/*.repro.ts"],
     maxWorkers: 1,
     maxConcurrency: 8,
-    testTimeout: 600_000,
+    testTimeout: 720_000,
     hookTimeout: 60_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
   },

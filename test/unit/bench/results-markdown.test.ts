@@ -28,7 +28,7 @@ describe("resultsMarkdown", () => {
     );
     expect(text).toContain("latency GitHub 80 ms, RunInstances 400 ms, other EC2 50 ms, SQS 10 ms.");
     expect(text).toContain(
-      "| burst | Burst: EC2 calls per job | 1.02/job | 1.02/job | 1.02/job | ≤ 0.2/job | fail | 1 |",
+      "| burst    | Burst: EC2 calls per job | 1.02/job | 1.02/job | 1.02/job | ≤ 0.2/job | fail   | 1    |",
     );
     expect(text).not.toContain("did not reach");
   });
@@ -37,7 +37,7 @@ describe("resultsMarkdown", () => {
     const text = resultsMarkdown({ ...header, failedRuns: ["burst run 1 (stalled)"] }, [
       { ...figure, label: "a | b", verdict: "info", target: undefined },
     ]);
-    expect(text).toContain("| burst    | a \\| b  | 1.02/job |");
+    expect(text).toContain("| burst    | a \\| b | 1.02/job |");
     expect(text).toContain("Runs that did not reach their end state: burst run 1 (stalled).");
   });
 });
