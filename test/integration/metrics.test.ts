@@ -41,6 +41,7 @@ describe("Prometheus metrics follow a scripted scenario", () => {
     expect(metrics.get('mayfly_runners{pool="small",state="busy"}')).toBe(2);
     await waitFor("jobs done", () => jobs.every((j) => sandbox.github.job(j.id)?.conclusion === "success"));
     await waitFor("revoked", () => mayfly.events.list({ kinds: ["reap.terminated"] }).length === 2);
+    await waitFor("fleet empty", () => sandbox.ec2.instances().every((i) => i.state === "terminated"));
     await mayfly.sweep();
     const res = await fetch(`${mayfly.url}/metrics`);
     expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
