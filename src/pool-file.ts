@@ -144,7 +144,22 @@ export function parsePoolFile(text: string, source: string): { file?: PoolFile; 
       }),
     };
   }
-  const input: unknown = doc.toJS();
+  let input: unknown;
+  try {
+    // Aliases are resolved here: an undefined one, or too many (the yaml library's guard against an
+    // alias bomb), throws.
+    input = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    return {
+      problems: [
+        {
+          key: source,
+          problem: `cannot be read (${(error as Error).message.split("\n")[0]})`,
+          fix: "define every *alias with an &anchor before it, and avoid nested aliases",
+        },
+      ],
+    };
+  }
   const result = poolFileSchema.safeParse(input);
   if (result.success) return { file: result.data, problems: [] };
   return {
