@@ -7,6 +7,7 @@ const header = {
   seconds: 552,
   machine: { cpus: 2, cpuModel: "Intel Xeon", memoryMiB: 24_105, os: "Linux", node: "v20.20.2" },
   latency: { githubMs: 80, runInstancesMs: 400, ec2Ms: 50, sqsMs: 10 },
+  loadAverage: { start: 0.4, end: 1.9 },
   failedRuns: [] as string[],
 };
 
@@ -26,7 +27,9 @@ describe("resultsMarkdown", () => {
     expect(text).toContain(
       "Run 2026-11-25 20:26 UTC, 9.2 min in all, on 2 × Intel Xeon, 24 GiB, Linux, Node v20.20.2",
     );
-    expect(text).toContain("latency GitHub 80 ms, RunInstances 400 ms, other EC2 50 ms, SQS 10 ms.");
+    expect(text).toContain(
+      "latency GitHub 80 ms, RunInstances 400 ms, other EC2 50 ms, SQS 10 ms; load average 0.4 at the start, 1.9 at the end.",
+    );
     expect(text).toContain(
       "| burst    | Burst: EC2 calls per job | 1.02/job | 1.02/job | 1.02/job | ≤ 0.2/job | fail   | 1    |",
     );

@@ -1,0 +1,115 @@
+import type { Sandbox } from "../../src/sandbox/sandbox.js";
+import { type AppProcess, type AppReport, startAppProcess } from "../harness/app-process.js";
+import { stopAll } from "../harness/bench-app.js";
+import { benchPoolsYaml, POOL_JOBS } from "../harness/bench-pools.js";
+import { startBenchSandbox } from "../harness/bench-sandbox.js";
+import type { Scenario, ScenarioContext, ScenarioRun } from "../harness/scenario.js";
+import { sleep, waitForCount } from "../harness/wait-until.js";
+import { watchGitHub } from "../harness/world-watch.js";
+import { BOOT_DELAY_MS, BURST_CONFIG, BURST_TIMEOUTS, JOB_DURATION_MS } from "./burst-config.js";
+import { BURST_FIGURES } from "./burst-figures.js";
+import { summariseBurst } from "./burst-summary.js";
+
+/**
+ * The burst (issues 3, 4, 7): N jobs (default 1,000) spread evenly over the three pools, queued at 100 a
+ * second, against GitHub's documented primary and secondary limits and EC2's documented token buckets.
+ * The app runs in its own process (roles webhooks, scaler, reaper; production intervals); pools are
+ * uncapped (maxRunners = N) with a 15 min boot timeout, so neither the cap nor the reaper shapes the
+ * numbers. Runs once per `npm run bench`: registering 1,000 runners takes minutes at GitHub's ceiling.
+ */
+const QUEUED_PER_SECOND = 100;
+/** No progress for this long means the app is stuck (e.g. out of GitHub rate limit): stop and report. */
+const STALL_MS = 90_000;
+
+export const burst: Scenario = {
+  name: "burst",
+  title: "1,000 jobs queued at 100/s over 3 pools, documented GitHub and EC2 limits",
+  figures: BURST_FIGURES,
+  runs: () => 1,
+  runTimeoutMs: (options) => registerBudgetMs(options.burstJobs) + 5 * 60_000,
+  async run(context) {
+    let sandbox: Sandbox | undefined;
+    let app: AppProcess | undefined;
+    try {
+      const jobs = context.options.burstJobs;
+      sandbox = await startBenchSandbox(context.options.latency, {
+        bootDelayMs: BOOT_DELAY_MS,
+        poolsYaml: benchPoolsYaml({ maxRunners: jobs, ...BURST_TIMEOUTS }),
+      });
+      app = await startAppProcess(sandbox, {
+        entry: "instrumented",
+        env: BURST_CONFIG,
+        logFile: context.logPath("app.log"),
+      });
+      return await measure(context, sandbox, app, jobs);
+    } finally {
+      await app?.stop();
+      await stopAll(undefined, sandbox);
+    }
+  },
+};
+
+/** Registering n runners at the app's default pace (160 a minute) plus slack. */
+function registerBudgetMs(jobs: number): number {
+  return (jobs / 160) * 60_000 + 3 * 60_000;
+}
+
+async function measure(
+  context: ScenarioContext,
+  sandbox: Sandbox,
+  app: AppProcess,
+  jobs: number,
+): Promise<ScenarioRun> {
+  const github = watchGitHub(sandbox);
+  const start = Date.now();
+  let report: AppReport | undefined;
+  const revoked = async () => {
+    report = await app.report();
+    return report.revokeSeconds.length;
+  };
+  context.explain(() => summariseBurst(sandbox, jobs, start, github.times, report).details ?? {});
+  const { signal } = context;
+  // Each stage waits for all N; a stage that stalls (STALL_MS without progress) ends the run early.
+  const stages = [
+    { what: "launches issued", count: () => sandbox.ec2.instances().length, timeoutMs: 3 * 60_000 },
+    {
+      what: "runners registered",
+      count: () => github.times.runnerCreated.length,
+      timeoutMs: registerBudgetMs(jobs),
+    },
+    { what: "jobs completed", count: () => github.times.jobCompleted.length, timeoutMs: 2 * 60_000 },
+    { what: "jobs revoked", count: revoked, timeoutMs: 2 * 60_000 },
+  ];
+  try {
+    await enqueueSteadily(sandbox, jobs, start);
+    let incomplete: string | undefined;
+    for (const stage of stages) {
+      const result = await waitForCount(stage.count, jobs, {
+        timeoutMs: stage.timeoutMs,
+        stallMs: STALL_MS,
+        everyMs: 500,
+        onStep: (n) => context.progress(`${n} of ${jobs} ${stage.what}`),
+        signal,
+      });
+      if (!result.reached) {
+        incomplete = `${stage.what}: ${result.why}`;
+        break;
+      }
+    }
+    await revoked();
+    const run = summariseBurst(sandbox, jobs, start, github.times, report);
+    return incomplete ? { ...run, error: incomplete } : run;
+  } finally {
+    github.off();
+  }
+}
+
+/** 10 jobs every 100 ms, round-robin over the pools. */
+async function enqueueSteadily(sandbox: Sandbox, jobs: number, start: number): Promise<void> {
+  const perTick = QUEUED_PER_SECOND / 10;
+  for (let i = 0; i < jobs; i++) {
+    if (i > 0 && i % perTick === 0) await sleep(Math.max(0, start + (i / perTick) * 100 - Date.now()));
+    const { repo, labels } = POOL_JOBS[i % POOL_JOBS.length]!;
+    sandbox.github.enqueueJob({ org: "acme", repo, labels: [...labels], durationMs: JOB_DURATION_MS });
+  }
+}
