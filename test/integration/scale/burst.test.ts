@@ -11,7 +11,10 @@ import { startMayfly } from "../../../src/sandbox/start-mayfly.js";
 import { waitFor } from "../../helpers/wait-for.js";
 
 // Production-like boot timeouts: with the sandbox's 30 s, launches are paced to what can enrol in 30 s.
-const POOLS = SANDBOX_POOLS_YAML.replace(/maxRunners: \d+/g, "maxRunners: 200").replaceAll("boot: 30s", "boot: 5m");
+const POOLS = SANDBOX_POOLS_YAML.replace(/maxRunners: \d+/g, "maxRunners: 200").replaceAll(
+  "boot: 30s",
+  "boot: 5m",
+);
 const MIX = [
   { count: 100, repo: "api", labels: ["self-hosted", "linux", "x64", "mayfly-small"] },
   { count: 60, repo: "web", labels: ["linux", "mayfly-large"] },

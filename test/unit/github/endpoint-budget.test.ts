@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { EndpointBudget, pointsFor } from "../../../src/github/endpoint-budget.js";
 
 describe("EndpointBudget", () => {
-  it.each([["GET", 1], ["HEAD", 1], ["POST", 5], ["DELETE", 5], ["patch", 5]])("%s costs %i point(s)", (method, points) => {
+  it.each([
+    ["GET", 1],
+    ["HEAD", 1],
+    ["POST", 5],
+    ["DELETE", 5],
+    ["patch", 5],
+  ])("%s costs %i point(s)", (method, points) => {
     expect(pointsFor(method)).toBe(points);
   });
 
@@ -30,7 +36,10 @@ describe("EndpointBudget", () => {
     await budget.take("1", "POST", "/a");
     await budget.take("1", "POST", "/b");
     await budget.take("2", "POST", "/a");
-    const blocked = await Promise.race([budget.take("1", "POST", "/a").then(() => "sent"), new Promise((r) => setTimeout(() => r("blocked"), 20))]);
+    const blocked = await Promise.race([
+      budget.take("1", "POST", "/a").then(() => "sent"),
+      new Promise((r) => setTimeout(() => r("blocked"), 20)),
+    ]);
     expect(blocked).toBe("blocked");
   });
 });
