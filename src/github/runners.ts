@@ -47,7 +47,7 @@ export function createGitHubRunners(options: {
 }): Runners {
   const now = options.now ?? Date.now;
   const groupCacheMs = options.groupCacheMs ?? 10 * 60_000;
-  const groups = new Map<string, { id: number; at: number }>();
+  const groups = new Map<string, { id: Promise<number>; at: number }>();
   const fail = (error: unknown): never => {
     throw translateGitHubError(error, now) ?? error;
   };
@@ -134,23 +134,28 @@ export function createGitHubRunners(options: {
       }
     },
 
-    async runnerGroupId(ref, name) {
+    runnerGroupId(ref, name) {
+      // One lookup per group at a time: a burst of enrolments with a cold cache shares it.
       const key = `${ref.org}/${name.toLowerCase()}`;
       const cached = groups.get(key);
       if (cached && now() - cached.at < groupCacheMs) return cached.id;
-      const octokit = await options.auth(ref.installationId);
-      try {
-        const all = await octokit.paginate("GET /orgs/{org}/actions/runner-groups", {
-          org: ref.org,
-          per_page: 100,
-        });
-        const group = all.find((g) => g.name.toLowerCase() === name.toLowerCase());
-        if (!group) throw new Error(`runner group "${name}" does not exist in org ${ref.org}`);
-        groups.set(key, { id: group.id, at: now() });
-        return group.id;
-      } catch (error) {
-        return fail(error);
-      }
+      const lookup = (async () => {
+        const octokit = await options.auth(ref.installationId);
+        try {
+          const all = await octokit.paginate("GET /orgs/{org}/actions/runner-groups", {
+            org: ref.org,
+            per_page: 100,
+          });
+          const group = all.find((g) => g.name.toLowerCase() === name.toLowerCase());
+          if (!group) throw new Error(`runner group "${name}" does not exist in org ${ref.org}`);
+          return group.id;
+        } catch (error) {
+          return fail(error);
+        }
+      })();
+      groups.set(key, { id: lookup, at: now() });
+      lookup.catch(() => groups.delete(key));
+      return lookup;
     },
   };
 }

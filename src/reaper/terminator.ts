@@ -5,7 +5,7 @@ import type { Fleet } from "../aws/fleet.js";
  * 1,000 ids; its request bucket is 100 refilling 5/s, its instance bucket 1,000 refilling 20/s).
  */
 export function createTerminator(options: { fleet: Fleet; windowMs?: number }) {
-  const windowMs = options.windowMs ?? 50;
+  const windowMs = options.windowMs ?? 200;
   let batch:
     | { ids: Set<string>; waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> }
     | undefined;

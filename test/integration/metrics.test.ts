@@ -75,8 +75,13 @@ describe("Prometheus metrics follow a scripted scenario", () => {
     expect(metrics.get('mayfly_ec2_calls_total{action="RunInstances",result="ok"}')).toBeGreaterThanOrEqual(
       1,
     );
-    // The runners powered their machines off after their job, so the reaper had nothing to terminate.
-    expect(metrics.get('mayfly_ec2_calls_total{action="TerminateInstances",result="ok"}')).toBeUndefined();
+    // Completions close together share one batched TerminateInstances.
+    expect(
+      metrics.get('mayfly_ec2_calls_total{action="TerminateInstances",result="ok"}'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      metrics.get('mayfly_ec2_calls_total{action="TerminateInstances",result="ok"}'),
+    ).toBeLessThanOrEqual(2);
     expect(
       [...metrics.keys()].filter(
         (k) => k.startsWith("mayfly_github_throttles_total") || k.startsWith("mayfly_ec2_throttles_total"),
