@@ -75,6 +75,7 @@ const envSchema = z.object({
 
   MAYFLY_LAUNCH_BATCH_WINDOW: durationSecondsMs(0, 5_000).default(100),
   MAYFLY_RECHECK_INTERVAL: durationSeconds(10, 3600).default(60),
+  MAYFLY_RECHECK_BUDGET_PER_HOUR: z.coerce.number().int().min(60).max(15_000).default(1200),
   MAYFLY_CHECK_JOB_QUEUED: bool.default(true),
   MAYFLY_ENFORCE_POLICY_ON_RUNNERS: bool.default(true),
   MAYFLY_SWEEP_INTERVAL: durationSeconds(5, 3600).default(60),
@@ -185,7 +186,13 @@ export interface Config {
     | { kind: "memory" }
     | { kind: "sqs"; scaleQueueUrl: string; reapQueueUrl: string; deadLetterQueueUrl: string };
   bootstrap: { keys: Uint8Array[] };
-  scaler: { batchWindowMs: number; recheckIntervalSeconds: number; checkJobQueued: boolean };
+  scaler: {
+    batchWindowMs: number;
+    recheckIntervalSeconds: number;
+    /** GitHub GETs an hour per installation that rechecks may spend. */
+    recheckBudgetPerHour: number;
+    checkJobQueued: boolean;
+  };
   /** Terminate a Mayfly runner that GitHub handed a job the policy denies. */
   enforcePolicyOnRunners: boolean;
   reaper: { sweepIntervalSeconds: number; redeliverIntervalSeconds: number };
@@ -302,6 +309,7 @@ function toConfig(
     scaler: {
       batchWindowMs: e.MAYFLY_LAUNCH_BATCH_WINDOW,
       recheckIntervalSeconds: e.MAYFLY_RECHECK_INTERVAL,
+      recheckBudgetPerHour: e.MAYFLY_RECHECK_BUDGET_PER_HOUR,
       checkJobQueued: e.MAYFLY_CHECK_JOB_QUEUED,
     },
     enforcePolicyOnRunners: e.MAYFLY_ENFORCE_POLICY_ON_RUNNERS,

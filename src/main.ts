@@ -23,9 +23,14 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = pino({ level: config.logLevel, base: { app: "mayfly" } });
+  // The SDK's default of 50 sockets per client would queue a burst's long polls, batch deletes and
+  // visibility changes behind each other; Mayfly paces its calls with its own budgets, so the socket pool
+  // need not pace them too.
+  const requestHandler = { httpAgent: { maxSockets: 256 }, httpsAgent: { maxSockets: 256 } };
   const mayfly = await createMayfly(config, {
-    ec2: new EC2Client({ region: config.aws.region, maxAttempts: 1 }),
-    sqs: config.queue.kind === "sqs" ? new SQSClient({ region: config.aws.region }) : undefined,
+    ec2: new EC2Client({ region: config.aws.region, maxAttempts: 1, requestHandler }),
+    sqs:
+      config.queue.kind === "sqs" ? new SQSClient({ region: config.aws.region, requestHandler }) : undefined,
     log,
   });
   const url = await mayfly.start();

@@ -11,6 +11,7 @@ import type { ScaleMessage } from "../queue/messages.js";
 import type { EnrolmentBudget } from "./enrolment-budget.js";
 import type { Inventory } from "./inventory.js";
 import type { Launcher } from "./launcher.js";
+import type { RecheckBudget } from "./recheck-budget.js";
 
 /**
  * The scaler's decision for one scale message (DESIGN.md "The flow", step 2): respect the pool's max
@@ -23,6 +24,7 @@ export interface ScalerDeps {
   inventory: Inventory;
   launcher: Launcher;
   enrolment: EnrolmentBudget;
+  rechecks: RecheckBudget;
   jobs: Jobs;
   events: EventLog;
   log: Logger;
@@ -125,6 +127,16 @@ export function createScaler(deps: ScalerDeps) {
 
   /** Asks GitHub about the job; returns the outcome if the message is settled, undefined to launch. */
   async function recheck(message: ScaleMessage, pool: Pool, options: { spare: boolean }) {
+    if (!deps.rechecks.tryTake(message.installationId)) {
+      deps.log.debug({ jobId: message.jobId }, "recheck budget spent; not asking GitHub");
+      // Launched already: look again later. Never launched: launch without asking (see RecheckBudget).
+      if (!options.spare) return undefined;
+      const wait = Math.max(deps.rechecks.secondsUntilNext(message.installationId), 1);
+      const later = recheckLater(message, "recheck budget spent");
+      return later.kind === "retry" && later.afterSeconds < wait
+        ? retry(wait + random() * wait, "recheck budget spent")
+        : later;
+    }
     const job = await deps.jobs.get({
       installationId: message.installationId,
       repo: message.repo,

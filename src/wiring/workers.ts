@@ -14,6 +14,7 @@ import { createSweeper } from "../reaper/sweeper.js";
 import { EnrolmentBudget } from "../scaler/enrolment-budget.js";
 import { createInventory } from "../scaler/inventory.js";
 import { createLauncher } from "../scaler/launcher.js";
+import { RecheckBudget } from "../scaler/recheck-budget.js";
 import { createScaler } from "../scaler/scaler.js";
 import type { Adapters } from "./adapters.js";
 
@@ -70,6 +71,7 @@ export function createWorkers(
       pools: config.pools,
       now,
     }),
+    rechecks: new RecheckBudget({ perHour: config.scaler.recheckBudgetPerHour, now }),
     jobs: adapters.jobs,
     events,
     log: scalerLog,

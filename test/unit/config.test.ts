@@ -49,7 +49,12 @@ describe("loadConfig", () => {
     // Both bootstrap keys are base64 of 48 bytes; the previous one is kept for rotation.
     expect(config.bootstrap.keys.map((k) => k.length)).toEqual([48, 48]);
     expect(config.dashboard.sessionKey?.length).toBe(48);
-    expect(config.scaler).toEqual({ batchWindowMs: 100, recheckIntervalSeconds: 60, checkJobQueued: true });
+    expect(config.scaler).toEqual({
+      batchWindowMs: 100,
+      recheckIntervalSeconds: 60,
+      recheckBudgetPerHour: 1200,
+      checkJobQueued: true,
+    });
   });
 
   it("accepts PRIVATE_KEY with literal \\n escapes, and PRIVATE_KEY_PATH", () => {
