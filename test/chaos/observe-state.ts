@@ -74,14 +74,22 @@ function stolenRunners(sandbox: Sandbox, notes: RunNotes, prefix: string): numbe
   return count;
 }
 
+/** Every `queued` webhook attempt the app answered 2xx, oldest first. */
+function acceptedQueued(sandbox: Sandbox): { jobId: number; deliveredAt: number; answeredAt: number }[] {
+  return sandbox.github.deliveries().flatMap((d) => {
+    const jobId = (d.payload as { workflow_job?: { id?: number } }).workflow_job?.id;
+    const ok =
+      d.event === "workflow_job" && d.action === "queued" && d.statusCode >= 200 && d.statusCode < 300;
+    return ok && jobId !== undefined
+      ? [{ jobId, deliveredAt: d.deliveredAt, answeredAt: d.deliveredAt + d.durationMs }]
+      : [];
+  });
+}
+
 function lateQueuedWebhooks(sandbox: Sandbox, notes: RunNotes): number {
   const firstAccepted = new Map<number, number>();
-  for (const d of sandbox.github.deliveries()) {
-    if (d.event !== "workflow_job" || d.action !== "queued" || d.statusCode < 200 || d.statusCode > 299)
-      continue;
-    const jobId = (d.payload as { workflow_job?: { id?: number } }).workflow_job?.id;
-    if (jobId !== undefined && !firstAccepted.has(jobId)) firstAccepted.set(jobId, d.deliveredAt);
-  }
+  for (const d of acceptedQueued(sandbox))
+    if (!firstAccepted.has(d.jobId)) firstAccepted.set(d.jobId, d.deliveredAt);
   let count = 0;
   for (const [id, plan] of notes.jobs) {
     const job = sandbox.github.job(id);
@@ -95,13 +103,8 @@ function lateQueuedWebhooks(sandbox: Sandbox, notes: RunNotes): number {
 /** Refused jobs with no denial logged whose `queued` webhook was answered 2xx just before a webhooks kill. */
 function recordsLostInCrash(sandbox: Sandbox, cluster: AppCluster, notes: RunNotes): Set<number> {
   const lost = new Set<number>();
-  for (const d of sandbox.github.deliveries()) {
-    if (d.event !== "workflow_job" || d.action !== "queued" || d.statusCode < 200 || d.statusCode > 299)
-      continue;
-    const jobId = (d.payload as { workflow_job?: { id?: number } }).workflow_job?.id;
-    if (jobId === undefined || notes.jobs.get(jobId)?.expect !== "deny" || cluster.denials().has(jobId))
-      continue;
-    const answeredAt = d.deliveredAt + d.durationMs;
+  for (const { jobId, answeredAt } of acceptedQueued(sandbox)) {
+    if (notes.jobs.get(jobId)?.expect !== "deny" || cluster.denials().has(jobId)) continue;
     if (notes.webhooksKilledAt.some((k) => k >= answeredAt && k - answeredAt <= LOG_FLUSH_MS))
       lost.add(jobId);
   }

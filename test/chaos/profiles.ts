@@ -4,8 +4,9 @@
  *
  * Faults and kills happen inside [faultsFromMs, faultsUntilMs]. The window ends before the reaper's second
  * redelivery pass (30 s after it started, MAYFLY_REDELIVER_INTERVAL's minimum) and starts after its first
- * (2 s after start), so no redelivery is itself lost to a fault: the redeliverer waits 5 minutes before it
- * retries a GUID it redelivered, which no run can afford to wait out (see docs/resilience.md).
+ * (2 s after start; the reaper starts last), so no redelivery is itself lost to a fault: the redeliverer
+ * waits 5 minutes before it retries a GUID it redelivered, and a run would have to wait that out
+ * (settle.ts, docs/resilience.md).
  */
 export interface ChaosProfile {
   name: string;

@@ -13,6 +13,12 @@ export type AppLog = Record<string, unknown> & { msg?: string; level?: number };
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const START_TIMEOUT_MS = 60_000;
 
+/**
+ * Preloaded into every role: exit once the test process that started it is gone (it was reparented), so
+ * a test run that dies or times out leaves no app process behind.
+ */
+const EXIT_WITH_PARENT = `data:text/javascript,setInterval(()=>{if(process.ppid!==${process.pid})process.exit(70)},1000).unref()`;
+
 export class RoleProcess {
   readonly role: string;
   readonly #nodeArgs: readonly string[];
@@ -41,7 +47,7 @@ export class RoleProcess {
   async start(): Promise<void> {
     if (this.#child) throw new Error(`${this.role} is already running`);
     const incarnation = ++this.#incarnation;
-    const child = spawn(process.execPath, [...this.#nodeArgs], {
+    const child = spawn(process.execPath, ["--import", EXIT_WITH_PARENT, ...this.#nodeArgs], {
       cwd: ROOT,
       env: this.#env,
       stdio: ["ignore", "pipe", "pipe"],

@@ -63,10 +63,9 @@ describe("fuzzed pool files", () => {
   });
 
   /**
-   * REPRO (fails until src/pool-file.ts is fixed): `doc.toJS()` throws on an alias it cannot resolve and
-   * on an alias bomb (the yaml library's guard against resource exhaustion), and parsePoolFile lets the
-   * ReferenceError out, so startup crashes with a stack instead of listing the problem. Fix: catch around
-   * toJS() and report `{ key: source, problem: "cannot be read (…)", fix: … }`.
+   * Found by fuzzing, fixed in 04a222c: `doc.toJS()` throws on an alias it cannot resolve and on an alias
+   * bomb (the yaml library's guard against resource exhaustion); parsePoolFile let the ReferenceError out,
+   * so startup crashed with a stack instead of listing the problem.
    */
   it.each([
     ["an unresolved alias", "version: 1\npools: *missing\n"],
@@ -74,7 +73,7 @@ describe("fuzzed pool files", () => {
       "an alias bomb",
       `a: &a [x, x, x, x, x, x, x, x]\n${Array.from({ length: 12 }, (_, i) => `b${i}: &b${i} [${`*${i === 0 ? "a" : `b${i - 1}`}, `.repeat(8)}x]`).join("\n")}\npools: *b11\n`,
     ],
-  ])("REPRO: %s is a problem, not a crash", (_name, text) => {
+  ])("%s is a problem, not a crash", (_name, text) => {
     expectClearOutcome(text);
   });
 });

@@ -5,14 +5,14 @@ import { startMayfly } from "../../../src/sandbox/start-mayfly.js";
 import { waitFor } from "../../helpers/wait-for.js";
 
 /**
- * REPRO of a bug the chaos suite found (seeds 7000, 7002, 7007, 7008 of `npm run test:chaos`), fixed in
- * 7b7c195; kept as its regression test, and it belongs with the lifecycle tests. A job whose first
+ * Regression test for a bug the chaos suite found (seeds 7000, 7002, 7007, 7008 of `npm run test:chaos`),
+ * fixed in 7b7c195. A job whose first
  * instance dies before it takes a job (refused at bootstrap after a crash, interrupted, never booted) is
  * relaunched on recheck. The relaunch reused the launch's ClientToken with new user-data (a fresh
  * bootstrap token), EC2 answered IdempotentParameterMismatch, the scaler dead-lettered the message as a
  * configuration error, and the job waited forever. Pool `large` has one subnet, so it always hit it.
  */
-describe("REPRO: a job whose instance died before bootstrapping", () => {
+describe("a job whose instance died before bootstrapping", () => {
   let sandbox: Sandbox;
   let mayfly: Mayfly;
   let first: string | undefined;
