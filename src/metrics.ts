@@ -62,7 +62,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     }),
     timeToRevoke: new Histogram({
       name: "mayfly_time_to_revoke_seconds",
-      help: "completed webhook received to runner removed and instance termination requested",
+      help: "completed webhook received to instance termination requested",
       buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
       registers,
     }),
