@@ -18,6 +18,8 @@ export function summariseBurst(
   start: number,
   times: Times,
   report: AppReport | undefined,
+  /** EC2 calls counted when the last launch request was issued. */
+  ec2CallsAtLastLaunch?: Record<string, number>,
 ): ScenarioRun {
   const gh = sandbox.github.stats();
   const ec2 = sandbox.ec2.stats();
@@ -40,6 +42,7 @@ export function summariseBurst(
       jitPerMinutePeak: maxInWindow(created, 60_000),
       jitPerMinuteMean: firstToLastMinutes > 0 ? (registered - 1) / firstToLastMinutes : undefined,
       githubCallsPerJob: total(gh.calls) / jobs,
+      ec2CallsPerJobToLaunch: ec2CallsAtLastLaunch ? total(ec2CallsAtLastLaunch) / jobs : undefined,
       ec2CallsPerJob: total(ec2.calls) / jobs,
       instancesPerJob: instances.length / jobs,
       githubSecondaryLimited: gh.secondaryLimited,
@@ -59,6 +62,7 @@ export function summariseBurst(
       githubByStatus: gh.byStatus,
       jitConfigsPerMinute: gh.jitConfigsPerMinute,
       ec2Calls: ec2.calls,
+      ec2CallsAtLastLaunch,
       ec2Throttled: ec2.throttled,
       ec2Errors: ec2.errors,
       appEvents: events,

@@ -67,11 +67,20 @@ async function measure(
     report = await app.report();
     return report.revokeSeconds.length;
   };
-  context.explain(() => summariseBurst(sandbox, jobs, start, github.times, report).details ?? {});
+  // The scale path's own EC2 calls: RunInstances and the inventory's DescribeInstances until the last
+  // launch request; bootstrap checks and terminations come after and are counted in the whole run.
+  let ec2CallsAtLastLaunch: Record<string, number> | undefined;
+  const launched = () => {
+    const n = sandbox.ec2.instances().length;
+    if (n >= jobs && !ec2CallsAtLastLaunch) ec2CallsAtLastLaunch = { ...sandbox.ec2.stats().calls };
+    return n;
+  };
+  const summary = () => summariseBurst(sandbox, jobs, start, github.times, report, ec2CallsAtLastLaunch);
+  context.explain(() => summary().details ?? {});
   const { signal } = context;
   // Each stage waits for all N; a stage that stalls (STALL_MS without progress) ends the run early.
   const stages = [
-    { what: "launches issued", count: () => sandbox.ec2.instances().length, timeoutMs: 3 * 60_000 },
+    { what: "launches issued", count: launched, timeoutMs: 3 * 60_000 },
     {
       what: "runners registered",
       count: () => github.times.runnerCreated.length,
@@ -97,7 +106,7 @@ async function measure(
       }
     }
     await revoked();
-    const run = summariseBurst(sandbox, jobs, start, github.times, report);
+    const run = summary();
     return incomplete ? { ...run, error: incomplete } : run;
   } finally {
     github.off();

@@ -14,7 +14,7 @@ umask 077
 readonly IMDS="${MAYFLY_IMDS_URL:-http://169.254.169.254}"
 readonly RUNNER_DIR="${MAYFLY_RUNNER_DIR:-/opt/actions-runner}"
 readonly RUNNER_USER="${MAYFLY_RUNNER_USER-runner}" # set but empty: run as the current user
-readonly DEADLINE_SECONDS="${MAYFLY_BOOTSTRAP_DEADLINE_SECONDS:-240}"
+readonly DEADLINE_OVERRIDE="${MAYFLY_BOOTSTRAP_DEADLINE_SECONDS:-}"
 readonly BACKOFF_BASE_MS="${MAYFLY_BACKOFF_BASE_MS:-1000}"
 readonly BACKOFF_MAX_MS="${MAYFLY_BACKOFF_MAX_MS:-30000}"
 
@@ -142,6 +142,11 @@ parse_user_data() {
   max_lifetime="${settings[MAYFLY_MAX_LIFETIME_SECONDS]}"
   [[ "$max_lifetime" =~ ^[1-9][0-9]{0,6}$ ]] ||
     die "MAYFLY_MAX_LIFETIME_SECONDS must be a whole number of seconds, got '$max_lifetime'"
+  # The pool's boot timeout: how long the app may take to issue this runner's config (it paces JIT
+  # configs under GitHub's limits) before the reaper gives up on the instance.
+  boot_timeout="${settings[MAYFLY_BOOT_TIMEOUT_SECONDS]:-240}"
+  [[ "$boot_timeout" =~ ^[1-9][0-9]{0,5}$ ]] ||
+    die "MAYFLY_BOOT_TIMEOUT_SECONDS must be a whole number of seconds, got '$boot_timeout'"
   # Plain HTTP would expose the token and the JIT config on the wire; only loopback may use it.
   local https='^https://[^/]+' loopback='^http://(127\.0\.0\.1|localhost|\[::1\])(:[0-9]+)?(/|$)'
   [[ "$app_url" =~ $https || "$app_url" =~ $loopback ]] || die "MAYFLY_URL must be an https:// URL"
@@ -229,15 +234,22 @@ run_runner() {
 }
 
 main() {
-  for knob in DEADLINE_SECONDS BACKOFF_BASE_MS BACKOFF_MAX_MS; do
+  for knob in BACKOFF_BASE_MS BACKOFF_MAX_MS; do
     is_uint "${!knob}" || die "$knob must be a whole number"
   done
+  [[ -z "$DEADLINE_OVERRIDE" ]] || is_uint "$DEADLINE_OVERRIDE" ||
+    die "MAYFLY_BOOTSTRAP_DEADLINE_SECONDS must be a whole number"
   clock
-  deadline_ms=$((now + DEADLINE_SECONDS * 1000))
+  local started_ms="$now"
+  # Until user-data is read, IMDS gets 240 s; then the deadline is the pool's boot timeout from start.
+  DEADLINE_SECONDS="${DEADLINE_OVERRIDE:-240}"
+  deadline_ms=$((started_ms + DEADLINE_SECONDS * 1000))
   work=$(mktemp -d)
   check_runner
   read_imds
   parse_user_data
+  DEADLINE_SECONDS="${DEADLINE_OVERRIDE:-$boot_timeout}"
+  deadline_ms=$((started_ms + DEADLINE_SECONDS * 1000))
   start_watchdog "$max_lifetime"
   enrol
   run_runner

@@ -52,6 +52,8 @@ export type EnrolResult =
 export interface EnrolRequest {
   token: string;
   identity: { document: string; signature: string };
+  /** The instance hung up: stop waiting for GitHub's write budget, so no config is issued to nobody. */
+  signal?: AbortSignal;
 }
 
 /** Instances may start a little before the token's iat is stamped on another clock. */
@@ -130,7 +132,11 @@ export function createEnrolment(deps: {
     const runnerName = `${deps.runnerPrefix}${instanceId}`;
     const runnerGroupId = await deps.runners.runnerGroupId(ref, pool.runnerGroup);
     const issue = () =>
-      deps.runners.createJitConfig(ref, { name: runnerName, labels: pool.labels, runnerGroupId });
+      deps.runners.createJitConfig(
+        ref,
+        { name: runnerName, labels: pool.labels, runnerGroupId },
+        { signal: request.signal },
+      );
     const issued = (jit: { runnerId: number; encodedJitConfig: string }, reissued = false): EnrolResult => ({
       ok: true,
       instanceId,

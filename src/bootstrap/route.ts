@@ -43,9 +43,15 @@ export function mountBootstrapRoute(
         return c.json({ error: "body must be JSON: { token, identity: { document, signature } }" }, 400);
 
       let result: Awaited<ReturnType<Enrol>>;
+      const signal = c.req.raw.signal;
       try {
-        result = await deps.enrol(parsed.data);
+        result = await deps.enrol({ ...parsed.data, signal });
       } catch (error) {
+        if (signal.aborted) {
+          // It gave up waiting (its attempt timed out) before a config was issued; it will ask again.
+          deps.log.info({ source }, "bootstrap caller hung up while its config waited for GitHub's budget");
+          return c.json({ error: "temporarily unavailable, retry" }, 503);
+        }
         deps.log.error({ err: error, source }, "bootstrap could not complete; the instance will retry");
         return c.json({ error: "temporarily unavailable, retry" }, 503);
       }

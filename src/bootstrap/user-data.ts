@@ -14,6 +14,11 @@ export interface UserDataValues {
   pool: string;
   /** Hard maximum for the whole instance: the on-instance watchdog powers off after this. */
   maxLifetimeSeconds: number;
+  /**
+   * The pool's boot timeout: how long the bootstrap script keeps asking for its config. The app paces
+   * JIT configs (EnrolmentBudget) on the promise that an instance waits this long.
+   */
+  bootTimeoutSeconds: number;
 }
 
 export function renderUserData(values: UserDataValues): string {
@@ -24,6 +29,7 @@ export function renderUserData(values: UserDataValues): string {
     `MAYFLY_BOOTSTRAP_TOKEN=${quote(values.token)}`,
     `MAYFLY_POOL=${quote(values.pool)}`,
     `MAYFLY_MAX_LIFETIME_SECONDS=${quote(String(values.maxLifetimeSeconds))}`,
+    `MAYFLY_BOOT_TIMEOUT_SECONDS=${quote(String(values.bootTimeoutSeconds))}`,
   ];
   return `${lines.join("\n")}\n`;
 }

@@ -26,14 +26,30 @@ export class EndpointBudget {
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
-  /** Waits until the call may go, then spends its points. */
-  async take(installation: string, method: string, route: string): Promise<void> {
+  /**
+   * Waits until the call may go, then spends its points. A caller that gives up (`signal` aborted) while
+   * waiting leaves with the abort reason and spends nothing, so its turn goes to a caller still there.
+   */
+  async take(installation: string, method: string, route: string, signal?: AbortSignal): Promise<void> {
     const cost = pointsFor(method);
     const bucket = this.#bucket(`${installation} ${method} ${route}`);
     for (;;) {
+      signal?.throwIfAborted();
       if (bucket.tryTake(cost)) return;
-      await this.#sleep(bucket.msUntil(cost));
+      await this.#wait(bucket.msUntil(cost), signal);
     }
+  }
+
+  #wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    if (!signal) return this.#sleep(ms);
+    return new Promise((resolve) => {
+      const done = () => {
+        signal.removeEventListener("abort", done);
+        resolve();
+      };
+      signal.addEventListener("abort", done, { once: true });
+      void this.#sleep(ms).then(done);
+    });
   }
 
   #bucket(key: string): TokenBucket {

@@ -41,7 +41,11 @@ export function createMayflyOctokit(options: {
     const installation = (octokitOptions.throttle as { id?: string } | undefined)?.id ?? "app";
     octokit.hook.wrap("request", async (request, endpoint) => {
       if (endpoint.method !== "GET" && endpoint.method !== "HEAD") {
-        await budget.take(installation, endpoint.method, String(endpoint.url));
+        // `request.signal` ends only the wait for the budget: once sent, a write is never cut off, because
+        // GitHub may act on it and the answer would be lost.
+        const { signal, ...rest } = (endpoint.request ?? {}) as { signal?: AbortSignal };
+        await budget.take(installation, endpoint.method, String(endpoint.url), signal);
+        endpoint.request = rest;
       }
       try {
         const response = await request(endpoint);

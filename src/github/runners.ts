@@ -29,6 +29,8 @@ export interface Runners {
   createJitConfig(
     ref: OrgRef,
     runner: { name: string; labels: readonly string[]; runnerGroupId: number },
+    /** Aborting gives up the wait for the write budget; a request already sent is never cut off. */
+    options?: { signal?: AbortSignal },
   ): Promise<{ runnerId: number; encodedJitConfig: string }>;
   /** The org's runners whose name starts with `prefix`. */
   list(ref: OrgRef, prefix: string): Promise<GitHubRunner[]>;
@@ -53,7 +55,7 @@ export function createGitHubRunners(options: {
   };
 
   return {
-    async createJitConfig(ref, runner) {
+    async createJitConfig(ref, runner, call) {
       const octokit = await options.auth(ref.installationId);
       try {
         const { data } = await octokit.request("POST /orgs/{org}/actions/runners/generate-jitconfig", {
@@ -61,6 +63,7 @@ export function createGitHubRunners(options: {
           name: runner.name,
           runner_group_id: runner.runnerGroupId,
           labels: [...runner.labels],
+          request: { signal: call?.signal },
         });
         return { runnerId: data.runner.id, encodedJitConfig: data.encoded_jit_config };
       } catch (error) {

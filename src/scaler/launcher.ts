@@ -100,6 +100,7 @@ export function createLauncher(deps: LauncherDeps) {
         token,
         pool: pool.name,
         maxLifetimeSeconds: pool.timeouts.boot + pool.timeouts.idle + pool.timeouts.job,
+        bootTimeoutSeconds: pool.timeouts.boot,
       });
       const tags = {
         [TAG.managedBy]: deps.deploymentId,

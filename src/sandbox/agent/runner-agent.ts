@@ -23,6 +23,8 @@ export interface AgentOptions {
   /** Bootstrap retry: first delay and deadline, in ms. */
   backoffMs?: number;
   deadlineMs?: number;
+  /** One bootstrap attempt's limit (bootstrap.sh: curl --max-time 30). */
+  attemptTimeoutMs?: number;
   pollWaitMs?: number;
   onEvent?: (event: AgentEvent) => void;
   fetch?: typeof fetch;
@@ -59,15 +61,18 @@ export async function runAgent(options: AgentOptions): Promise<void> {
   signal.addEventListener("abort", () => clearTimeout(watchdog), { once: true });
 
   const body = JSON.stringify({ token: values.MAYFLY_BOOTSTRAP_TOKEN, identity: { document, signature } });
-  const deadline = Date.now() + (options.deadlineMs ?? 240_000);
+  // Like infra/runner/bootstrap.sh: ask for the config until the pool's boot timeout, from user-data.
+  const bootTimeoutMs = Number(values.MAYFLY_BOOT_TIMEOUT_SECONDS ?? "240") * 1000;
+  const deadline = Date.now() + (options.deadlineMs ?? bootTimeoutMs);
   let delay = options.backoffMs ?? 500;
   let config: string | undefined;
   while (!signal.aborted && Date.now() < deadline) {
+    // Like the script's curl --max-time: one attempt waits at most 30 s, then the agent asks again.
     const res = await http(`${values.MAYFLY_URL}/bootstrap`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body,
-      signal,
+      signal: AbortSignal.timeout(options.attemptTimeoutMs ?? 30_000),
     }).catch(() => undefined);
     if (res?.ok) {
       const answer = (await res.json()) as { encodedJitConfig: string; runnerName: string };
@@ -139,7 +144,11 @@ function scoped(http: typeof fetch, signal: AbortSignal): typeof fetch {
     if (signal.aborted) abort();
     else signal.addEventListener("abort", abort, { once: true });
     try {
-      return await http(input, { ...init, signal: child.signal });
+      const own = init?.signal;
+      return await http(input, {
+        ...init,
+        signal: own ? AbortSignal.any([child.signal, own]) : child.signal,
+      });
     } finally {
       signal.removeEventListener("abort", abort);
     }

@@ -158,7 +158,7 @@ export function createHarness(
     runnerJobs,
     runners,
     fleet,
-    terminator: createTerminator({ fleet, windowMs: 1 }),
+    terminator: createTerminator({ fleet, windowMs: 1, spacingMs: 1 }),
     installations,
     metrics,
     log,

@@ -71,12 +71,13 @@ afterAll(async () => {
   await app?.close();
 });
 
-function userData(overrides: { maxLifetimeSeconds?: number } = {}): string {
+function userData(overrides: { maxLifetimeSeconds?: number; bootTimeoutSeconds?: number } = {}): string {
   return renderUserData({
     appUrl: app.url,
     token: TOKEN,
     pool: "linux-small",
     maxLifetimeSeconds: 600,
+    bootTimeoutSeconds: 300,
     ...overrides,
   });
 }
@@ -229,6 +230,19 @@ describe("infra/runner/bootstrap.sh", () => {
     expect(run.code).toBe(1);
     expect(run.argv).toBeUndefined();
     expect(run.events).toEqual(["poweroff"]);
+  });
+
+  it("keeps asking for its config until the pool's boot timeout from user-data, then powers off", async () => {
+    replies = Array.from({ length: 50 }, () => ({ status: 503 }));
+    const run = await boot({
+      userData: userData({ bootTimeoutSeconds: 3 }),
+      env: { MAYFLY_BOOTSTRAP_DEADLINE_SECONDS: "", MAYFLY_BACKOFF_BASE_MS: "100" },
+    });
+    expect(received.length).toBeGreaterThanOrEqual(2);
+    expect(run.ms).toBeLessThan(10_000);
+    expect(run.code).toBe(1);
+    expect(run.events).toEqual(["poweroff"]);
+    expect(run.output).toContain("no time left before the 3s bootstrap deadline");
   });
 
   it("powers off after the maximum lifetime while the runner is still busy, and stops the runner", async () => {

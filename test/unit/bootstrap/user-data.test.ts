@@ -7,15 +7,17 @@ describe("user-data", () => {
     token: "eyJhbGciOiJIUzI1NiJ9.e30.sig",
     pool: "linux",
     maxLifetimeSeconds: 23_400,
+    bootTimeoutSeconds: 300,
   };
 
-  it("holds only the app URL, the one-time token, the pool and the lifetime", () => {
+  it("holds only the app URL, the one-time token, the pool, the lifetime and the boot timeout", () => {
     const text = renderUserData(values);
     expect(parseUserData(text)).toEqual({
       MAYFLY_URL: values.appUrl,
       MAYFLY_BOOTSTRAP_TOKEN: values.token,
       MAYFLY_POOL: "linux",
       MAYFLY_MAX_LIFETIME_SECONDS: "23400",
+      MAYFLY_BOOT_TIMEOUT_SECONDS: "300",
     });
     expect(text).not.toMatch(/jitconfig|ghs_|ghp_|PRIVATE KEY/i);
     expect(Buffer.byteLength(text)).toBeLessThan(16 * 1024);

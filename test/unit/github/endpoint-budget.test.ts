@@ -42,4 +42,20 @@ describe("EndpointBudget", () => {
     ]);
     expect(blocked).toBe("blocked");
   });
+
+  it("lets a caller that hung up leave the queue without spending the next turn", async () => {
+    let clock = 0;
+    const budget = new EndpointBudget({ pointsPerMinute: 60, burstPoints: 5, now: () => clock });
+    await budget.take("1", "POST", "/a"); // the burst: one write
+    const gone = new AbortController();
+    const waiting = budget.take("1", "POST", "/a", gone.signal);
+    gone.abort(new Error("client closed"));
+    await expect(waiting).rejects.toThrow("client closed");
+    clock += 5_000; // one write's worth of points again
+    const next = await Promise.race([
+      budget.take("1", "POST", "/a").then(() => "sent"),
+      new Promise((r) => setTimeout(() => r("blocked"), 20)),
+    ]);
+    expect(next).toBe("sent");
+  });
 });
