@@ -1,33 +1,33 @@
 import type { Fleet, ManagedInstance } from "../aws/fleet.js";
 
 /**
- * Coalesces the bootstrap route's instance checks: requests arriving within `windowMs` share one
- * DescribeInstances call, so a burst of 1,000 booting instances costs a handful of EC2 calls, not 1,000.
- * An instance seen running is remembered for `runningTtlMs`: an instance whose config waits for GitHub's
- * budget asks again every 30 s (its attempt timeout), and its tags cannot change. The cost is that an
- * instance terminated within that time still passes this check; it could only use its own one-time token
- * and identity document, and its runner would be removed by the sweep.
+ * The bootstrap route's instance checks, at a bounded number of EC2 calls:
+ * - checks arriving within `windowMs` share one DescribeInstances call by id, so the first boots of a
+ *   burst cost a handful of calls, not one each;
+ * - while checks keep coming (more than `busyChecks` within `listingMaxAgeMs`: a burst whose instances
+ *   wait for GitHub's write budget ask again every 30 s), one listing of the deployment's running
+ *   instances serves every check for `listingMaxAgeMs`. An instance missing from it is asked by id.
+ * The cost of the listing is that an instance that stopped running within `listingMaxAgeMs` still passes
+ * this check; it could only spend its own one-time token, and the sweep removes the runner.
  */
 export function createInstanceLookup(options: {
   fleet: Fleet;
   windowMs?: number;
   maxBatch?: number;
-  runningTtlMs?: number;
+  listingMaxAgeMs?: number;
+  busyChecks?: number;
   now?: () => number;
 }) {
   const windowMs = options.windowMs ?? 25;
   const maxBatch = options.maxBatch ?? 500;
-  const runningTtlMs = options.runningTtlMs ?? 30_000;
+  const listingMaxAgeMs = options.listingMaxAgeMs ?? 5_000;
+  const busyChecks = options.busyChecks ?? 20;
   const now = options.now ?? Date.now;
-  const running = new Map<string, { instance: ManagedInstance; at: number }>();
-  const remember = (instance: ManagedInstance) => {
-    if (instance.state !== "running" || runningTtlMs <= 0) return;
-    running.delete(instance.instanceId);
-    running.set(instance.instanceId, { instance, at: now() });
-    if (running.size > 20_000) running.delete(running.keys().next().value as string);
-  };
   let pending = new Map<string, Array<(result: ManagedInstance | undefined | Error) => void>>();
   let timer: NodeJS.Timeout | undefined;
+  let listing: { at: number; running: Map<string, ManagedInstance> } | undefined;
+  let listingInFlight: Promise<Map<string, ManagedInstance>> | undefined;
+  const recentChecks: number[] = [];
 
   const flush = async () => {
     timer = undefined;
@@ -36,30 +36,54 @@ export function createInstanceLookup(options: {
     try {
       const found = await options.fleet.describe([...batch.keys()]);
       const byId = new Map(found.map((i) => [i.instanceId, i]));
-      for (const instance of found) remember(instance);
       for (const [id, waiters] of batch) for (const w of waiters) w(byId.get(id));
     } catch (error) {
       for (const waiters of batch.values()) for (const w of waiters) w(error as Error);
     }
   };
 
+  const byId = (instanceId: string): Promise<ManagedInstance | undefined> =>
+    new Promise((resolve, reject) => {
+      const waiters = pending.get(instanceId) ?? [];
+      waiters.push((r) => (r instanceof Error ? reject(r) : resolve(r)));
+      pending.set(instanceId, waiters);
+      if (pending.size >= maxBatch) {
+        if (timer) clearTimeout(timer);
+        void flush();
+      } else {
+        timer ??= setTimeout(() => void flush(), windowMs);
+      }
+    });
+
+  /** Whether more than `busyChecks` checks came within the listing's lifetime (this one included). */
+  const busy = (): boolean => {
+    const at = now();
+    recentChecks.push(at);
+    while (recentChecks.length > 0 && at - recentChecks[0]! > listingMaxAgeMs) recentChecks.shift();
+    return recentChecks.length > busyChecks;
+  };
+
+  const running = async (): Promise<Map<string, ManagedInstance>> => {
+    if (listing && now() - listing.at <= listingMaxAgeMs) return listing.running;
+    listingInFlight ??= (async () => {
+      const at = now();
+      const instances = await options.fleet.list({ states: ["running"] });
+      listing = { at, running: new Map(instances.map((i) => [i.instanceId, i])) };
+      return listing.running;
+    })().finally(() => {
+      listingInFlight = undefined;
+    });
+    return listingInFlight;
+  };
+
   return {
     /** The instance if it exists and is this deployment's; undefined otherwise. */
-    get(instanceId: string): Promise<ManagedInstance | undefined> {
-      const seen = running.get(instanceId);
-      if (seen && now() - seen.at < runningTtlMs) return Promise.resolve(seen.instance);
-      running.delete(instanceId);
-      return new Promise((resolve, reject) => {
-        const waiters = pending.get(instanceId) ?? [];
-        waiters.push((r) => (r instanceof Error ? reject(r) : resolve(r)));
-        pending.set(instanceId, waiters);
-        if (pending.size >= maxBatch) {
-          if (timer) clearTimeout(timer);
-          void flush();
-        } else {
-          timer ??= setTimeout(() => void flush(), windowMs);
-        }
-      });
+    async get(instanceId: string): Promise<ManagedInstance | undefined> {
+      if (busy()) {
+        const listed = (await running()).get(instanceId);
+        if (listed) return listed;
+      }
+      return byId(instanceId);
     },
   };
 }
