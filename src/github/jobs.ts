@@ -30,6 +30,9 @@ export function createGitHubJobs(options: { auth: AuthInstallation; now?: () => 
     const [owner = "", name = ""] = repo.split("/");
     return { owner, repo: name };
   };
+  // Whether a run comes from a fork never changes: asked at `queued` and again at `in_progress` (policy
+  // on the runner), and by every job of the run, it costs one GET per run. FIFO-bounded.
+  const forkRuns = new Map<string, boolean>();
   return {
     async get(ref) {
       const octokit = await options.auth(ref.installationId);
@@ -45,15 +48,21 @@ export function createGitHubJobs(options: { auth: AuthInstallation; now?: () => 
       }
     },
     async isForkRun(ref) {
+      const key = `${ref.repo}#${ref.runId}`;
+      const known = forkRuns.get(key);
+      if (known !== undefined) return known;
       const octokit = await options.auth(ref.installationId);
       try {
         const { data } = await octokit.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}", {
           ...split(ref.repo),
           run_id: ref.runId,
         });
-        return (
-          data.head_repository?.fork === true || data.head_repository?.full_name !== data.repository.full_name
-        );
+        const fork =
+          data.head_repository?.fork === true ||
+          data.head_repository?.full_name !== data.repository.full_name;
+        forkRuns.set(key, fork);
+        if (forkRuns.size > 10_000) forkRuns.delete(forkRuns.keys().next().value as string);
+        return fork;
       } catch (error) {
         throw translateGitHubError(error, options.now) ?? error;
       }
