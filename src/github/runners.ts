@@ -83,15 +83,7 @@ export function createGitHubRunners(options: {
           org: ref.org,
           per_page: 100,
         });
-        return runners
-          .filter((r) => r.name.startsWith(prefix))
-          .map((r) => ({
-            id: r.id,
-            name: r.name,
-            status: r.status === "online" ? "online" : "offline",
-            busy: r.busy,
-            labels: r.labels.map((l) => l.name),
-          }));
+        return runners.filter((r) => r.name.startsWith(prefix)).map(toRunner);
       } catch (error) {
         return fail(error);
       }
@@ -106,15 +98,7 @@ export function createGitHubRunners(options: {
           per_page: 10,
         });
         const r = data.runners.find((runner) => runner.name === name);
-        return (
-          r && {
-            id: r.id,
-            name: r.name,
-            status: r.status === "online" ? "online" : "offline",
-            busy: r.busy,
-            labels: r.labels.map((l) => l.name),
-          }
-        );
+        return r && toRunner(r);
       } catch (error) {
         return fail(error);
       }
@@ -160,5 +144,22 @@ export function createGitHubRunners(options: {
       lookup.catch(() => groups.delete(key));
       return lookup;
     },
+  };
+}
+
+/** GitHub's runner shape, narrowed to what Mayfly reads. */
+function toRunner(r: {
+  id: number;
+  name: string;
+  status: string;
+  busy: boolean;
+  labels: ReadonlyArray<{ name: string }>;
+}): GitHubRunner {
+  return {
+    id: r.id,
+    name: r.name,
+    status: r.status === "online" ? "online" : "offline",
+    busy: r.busy,
+    labels: r.labels.map((l) => l.name),
   };
 }

@@ -1,6 +1,7 @@
 import { setMaxListeners } from "node:events";
 import { z } from "zod";
 import { ThrottledError } from "../errors.js";
+import { sleepUnlessAborted } from "../time/sleep.js";
 import { AckBatcher } from "./ack-batcher.js";
 import { Heartbeat } from "./heartbeat.js";
 import type { JobQueue, ReceivedMessage } from "./job-queue.js";
@@ -102,7 +103,7 @@ export function startConsumer<T>(options: ConsumerOptions<T>): Consumer {
           outageSince = Date.now();
           log.warn({ ...fields, err: error }, "cannot receive messages; backing off until the queue answers");
         }
-        await sleep(backoffMs(error, failures), stopping.signal);
+        await sleepUnlessAborted(backoffMs(error, failures), stopping.signal);
         continue;
       }
       reserved -= max;
@@ -251,16 +252,4 @@ function backoffMs(error: unknown, failures: number): number {
   const base = Math.min(30_000, 1000 * 2 ** (failures - 1));
   const jittered = base / 2 + (Math.random() * base) / 2;
   return error instanceof ThrottledError ? Math.max(jittered, error.retryAfterMs) : jittered;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }

@@ -1,4 +1,5 @@
 import { parseUserData } from "../../bootstrap/user-data.js";
+import { sleepUnlessAborted } from "../../time/sleep.js";
 import { RunnerClient, type RunnerJob } from "../github/runner-client.js";
 
 /**
@@ -85,7 +86,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
       return powerOff(`bootstrap refused (${res.status})`);
     }
     await res?.body?.cancel();
-    await sleep(delay * (0.5 + Math.random()), signal);
+    await sleepUnlessAborted(delay * (0.5 + Math.random()), signal);
     delay = Math.min(delay * 2, 10_000);
   }
   if (!config) return powerOff("bootstrap deadline passed");
@@ -122,7 +123,7 @@ async function runOneJob(
       emit({ kind: "job-started", instanceId: options.instanceId, jobId: job.id });
       const entry = { job, cancelled: false, stop: new AbortController() };
       current = entry;
-      void sleep(job.durationMs, AbortSignal.any([signal, entry.stop.signal])).then(async () => {
+      void sleepUnlessAborted(job.durationMs, AbortSignal.any([signal, entry.stop.signal])).then(async () => {
         if (signal.aborted) return;
         const conclusion = entry.cancelled ? "cancelled" : job.conclusion;
         await client.complete(session.sessionId, job.id, conclusion).catch(() => undefined);
@@ -167,17 +168,4 @@ async function imdsReader(base: string, http: typeof fetch, signal: AbortSignal)
     const answer = await http(`${base}${path}`, { headers: { "x-aws-ec2-metadata-token": token }, signal });
     return answer.ok ? answer.text() : "";
   };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
