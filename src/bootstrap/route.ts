@@ -47,12 +47,10 @@ export function mountBootstrapRoute(
       try {
         result = await deps.enrol({ ...parsed.data, signal });
       } catch (error) {
-        if (signal.aborted) {
-          // It gave up waiting (its attempt timed out) before a config was issued; it will ask again.
-          deps.log.info({ source }, "bootstrap caller hung up while its config waited for GitHub's budget");
-          return c.json({ error: "temporarily unavailable, retry" }, 503);
-        }
-        deps.log.error({ err: error, source }, "bootstrap could not complete; the instance will retry");
+        // A caller that hung up (its attempt timed out) got no config, and will ask again.
+        if (signal.aborted)
+          deps.log.info({ source }, "bootstrap caller hung up before its config was issued");
+        else deps.log.error({ err: error, source }, "bootstrap could not complete; the instance will retry");
         return c.json({ error: "temporarily unavailable, retry" }, 503);
       }
       if (!result.ok) {

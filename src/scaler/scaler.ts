@@ -92,7 +92,7 @@ export function createScaler(deps: ScalerDeps) {
     try {
       // A message that may have launched already is most likely done: ask GitHub before anything else.
       if (check && known !== "not-launched") {
-        const outcome = await recheck(message, pool, { spare: true });
+        const outcome = await recheck(message, pool, { mayHaveLaunched: true });
         if (outcome) return outcome;
       }
       const release = await deps.inventory.tryReserve(pool);
@@ -100,7 +100,7 @@ export function createScaler(deps: ScalerDeps) {
       try {
         // A message known never to have launched only needs "is the job still queued?".
         if (check && known === "not-launched") {
-          const outcome = await recheck(message, pool, { spare: false });
+          const outcome = await recheck(message, pool, { mayHaveLaunched: false });
           if (outcome) return outcome;
         }
         if (!deps.enrolment.tryTake(message.installationId)) {
@@ -125,12 +125,15 @@ export function createScaler(deps: ScalerDeps) {
     }
   };
 
-  /** Asks GitHub about the job; returns the outcome if the message is settled, undefined to launch. */
-  async function recheck(message: ScaleMessage, pool: Pool, options: { spare: boolean }) {
+  /**
+   * Asks GitHub about the job; returns the outcome if the message is settled, undefined to launch. A
+   * message that may have launched also counts the pool's spare runners (another may be free for it).
+   */
+  async function recheck(message: ScaleMessage, pool: Pool, options: { mayHaveLaunched: boolean }) {
     if (!deps.rechecks.tryTake(message.installationId)) {
       deps.log.debug({ jobId: message.jobId }, "recheck budget spent; not asking GitHub");
-      // Launched already: look again later. Never launched: launch without asking (see RecheckBudget).
-      if (!options.spare) return undefined;
+      // May have launched: look again later. Never launched: launch without asking (see RecheckBudget).
+      if (!options.mayHaveLaunched) return undefined;
       const wait = Math.max(deps.rechecks.secondsUntilNext(message.installationId), 1);
       const later = recheckLater(message, "recheck budget spent");
       return later.kind === "retry" && later.afterSeconds < wait
@@ -143,7 +146,8 @@ export function createScaler(deps: ScalerDeps) {
       jobId: message.jobId,
     });
     const ref = { installationId: message.installationId, org: message.org };
-    const spare = job.status === "queued" && options.spare ? await deps.inventory.spare(pool, ref) : 0;
+    const spare =
+      job.status === "queued" && options.mayHaveLaunched ? await deps.inventory.spare(pool, ref) : 0;
     const waitedSeconds = (now() - message.jobCreatedAt) / 1000;
     const decision = decideRecheck({ jobStatus: job.status, spareRunners: spare, waitedSeconds });
     deps.log.debug({ jobId: message.jobId, ...decision }, "recheck");
