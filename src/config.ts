@@ -84,12 +84,12 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       problems.push({
         key,
         problem: missing ? "is missing" : issue.message,
-        fix: FIXES[key] ?? "see .env.example",
+        fix: Object.hasOwn(FIXES, key) ? FIXES[key]! : "see .env.example",
       });
     }
   }
   for (const { key, problem } of crossFieldProblems(env)) {
-    problems.push({ key, problem, fix: FIXES[key] ?? "see .env.example" });
+    problems.push({ key, problem, fix: Object.hasOwn(FIXES, key) ? FIXES[key]! : "see .env.example" });
   }
   const read = (key: string, path: string | undefined): string | undefined => {
     if (!path) return undefined;

@@ -177,7 +177,8 @@ export function parsePoolFile(text: string, source: string): { file?: PoolFile; 
       return {
         key,
         problem: describeIssue(issue, input),
-        fix: FIXES[String(last)] ?? "see mayfly.example.yml",
+        // Own keys only: a key named like an Object method ("valueOf") must not find the prototype's.
+        fix: Object.hasOwn(FIXES, String(last)) ? FIXES[String(last)]! : "see mayfly.example.yml",
       };
     }),
   };

@@ -45,7 +45,7 @@ export interface CostEstimate {
 export const NO_JOB = "(no job)";
 
 export function hourlyPrice(prices: PriceTable, instanceType: string, market: Market): number | undefined {
-  const price = prices[instanceType];
+  const price = Object.hasOwn(prices, instanceType) ? prices[instanceType] : undefined;
   if (!price) return undefined;
   return market === "spot" ? (price.spot ?? price.onDemand) : price.onDemand;
 }

@@ -62,6 +62,12 @@ describe("fuzzed pool files", () => {
     expectClearOutcome(text);
   });
 
+  it("a key named like an Object method gets a fix of its own (found by fuzzing: prices.valueOf)", () => {
+    const base = parse(SANDBOX_POOLS_YAML) as Record<string, unknown>;
+    expectClearOutcome(stringify({ ...base, prices: { valueOf: false } }));
+    expectClearOutcome(stringify({ ...base, prices: { constructor: "x" } }));
+  });
+
   /**
    * Found by fuzzing, fixed in 04a222c: `doc.toJS()` throws on an alias it cannot resolve and on an alias
    * bomb (the yaml library's guard against resource exhaustion); parsePoolFile let the ReferenceError out,
