@@ -1,20 +1,31 @@
 import type { FigureResult, Unit } from "./figure.js";
 
-/** The stdout table: one row per figure, grouped by scenario, columns padded to fit. */
-export function formatTable(results: readonly FigureResult[]): string {
-  const header = ["Scenario", "Figure", "Median", "Min", "Max", "Target", "Result", "Runs"];
-  const rows = results.map((r) => [
+export const FIGURE_COLUMNS = ["Scenario", "Figure", "Median", "Min", "Max", "Target", "Result", "Runs"];
+
+/** One figure's cells under FIGURE_COLUMNS, for the terminal (`<=`, PASS) or for Markdown (`≤`, pass). */
+export function figureRow(r: FigureResult, style: "text" | "markdown"): string[] {
+  const op = style === "text" ? r.target?.op : r.target?.op === "<=" ? "≤" : "≥";
+  const worst = style === "text" ? " (worst)" : " (worst run)";
+  const target = r.target
+    ? `${op} ${formatValue(r.target.value, r.unit)}${r.target.on === "worst" ? worst : ""}`
+    : "";
+  const verdict = r.verdict === "info" ? "" : style === "text" ? r.verdict.toUpperCase() : r.verdict;
+  return [
     r.scenario,
     r.label,
     formatValue(r.summary?.median, r.unit),
     formatValue(r.summary?.min, r.unit),
     formatValue(r.summary?.max, r.unit),
-    r.target
-      ? `${r.target.op} ${formatValue(r.target.value, r.unit)}${r.target.on === "worst" ? " (worst)" : ""}`
-      : "",
-    r.verdict === "info" ? "" : r.verdict.toUpperCase(),
+    target,
+    verdict,
     String(r.summary?.runs ?? 0),
-  ]);
+  ];
+}
+
+/** The stdout table: one row per figure, grouped by scenario, columns padded to fit. */
+export function formatTable(results: readonly FigureResult[]): string {
+  const header = FIGURE_COLUMNS;
+  const rows = results.map((r) => figureRow(r, "text"));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) =>
     cells

@@ -1,5 +1,5 @@
 import type { FigureResult } from "./figure.js";
-import { formatValue } from "./format-table.js";
+import { FIGURE_COLUMNS, figureRow } from "./format-table.js";
 
 export interface ResultsHeader {
   startedAt: string;
@@ -14,25 +14,14 @@ export interface ResultsHeader {
 /** The "Latest results" section of docs/benchmarks.md: when, where, with what, and the table. */
 export function resultsMarkdown(header: ResultsHeader, figures: readonly FigureResult[]): string {
   const { machine, latency } = header;
-  const rows = figures.map((f) => [
-    f.scenario,
-    f.label,
-    formatValue(f.summary?.median, f.unit),
-    formatValue(f.summary?.min, f.unit),
-    formatValue(f.summary?.max, f.unit),
-    f.target
-      ? `${f.target.op === "<=" ? "≤" : "≥"} ${formatValue(f.target.value, f.unit)}${f.target.on === "worst" ? " (worst run)" : ""}`
-      : "",
-    f.verdict === "info" ? "" : f.verdict,
-    String(f.summary?.runs ?? 0),
-  ]);
+  const rows = figures.map((f) => figureRow(f, "markdown"));
   const lines = [
     `Run ${header.startedAt.slice(0, 16).replace("T", " ")} UTC, ${Math.round(header.seconds / 6) / 10} min in all, on ` +
       `${machine.cpus} × ${machine.cpuModel}, ${Math.round(machine.memoryMiB / 1024)} GiB, ${machine.os}, Node ${machine.node}; ` +
       `latency GitHub ${latency.githubMs} ms, RunInstances ${latency.runInstancesMs} ms, other EC2 ${latency.ec2Ms} ms, ` +
       `SQS ${latency.sqsMs} ms; load average ${header.loadAverage.start} at the start, ${header.loadAverage.end} at the end.`,
     "",
-    ...markdownTable(["Scenario", "Figure", "Median", "Min", "Max", "Target", "Result", "Runs"], rows),
+    ...markdownTable(FIGURE_COLUMNS, rows),
   ];
   if (header.failedRuns.length > 0)
     lines.push("", `Runs that did not reach their end state: ${header.failedRuns.join("; ")}.`);
@@ -47,7 +36,7 @@ export function replaceBetween(text: string, start: string, end: string, content
   return `${text.slice(0, from + start.length)}\n${content}\n${text.slice(to)}`;
 }
 
-/** A table with every column padded to its widest cell, as the repository's formatter (Biome) writes it. */
+/** A table with every column padded to its widest cell, so it reads as well in a terminal as rendered. */
 export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const escaped = rows.map((row) => row.map((cell) => cell.replace(/\|/g, "\\|")));
   const widths = header.map((h, i) => Math.max(h.length, 3, ...escaped.map((row) => row[i]?.length ?? 0)));
