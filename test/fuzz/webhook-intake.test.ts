@@ -5,6 +5,7 @@ import type { Mayfly } from "../../src/mayfly.js";
 import { type Sandbox, startSandbox } from "../../src/sandbox/sandbox.js";
 import { startMayfly } from "../../src/sandbox/start-mayfly.js";
 import { workflowJobPayloadSchema } from "../../src/webhooks/workflow-job-event.js";
+import { queuedPayload } from "../helpers/queued-payload.js";
 import { type Answer, call, isClearError, post } from "./answer.js";
 import { anyJson, edits, headerValue, mutate, notJson } from "./arbitraries.js";
 
@@ -39,36 +40,7 @@ describe("fuzzed webhook deliveries", () => {
     await sandbox?.stop();
   });
 
-  const valid = () => ({
-    action: "queued",
-    workflow_job: {
-      id: 4242,
-      run_id: 99,
-      run_attempt: 1,
-      labels: ["self-hosted", "linux", "x64", "mayfly-small"],
-      status: "queued",
-      conclusion: null,
-      created_at: "2026-01-01T00:00:00Z",
-      started_at: "2026-01-01T00:00:00Z",
-      completed_at: null,
-      name: "build",
-      workflow_name: "ci",
-      html_url: "https://github.com/acme/api/actions/runs/99/job/4242",
-      runner_id: null,
-      runner_name: null,
-      runner_group_id: null,
-      runner_group_name: null,
-    },
-    repository: {
-      id: 1,
-      full_name: "acme/api",
-      private: true,
-      visibility: "private",
-      owner: { login: "acme" },
-    },
-    organization: { login: "acme" },
-    installation: { id: sandbox.installationId },
-  });
+  const valid = () => queuedPayload({ jobId: 4242, installationId: sandbox.installationId });
 
   it("refuses forged and unsigned deliveries with a 401, whatever they carry", async () => {
     const signature = fc.option(

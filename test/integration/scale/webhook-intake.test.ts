@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Mayfly } from "../../../src/mayfly.js";
 import { type Sandbox, startSandbox } from "../../../src/sandbox/sandbox.js";
 import { startMayfly } from "../../../src/sandbox/start-mayfly.js";
+import { queuedPayload } from "../../helpers/queued-payload.js";
 import { waitFor } from "../../helpers/wait-for.js";
 
 const SMALL = ["self-hosted", "linux", "x64", "mayfly-small"];
@@ -21,27 +22,8 @@ describe("webhook intake", () => {
     await sandbox?.stop();
   });
 
-  const queued = (jobId: number) => ({
-    action: "queued",
-    workflow_job: {
-      id: jobId,
-      run_id: 1,
-      labels: SMALL,
-      status: "queued",
-      created_at: new Date().toISOString(),
-      started_at: new Date().toISOString(),
-      name: "build",
-    },
-    repository: {
-      id: 1,
-      full_name: "acme/api",
-      private: true,
-      visibility: "private",
-      owner: { login: "acme" },
-    },
-    organization: { login: "acme" },
-    installation: { id: 1 },
-  });
+  const queued = (jobId: number) =>
+    queuedPayload({ jobId, installationId: 1, labels: SMALL, createdAt: new Date().toISOString() });
   const post = (body: string, headers: Record<string, string>) =>
     fetch(`${mayfly.url}/api/github/webhooks`, {
       method: "POST",
