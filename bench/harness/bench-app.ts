@@ -1,9 +1,9 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { pino } from "pino";
+import type { Sandbox } from "../../sandbox/sandbox.js";
+import { startMayfly } from "../../sandbox/start-mayfly.js";
 import type { Mayfly } from "../../src/mayfly.js";
-import type { Sandbox } from "../../src/sandbox/sandbox.js";
-import { startMayfly } from "../../src/sandbox/start-mayfly.js";
 import { within } from "./wait-until.js";
 
 export type BenchApp = Mayfly & { url: string };

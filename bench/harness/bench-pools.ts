@@ -1,5 +1,5 @@
 import { parse, stringify } from "yaml";
-import { SANDBOX_POOLS_YAML } from "../../src/sandbox/sandbox-pools.js";
+import { SANDBOX_POOLS_YAML } from "../../sandbox/sandbox-pools.js";
 
 /**
  * The sandbox's three pools (small, large, oss) with the cap and timeouts a scenario needs: the burst

@@ -1,4 +1,4 @@
-import { type Sandbox, type SandboxOptions, startSandbox } from "../../src/sandbox/sandbox.js";
+import { type Sandbox, type SandboxOptions, startSandbox } from "../../sandbox/sandbox.js";
 import type { Latency } from "./bench-options.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { Sandbox } from "../../src/sandbox/sandbox.js";
+import type { Sandbox } from "../../sandbox/sandbox.js";
 import { waitUntil } from "./wait-until.js";
 
 export type WorkflowJobPayload = { workflow_job: Record<string, unknown> } & Record<string, unknown>;

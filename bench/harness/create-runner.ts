@@ -1,4 +1,4 @@
-import type { Sandbox } from "../../src/sandbox/sandbox.js";
+import type { Sandbox } from "../../sandbox/sandbox.js";
 
 /**
  * Creates a JIT runner named `name` in the org's Default runner group (id 1) through the REST API, with an

@@ -1,6 +1,6 @@
 import { createPrivateKey } from "node:crypto";
 import { SignJWT } from "jose";
-import type { Sandbox } from "../../src/sandbox/sandbox.js";
+import type { Sandbox } from "../../sandbox/sandbox.js";
 
 /**
  * An installation access token for the sandbox App on `acme`, the way GitHub documents it: an App JWT

@@ -1,5 +1,5 @@
-import type { EmulatorEvent } from "../../src/sandbox/github/types.js";
-import type { Sandbox } from "../../src/sandbox/sandbox.js";
+import type { EmulatorEvent } from "../../emulators/src/github/types.js";
+import type { Sandbox } from "../../sandbox/sandbox.js";
 
 /**
  * What the GitHub emulator saw, with times: the "other side of the wire" for runners created (JIT configs),

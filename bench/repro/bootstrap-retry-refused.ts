@@ -1,5 +1,5 @@
+import type { Sandbox } from "../../sandbox/sandbox.js";
 import { parseUserData } from "../../src/bootstrap/user-data.js";
-import type { Sandbox } from "../../src/sandbox/sandbox.js";
 import { type BenchApp, startBenchApp, stopAll } from "../harness/bench-app.js";
 import { startBenchSandbox } from "../harness/bench-sandbox.js";
 import { waitUntil } from "../harness/wait-until.js";

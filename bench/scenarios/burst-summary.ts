@@ -1,4 +1,4 @@
-import type { Sandbox } from "../../src/sandbox/sandbox.js";
+import type { Sandbox } from "../../sandbox/sandbox.js";
 import type { AppReport } from "../harness/app-process.js";
 import { maxInWindow } from "../harness/max-in-window.js";
 import { percentile } from "../harness/percentile.js";

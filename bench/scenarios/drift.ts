@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Sandbox } from "../../src/sandbox/sandbox.js";
+import type { Sandbox } from "../../sandbox/sandbox.js";
 import { type BenchApp, startBenchApp, stopAll } from "../harness/bench-app.js";
 import { startBenchSandbox } from "../harness/bench-sandbox.js";
 import { createRunner } from "../harness/create-runner.js";

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Sandbox } from "../../src/sandbox/sandbox.js";
+import type { Sandbox } from "../../sandbox/sandbox.js";
 import { type AppProcess, startAppProcess } from "../harness/app-process.js";
 import { stopAll } from "../harness/bench-app.js";
 import { startBenchSandbox } from "../harness/bench-sandbox.js";

@@ -1,4 +1,4 @@
-import type { Sandbox } from "../../src/sandbox/sandbox.js";
+import type { Sandbox } from "../../sandbox/sandbox.js";
 import type { WorkflowJobPayload } from "../harness/capture-payload.js";
 import { createRunner } from "../harness/create-runner.js";
 import { installationToken } from "../harness/installation-token.js";

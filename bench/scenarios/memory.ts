@@ -1,4 +1,4 @@
-import type { Sandbox } from "../../src/sandbox/sandbox.js";
+import type { Sandbox } from "../../sandbox/sandbox.js";
 import { type AppProcess, startAppProcess } from "../harness/app-process.js";
 import { stopAll } from "../harness/bench-app.js";
 import { benchPoolsYaml } from "../harness/bench-pools.js";

@@ -1,4 +1,4 @@
-import type { Sandbox } from "../../src/sandbox/sandbox.js";
+import type { Sandbox } from "../../sandbox/sandbox.js";
 import { type BenchApp, startBenchApp, stopAll } from "../harness/bench-app.js";
 import { POOL_JOBS } from "../harness/bench-pools.js";
 import { startBenchSandbox } from "../harness/bench-sandbox.js";

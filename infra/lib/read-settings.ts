@@ -58,7 +58,10 @@ export function readSettings({ context, readFile, root }: ReadSettingsOptions): 
   };
 
   const poolsPath = text("pools") ?? `${root}/mayfly.example.yml`;
-  const identityPath = required("identityCertificate", `${root}/src/sandbox/ec2/identity-emulator.cert.pem`);
+  const identityPath = required(
+    "identityCertificate",
+    `${root}/emulators/src/ec2/identity-emulator.cert.pem`,
+  );
   const account = required("account", "123456789012");
   const region = required("region", "us-east-1");
   const network = {

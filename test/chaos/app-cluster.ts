@@ -1,5 +1,5 @@
 import { createServer } from "node:net";
-import type { Sandbox } from "../../src/sandbox/sandbox.js";
+import type { Sandbox } from "../../sandbox/sandbox.js";
 import { type AppLog, RoleProcess } from "./role-process.js";
 import type { Trace } from "./trace.js";
 

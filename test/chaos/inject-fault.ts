@@ -1,4 +1,4 @@
-import type { Sandbox } from "../../src/sandbox/sandbox.js";
+import type { Sandbox } from "../../sandbox/sandbox.js";
 import type { PlannedFault } from "./fault-plan.js";
 import type { Trace } from "./trace.js";
 

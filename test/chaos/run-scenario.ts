@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startSandbox } from "../../src/sandbox/sandbox.js";
+import { startSandbox } from "../../sandbox/sandbox.js";
 import { appBundle } from "./app-bundle.js";
 import { type AppCluster, startCluster } from "./app-cluster.js";
 import { type PlannedFault, planFaults } from "./fault-plan.js";

@@ -1,4 +1,4 @@
-import type { Sandbox } from "../../src/sandbox/sandbox.js";
+import type { Sandbox } from "../../sandbox/sandbox.js";
 import { type AppCluster, CHAOS_ROLES, type ChaosRole } from "./app-cluster.js";
 import type { PlannedFault } from "./fault-plan.js";
 import { FaultInjector } from "./inject-fault.js";

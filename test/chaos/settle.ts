@@ -1,4 +1,4 @@
-import type { Sandbox } from "../../src/sandbox/sandbox.js";
+import type { Sandbox } from "../../sandbox/sandbox.js";
 import type { AppCluster } from "./app-cluster.js";
 import { check, LIVENESS, PERMANENT } from "./invariants.js";
 import { observeState, type RunNotes } from "./observe-state.js";

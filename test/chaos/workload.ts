@@ -3,7 +3,7 @@ import type { Random } from "./random.js";
 
 /**
  * The mixed workload of a chaos run, drawn from its seed: jobs over the sandbox's pools and repositories
- * (src/sandbox/sandbox-pools.ts), some of which the policy must deny, with label spellings that exercise
+ * (sandbox/sandbox-pools.ts), some of which the policy must deny, with label spellings that exercise
  * matching, varied durations and conclusions, and cancellations.
  */
 export interface PlannedJob {

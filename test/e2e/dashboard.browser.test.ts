@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Sandbox, startSandbox } from "../../sandbox/sandbox.js";
+import { startMayfly } from "../../sandbox/start-mayfly.js";
 import { decodeSecret } from "../../src/config.js";
 import { createSessionTokens } from "../../src/dashboard/session.js";
 import type { Mayfly } from "../../src/mayfly.js";
-import { type Sandbox, startSandbox } from "../../src/sandbox/sandbox.js";
-import { startMayfly } from "../../src/sandbox/start-mayfly.js";
 import { waitFor } from "../helpers/wait-for.js";
 
 /**

@@ -2,10 +2,10 @@ import { sign } from "node:crypto";
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Sandbox, startSandbox } from "../../sandbox/sandbox.js";
+import { startMayfly } from "../../sandbox/start-mayfly.js";
 import { createTokenIssuer } from "../../src/bootstrap/token.js";
 import type { Mayfly } from "../../src/mayfly.js";
-import { type Sandbox, startSandbox } from "../../src/sandbox/sandbox.js";
-import { startMayfly } from "../../src/sandbox/start-mayfly.js";
 import { type Answer, isClearError, post } from "./answer.js";
 import { anyJson, notJson } from "./arbitraries.js";
 
@@ -16,7 +16,7 @@ import { anyJson, notJson } from "./arbitraries.js";
  */
 const REFUSALS = [400, 401, 403, 413, 429];
 const EMULATOR_KEY = readFileSync(
-  new URL("../../src/sandbox/ec2/identity-emulator.key.pem", import.meta.url),
+  new URL("../../emulators/src/ec2/identity-emulator.key.pem", import.meta.url),
   "utf8",
 );
 

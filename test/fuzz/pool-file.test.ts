@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
+import { SANDBOX_POOLS_YAML } from "../../sandbox/sandbox-pools.js";
 import type { ConfigProblem } from "../../src/errors.js";
 import { parsePoolFile } from "../../src/pool-file.js";
-import { SANDBOX_POOLS_YAML } from "../../src/sandbox/sandbox-pools.js";
 import { edits, mutate } from "./arbitraries.js";
 
 /**

@@ -1,9 +1,9 @@
 import { createHmac, randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Sandbox, startSandbox } from "../../sandbox/sandbox.js";
+import { startMayfly } from "../../sandbox/start-mayfly.js";
 import type { Mayfly } from "../../src/mayfly.js";
-import { type Sandbox, startSandbox } from "../../src/sandbox/sandbox.js";
-import { startMayfly } from "../../src/sandbox/start-mayfly.js";
 import { workflowJobPayloadSchema } from "../../src/webhooks/workflow-job-event.js";
 import { queuedPayload } from "../helpers/queued-payload.js";
 import { type Answer, call, isClearError, post } from "./answer.js";

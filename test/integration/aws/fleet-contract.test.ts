@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createEmulatorClient } from "../../../emulators/src/ec2/client.js";
+import { startEc2Emulator } from "../../../emulators/src/ec2/emulator.js";
 import { createEc2Fleet } from "../../../src/aws/ec2-fleet.js";
 import type { Fleet, LaunchSpec, Market } from "../../../src/aws/fleet.js";
 import { createMemoryFleet } from "../../../src/aws/memory-fleet.js";
 import { CapacityError, LaunchConfigError, ThrottledError } from "../../../src/errors.js";
 import { type Pool, parsePoolFile } from "../../../src/pool-file.js";
-import { createEmulatorClient } from "../../../src/sandbox/ec2/client.js";
-import { startEc2Emulator } from "../../../src/sandbox/ec2/emulator.js";
 
 /** Generous: these files share two cores with the rest of the suite. */
 const WAIT = { timeout: 5_000, interval: 10 };

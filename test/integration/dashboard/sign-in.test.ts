@@ -3,7 +3,7 @@ import {
   type GitHubEmulator,
   type RegisteredApp,
   startGitHubEmulator,
-} from "../../../src/sandbox/github/emulator.js";
+} from "../../../emulators/src/github/emulator.js";
 import { createHarness, type Harness, PUBLIC_URL, SESSION_KEY, testConfig } from "./harness.js";
 
 /**

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort } from "../../../src/sandbox/sandbox.js";
+import { freePort } from "../../../sandbox/sandbox.js";
 import { waitFor } from "../../helpers/wait-for.js";
 
 /**
@@ -31,7 +31,7 @@ afterAll(() => {
 
 function startDemo(args: string[]): Demo {
   const tmp = mkdtempSync(join(tmpdir(), "mayfly-demo-test-"));
-  const child = spawn(process.execPath, ["--import", "tsx", "src/sandbox/demo.ts", ...args], {
+  const child = spawn(process.execPath, ["--import", "tsx", "sandbox/demo.ts", ...args], {
     env: { ...process.env, TMPDIR: tmp },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { EmulatedJob } from "../../../emulators/src/github/types.js";
+import { type Sandbox, startSandbox } from "../../../sandbox/sandbox.js";
+import { startMayfly } from "../../../sandbox/start-mayfly.js";
+import type { ExpectedOutcome } from "../../../sandbox/traffic/job-mix.js";
+import { planTraffic, type TrafficPlanOptions } from "../../../sandbox/traffic/plan-traffic.js";
+import { startTraffic, type Traffic } from "../../../sandbox/traffic/start-traffic.js";
 import { TAG } from "../../../src/aws/fleet.js";
 import type { Mayfly } from "../../../src/mayfly.js";
-import type { EmulatedJob } from "../../../src/sandbox/github/types.js";
-import { type Sandbox, startSandbox } from "../../../src/sandbox/sandbox.js";
-import { startMayfly } from "../../../src/sandbox/start-mayfly.js";
-import type { ExpectedOutcome } from "../../../src/sandbox/traffic/job-mix.js";
-import { planTraffic, type TrafficPlanOptions } from "../../../src/sandbox/traffic/plan-traffic.js";
-import { startTraffic, type Traffic } from "../../../src/sandbox/traffic/start-traffic.js";
 import { waitFor } from "../../helpers/wait-for.js";
 
 /**

@@ -1,12 +1,12 @@
 import { RunInstancesCommand } from "@aws-sdk/client-ec2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RunnerClient } from "../../../emulators/src/github/runner-client.js";
+import { type Sandbox, startSandbox } from "../../../sandbox/sandbox.js";
+import { startMayfly } from "../../../sandbox/start-mayfly.js";
 import { createTokenIssuer } from "../../../src/bootstrap/token.js";
 import { parseUserData } from "../../../src/bootstrap/user-data.js";
 import { decodeSecret } from "../../../src/config.js";
 import type { Mayfly } from "../../../src/mayfly.js";
-import { RunnerClient } from "../../../src/sandbox/github/runner-client.js";
-import { type Sandbox, startSandbox } from "../../../src/sandbox/sandbox.js";
-import { startMayfly } from "../../../src/sandbox/start-mayfly.js";
 import { waitFor } from "../../helpers/wait-for.js";
 
 const SMALL = ["self-hosted", "linux", "x64", "mayfly-small"];

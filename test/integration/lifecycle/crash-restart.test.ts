@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Sandbox, startSandbox } from "../../../src/sandbox/sandbox.js";
+import { type Sandbox, startSandbox } from "../../../sandbox/sandbox.js";
 import { kill, startAppProcess } from "../../helpers/app-process.js";
 import { waitFor } from "../../helpers/wait-for.js";
 

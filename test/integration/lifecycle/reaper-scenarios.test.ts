@@ -1,10 +1,10 @@
 import { RunInstancesCommand } from "@aws-sdk/client-ec2";
 import { afterEach, describe, expect, it } from "vitest";
+import type { AgentBehaviour } from "../../../emulators/src/agent/runner-agent.js";
+import type { EmulatedInstance } from "../../../emulators/src/ec2/emulator.js";
+import { type Sandbox, startSandbox } from "../../../sandbox/sandbox.js";
+import { startMayfly } from "../../../sandbox/start-mayfly.js";
 import type { Mayfly } from "../../../src/mayfly.js";
-import type { AgentBehaviour } from "../../../src/sandbox/agent/runner-agent.js";
-import type { EmulatedInstance } from "../../../src/sandbox/ec2/emulator.js";
-import { type Sandbox, startSandbox } from "../../../src/sandbox/sandbox.js";
-import { startMayfly } from "../../../src/sandbox/start-mayfly.js";
 import { waitFor } from "../../helpers/wait-for.js";
 
 const SMALL = ["self-hosted", "linux", "x64", "mayfly-small"];

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Sandbox, startSandbox } from "../../../sandbox/sandbox.js";
+import { startMayfly } from "../../../sandbox/start-mayfly.js";
 import type { Mayfly } from "../../../src/mayfly.js";
-import { type Sandbox, startSandbox } from "../../../src/sandbox/sandbox.js";
-import { startMayfly } from "../../../src/sandbox/start-mayfly.js";
 import { waitFor } from "../../helpers/wait-for.js";
 
 /**

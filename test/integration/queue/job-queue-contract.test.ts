@@ -1,9 +1,9 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startSqsEmulator } from "../../../emulators/src/sqs/emulator.js";
 import type { JobQueue, OutgoingMessage } from "../../../src/queue/job-queue.js";
 import { createMemoryQueue } from "../../../src/queue/memory.js";
 import { createSqsQueue, DEAD_LETTER_REASON_ATTRIBUTE } from "../../../src/queue/sqs.js";
-import { startSqsEmulator } from "../../../src/sandbox/sqs/emulator.js";
 
 /**
  * One contract for every JobQueue (STYLE.md principle 13): the in-memory queue and the SQS adapter over

@@ -1,9 +1,9 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type SqsEmulator, startSqsEmulator } from "../../../emulators/src/sqs/emulator.js";
 import { ThrottledError, UnavailableError } from "../../../src/errors.js";
 import type { JobQueue, OutgoingMessage } from "../../../src/queue/job-queue.js";
 import { createSqsQueue, DEAD_LETTER_REASON_ATTRIBUTE } from "../../../src/queue/sqs.js";
-import { type SqsEmulator, startSqsEmulator } from "../../../src/sandbox/sqs/emulator.js";
 
 /** What the SQS adapter adds over the contract: batching, retries of failed entries, error translation. */
 

@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodeJitConfig, RunnerClient } from "../../../emulators/src/github/runner-client.js";
+import { type Sandbox, startSandbox } from "../../../sandbox/sandbox.js";
+import { startMayfly } from "../../../sandbox/start-mayfly.js";
 import type { Mayfly } from "../../../src/mayfly.js";
-import { decodeJitConfig, RunnerClient } from "../../../src/sandbox/github/runner-client.js";
-import { type Sandbox, startSandbox } from "../../../src/sandbox/sandbox.js";
-import { startMayfly } from "../../../src/sandbox/start-mayfly.js";
 import { waitFor } from "../../helpers/wait-for.js";
 
 /**

@@ -6,10 +6,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { createEmulatorClient } from "../../../emulators/src/ec2/client.js";
+import { type Ec2Emulator, startEc2Emulator } from "../../../emulators/src/ec2/emulator.js";
+import { listen, readBody, type StartedServer, sendJson } from "../../../emulators/src/http.js";
 import { renderUserData } from "../../../src/bootstrap/user-data.js";
-import { createEmulatorClient } from "../../../src/sandbox/ec2/client.js";
-import { type Ec2Emulator, startEc2Emulator } from "../../../src/sandbox/ec2/emulator.js";
-import { listen, readBody, type StartedServer, sendJson } from "../../../src/sandbox/http.js";
 
 /**
  * Runs the image's real bootstrap script (infra/runner/bootstrap.sh) with bash against the EC2 emulator's

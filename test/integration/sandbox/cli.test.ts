@@ -8,8 +8,8 @@ import { ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
+import { freePort } from "../../../sandbox/sandbox.js";
 import { loadConfig } from "../../../src/config.js";
-import { freePort } from "../../../src/sandbox/sandbox.js";
 
 /** `npm run emulators` as a user runs it: a child process, one JSON line, real clients, SIGTERM. */
 
@@ -35,7 +35,7 @@ afterEach(() => {
 });
 
 function startCli(args: string[], env: Record<string, string> = {}): Started {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/sandbox/cli.ts", ...args], {
+  const child = spawn(process.execPath, ["--import", "tsx", "sandbox/cli.ts", ...args], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -4,10 +4,10 @@ import {
   paginateDescribeInstances,
 } from "@aws-sdk/client-ec2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Sandbox, startSandbox } from "../../../sandbox/sandbox.js";
+import { SANDBOX_POOLS_YAML } from "../../../sandbox/sandbox-pools.js";
+import { startMayfly } from "../../../sandbox/start-mayfly.js";
 import type { Mayfly } from "../../../src/mayfly.js";
-import { type Sandbox, startSandbox } from "../../../src/sandbox/sandbox.js";
-import { SANDBOX_POOLS_YAML } from "../../../src/sandbox/sandbox-pools.js";
-import { startMayfly } from "../../../src/sandbox/start-mayfly.js";
 import { waitFor } from "../../helpers/wait-for.js";
 
 // Production-like boot timeouts: with the sandbox's 30 s, launches are paced to what can enrol in 30 s.

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { type Sandbox, type SandboxOptions, startSandbox } from "../../../sandbox/sandbox.js";
+import { SANDBOX_POOLS_YAML } from "../../../sandbox/sandbox-pools.js";
+import { startMayfly } from "../../../sandbox/start-mayfly.js";
 import type { Mayfly } from "../../../src/mayfly.js";
-import { type Sandbox, type SandboxOptions, startSandbox } from "../../../src/sandbox/sandbox.js";
-import { SANDBOX_POOLS_YAML } from "../../../src/sandbox/sandbox-pools.js";
-import { startMayfly } from "../../../src/sandbox/start-mayfly.js";
 import { waitFor } from "../../helpers/wait-for.js";
 
 const SMALL = ["self-hosted", "linux", "x64", "mayfly-small"];

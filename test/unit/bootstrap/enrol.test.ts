@@ -10,11 +10,11 @@ import type { Runners } from "../../../src/github/runners.js";
 import { parsePoolFile } from "../../../src/pool-file.js";
 
 const cert = readFileSync(
-  new URL("../../../src/sandbox/ec2/identity-emulator.cert.pem", import.meta.url),
+  new URL("../../../emulators/src/ec2/identity-emulator.cert.pem", import.meta.url),
   "utf8",
 );
 const identityKey = readFileSync(
-  new URL("../../../src/sandbox/ec2/identity-emulator.key.pem", import.meta.url),
+  new URL("../../../emulators/src/ec2/identity-emulator.key.pem", import.meta.url),
   "utf8",
 );
 const key = new Uint8Array(randomBytes(32));

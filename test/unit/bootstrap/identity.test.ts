@@ -4,11 +4,11 @@ import { describe, expect, it } from "vitest";
 import { createIdentityVerifier } from "../../../src/bootstrap/identity.js";
 
 const certificatePem = readFileSync(
-  new URL("../../../src/sandbox/ec2/identity-emulator.cert.pem", import.meta.url),
+  new URL("../../../emulators/src/ec2/identity-emulator.cert.pem", import.meta.url),
   "utf8",
 );
 const privateKey = readFileSync(
-  new URL("../../../src/sandbox/ec2/identity-emulator.key.pem", import.meta.url),
+  new URL("../../../emulators/src/ec2/identity-emulator.key.pem", import.meta.url),
   "utf8",
 );
 const verifier = createIdentityVerifier({ certificatePem, region: "us-east-1", accountId: "123456789012" });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { SANDBOX_POOLS_YAML, SANDBOX_REPOS } from "../../../../sandbox/sandbox-pools.js";
+import { JOB_KINDS, JOB_MIX, SMALL_POOL_SPOT_TYPES } from "../../../../sandbox/traffic/job-mix.js";
+import { planTraffic, type TrafficAction } from "../../../../sandbox/traffic/plan-traffic.js";
 import { evaluatePolicy } from "../../../../src/domain/evaluate-policy.js";
 import { matchPool } from "../../../../src/domain/match-pool.js";
 import { parsePoolFile } from "../../../../src/pool-file.js";
-import { SANDBOX_POOLS_YAML, SANDBOX_REPOS } from "../../../../src/sandbox/sandbox-pools.js";
-import { JOB_KINDS, JOB_MIX, SMALL_POOL_SPOT_TYPES } from "../../../../src/sandbox/traffic/job-mix.js";
-import { planTraffic, type TrafficAction } from "../../../../src/sandbox/traffic/plan-traffic.js";
 
 type Enqueue = Extract<TrafficAction, { kind: "enqueue" }>;
 const enqueues = (actions: TrafficAction[]) => actions.filter((a): a is Enqueue => a.kind === "enqueue");

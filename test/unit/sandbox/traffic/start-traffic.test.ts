@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { CapacityRule } from "../../../../src/sandbox/ec2/options.js";
-import type { EmulatedJob, EnqueueJobInput } from "../../../../src/sandbox/github/types.js";
-import { planTraffic, type TrafficPlanOptions } from "../../../../src/sandbox/traffic/plan-traffic.js";
-import { startTraffic, type TrafficTarget } from "../../../../src/sandbox/traffic/start-traffic.js";
+import type { CapacityRule } from "../../../../emulators/src/ec2/options.js";
+import type { EmulatedJob, EnqueueJobInput } from "../../../../emulators/src/github/types.js";
+import { planTraffic, type TrafficPlanOptions } from "../../../../sandbox/traffic/plan-traffic.js";
+import { startTraffic, type TrafficTarget } from "../../../../sandbox/traffic/start-traffic.js";
 
 /** The player over a recording target, on fake timers: what it does, and when. */
 
