@@ -1,6 +1,6 @@
 import { RunInstancesCommand } from "@aws-sdk/client-ec2";
 import type { Sandbox } from "../../sandbox/sandbox.js";
-import { TAG } from "../../src/aws/fleet.js";
+import { TAG } from "../../src/domain/tags.js";
 
 /** Instances carrying this tag get the `never-bootstrap` agent: they boot and never register a runner. */
 export const PLANTED_TAG = "bench:planted";

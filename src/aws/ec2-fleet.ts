@@ -1,10 +1,13 @@
 import { type EC2Client, type Filter, RunInstancesCommand } from "@aws-sdk/client-ec2";
+import type { InstanceState } from "../domain/instance-state.js";
+import { INSTANCE_ID_PATTERN } from "../domain/runner-name.js";
+import { TAG } from "../domain/tags.js";
 import { describeByFilters, describeByIds } from "./ec2-describe.js";
 import { translateEc2Error } from "./ec2-error.js";
 import { toLaunchedInstance, toManagedInstance } from "./ec2-instance.js";
 import { buildRunInstancesInput } from "./ec2-launch-input.js";
 import { terminateIds } from "./ec2-terminate.js";
-import { type Fleet, type InstanceState, type ManagedInstance, TAG } from "./fleet.js";
+import type { Fleet, ManagedInstance } from "./fleet.js";
 
 export interface Ec2FleetOptions {
   /**
@@ -26,7 +29,6 @@ const ALL_BUT_TERMINATED: readonly InstanceState[] = [
   "stopping",
   "stopped",
 ];
-const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
 /** TerminateInstances and DescribeInstances take at most 1000 ids per call. */
 const ID_CHUNK = 1000;
 
@@ -74,7 +76,7 @@ export function createEc2Fleet(options: Ec2FleetOptions): Fleet {
 
 /** Ids that cannot exist are dropped up front instead of failing the whole call (InvalidInstanceID.Malformed). */
 function wellFormed(ids: readonly string[]): string[] {
-  return [...new Set(ids)].filter((id) => INSTANCE_ID.test(id));
+  return [...new Set(ids)].filter((id) => INSTANCE_ID_PATTERN.test(id));
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {

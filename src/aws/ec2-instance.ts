@@ -1,5 +1,6 @@
 import type { Instance } from "@aws-sdk/client-ec2";
-import type { InstanceState, LaunchedInstance, ManagedInstance, Market } from "./fleet.js";
+import type { InstanceState } from "../domain/instance-state.js";
+import type { LaunchedInstance, ManagedInstance, Market } from "./fleet.js";
 
 /** Maps the SDK's `Instance` to the Fleet interface's shapes. */
 

@@ -1,6 +1,7 @@
 import type { _InstanceType, RunInstancesCommandInput } from "@aws-sdk/client-ec2";
+import { TAG } from "../domain/tags.js";
 import { LaunchConfigError } from "../errors.js";
-import { type LaunchSpec, TAG } from "./fleet.js";
+import type { LaunchSpec } from "./fleet.js";
 
 /**
  * The one RunInstances request for a launch. Hardened whatever the pool says: IMDSv2 only with hop

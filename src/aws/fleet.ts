@@ -1,3 +1,4 @@
+import type { InstanceState } from "../domain/instance-state.js";
 import type { Pool } from "../pool-file.js";
 
 /**
@@ -7,17 +8,6 @@ import type { Pool } from "../pool-file.js";
  */
 
 export type Market = "spot" | "on-demand";
-
-export type InstanceState = "pending" | "running" | "shutting-down" | "terminated" | "stopping" | "stopped";
-
-/** Tag keys Mayfly writes on every instance and volume it launches. */
-export const TAG = {
-  managedBy: "mayfly:managed-by",
-  pool: "mayfly:pool",
-  org: "mayfly:org",
-  launch: "mayfly:launch",
-  name: "Name",
-} as const;
 
 export interface LaunchSpec {
   pool: Pool;

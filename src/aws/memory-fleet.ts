@@ -1,13 +1,7 @@
+import type { InstanceState } from "../domain/instance-state.js";
+import { TAG } from "../domain/tags.js";
 import { CapacityError, LaunchConfigError } from "../errors.js";
-import {
-  type Fleet,
-  type InstanceState,
-  type LaunchedInstance,
-  type LaunchSpec,
-  type ManagedInstance,
-  type Market,
-  TAG,
-} from "./fleet.js";
+import type { Fleet, LaunchedInstance, LaunchSpec, ManagedInstance, Market } from "./fleet.js";
 
 export type FleetOperation = "launch" | "list" | "describe" | "terminate";
 

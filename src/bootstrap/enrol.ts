@@ -1,4 +1,5 @@
-import { TAG } from "../aws/fleet.js";
+import { runnerNameOf } from "../domain/runner-name.js";
+import { TAG } from "../domain/tags.js";
 import { RunnerExistsError } from "../errors.js";
 import type { Runners } from "../github/runners.js";
 import type { Pool } from "../pool-file.js";
@@ -129,7 +130,7 @@ export function createEnrolment(deps: {
     }
 
     const ref = { installationId: claims.installation, org: claims.org };
-    const runnerName = `${deps.runnerPrefix}${instanceId}`;
+    const runnerName = runnerNameOf(deps.runnerPrefix, instanceId);
     const runnerGroupId = await deps.runners.runnerGroupId(ref, pool.runnerGroup);
     const issue = () =>
       deps.runners.createJitConfig(

@@ -1,5 +1,6 @@
 import { type KeyObject, verify, X509Certificate } from "node:crypto";
 import { z } from "zod";
+import { INSTANCE_ID_PATTERN } from "../domain/runner-name.js";
 
 /**
  * EC2 instance identity: the document and its `/signature` form (base64 RSA PKCS#1 v1.5 over SHA-256 of
@@ -13,7 +14,7 @@ import { z } from "zod";
 
 export const identityDocumentSchema = z.object({
   accountId: z.string().regex(/^\d{12}$/),
-  instanceId: z.string().regex(/^i-[0-9a-f]{8,17}$/),
+  instanceId: z.string().regex(INSTANCE_ID_PATTERN),
   region: z.string().min(1),
   availabilityZone: z.string().min(1),
   instanceType: z.string().min(1),

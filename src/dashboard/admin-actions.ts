@@ -1,5 +1,7 @@
 import type { Logger } from "pino";
-import { type Fleet, TAG } from "../aws/fleet.js";
+import type { Fleet } from "../aws/fleet.js";
+import { runnerNameOf } from "../domain/runner-name.js";
+import { TAG } from "../domain/tags.js";
 import { RunnerBusyError } from "../errors.js";
 import type { EventLog } from "../events/event-log.js";
 import type { Installations } from "../github/installations.js";
@@ -52,7 +54,7 @@ export function createAdminActions(deps: AdminActionDeps) {
       const instance = await find(viewer, instanceId);
       if (!instance) return { kind: "not-found" };
       const org = instance.tags[TAG.org] ?? "";
-      const runnerName = `${deps.runnerPrefix}${instanceId}`;
+      const runnerName = runnerNameOf(deps.runnerPrefix, instanceId);
       const installation = (await deps.installations.list()).find(
         (i) => i.org.toLowerCase() === org.toLowerCase(),
       );

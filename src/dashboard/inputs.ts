@@ -1,10 +1,11 @@
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
+import { INSTANCE_ID_PATTERN } from "../domain/runner-name.js";
 
 /** Schemas for every dashboard input (STYLE.md principle 6); a bad input is a 400 naming the problem. */
 
 export const instanceIdParam = z.strictObject({
-  instanceId: z.string().regex(/^i-[0-9a-f]{8,17}$/, "must be an EC2 instance id (i-…)"),
+  instanceId: z.string().regex(INSTANCE_ID_PATTERN, "must be an EC2 instance id (i-…)"),
 });
 
 const seq = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);

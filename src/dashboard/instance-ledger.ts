@@ -1,4 +1,4 @@
-import { TAG } from "../aws/fleet.js";
+import { TAG } from "../domain/tags.js";
 import type { Observation } from "../reaper/observe.js";
 import type { CostedInstance } from "./estimate-costs.js";
 

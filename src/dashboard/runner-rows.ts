@@ -1,4 +1,6 @@
-import { type Market, TAG } from "../aws/fleet.js";
+import type { Market } from "../aws/fleet.js";
+import { runnerNameOf } from "../domain/runner-name.js";
+import { TAG } from "../domain/tags.js";
 import type { RunnerJob } from "../events/runner-jobs.js";
 import type { Observation } from "../reaper/observe.js";
 import { type RunnerState, runnerState } from "../reaper/runner-states.js";
@@ -50,7 +52,7 @@ export function runnerRows(input: {
   for (const instance of input.observation.instances) {
     const org = instance.tags[TAG.org] ?? "";
     if (!owns(input.viewer, org)) continue;
-    const runnerName = `${input.runnerPrefix}${instance.instanceId}`;
+    const runnerName = runnerNameOf(input.runnerPrefix, instance.instanceId);
     const runner = runners.get(runnerName);
     const state = runnerState(instance, runner);
     if (!state) continue;

@@ -1,4 +1,5 @@
-import { TAG } from "../aws/fleet.js";
+import { runnerNameOf } from "../domain/runner-name.js";
+import { TAG } from "../domain/tags.js";
 import type { Observation } from "../reaper/observe.js";
 import { type RunnerState, runnerState } from "../reaper/runner-states.js";
 
@@ -22,7 +23,7 @@ export function countStates(observation: Observation, runnerPrefix: string, pool
   const counts = emptyCounts();
   for (const instance of observation.instances) {
     if (pool !== undefined && instance.tags[TAG.pool] !== pool) continue;
-    const state = runnerState(instance, runners.get(`${runnerPrefix}${instance.instanceId}`));
+    const state = runnerState(instance, runners.get(runnerNameOf(runnerPrefix, instance.instanceId)));
     if (state) counts[state] += 1;
   }
   return counts;

@@ -1,3 +1,4 @@
+import { instanceIdOf } from "../domain/runner-name.js";
 import type { EventLog } from "../events/event-log.js";
 import type { RunnerJobs } from "../events/runner-jobs.js";
 import type { InstanceLedger } from "./instance-ledger.js";
@@ -16,10 +17,11 @@ export function trackJobStarts(deps: {
   queueTimes: QueueTimes;
 }): () => void {
   return deps.events.subscribe((event) => {
-    if (event.kind !== "job.started" || !event.runnerName?.startsWith(deps.runnerPrefix)) return;
+    const instanceId = event.runnerName && instanceIdOf(deps.runnerPrefix, event.runnerName);
+    if (event.kind !== "job.started" || !event.runnerName || !instanceId) return;
     const job = deps.runnerJobs.get(event.runnerName);
     const repo = event.repo ?? job?.repo;
-    if (repo) deps.ledger.noteJob(event.runnerName.slice(deps.runnerPrefix.length), repo);
+    if (repo) deps.ledger.noteJob(instanceId, repo);
     if (job?.queueSeconds !== undefined) deps.queueTimes.add(event.at, job.queueSeconds);
   });
 }

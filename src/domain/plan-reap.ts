@@ -1,4 +1,5 @@
 import type { Pool } from "../pool-file.js";
+import { instanceIdOf, runnerNameOf } from "./runner-name.js";
 
 export interface ObservedInstance {
   instanceId: string;
@@ -78,7 +79,7 @@ export function planReap(input: ReapInput): ReapAction[] {
   const actions: ReapAction[] = [];
   for (const instance of [...input.instances].sort((a, b) => compare(a.instanceId, b.instanceId))) {
     if (instance.state === "shutting-down" || instance.state === "terminated") continue;
-    const runner = runners.get(input.runnerPrefix + instance.instanceId);
+    const runner = runners.get(runnerNameOf(input.runnerPrefix, instance.instanceId));
     if (runner) claimed.add(runner.name);
     const pool = instance.pool === undefined ? undefined : pools.get(instance.pool);
     const action = planInstance(input, instance, runner, pool?.timeouts ?? DEFAULT_TIMEOUTS);
@@ -93,7 +94,7 @@ export function planReap(input: ReapInput): ReapAction[] {
       runnerId: runner.id,
       runnerName: runner.name,
       reason: "runner-without-instance",
-      detail: `no pending or running instance ${runner.name.slice(input.runnerPrefix.length)} (runner ${runner.status}${runner.busy ? ", busy" : ""})`,
+      detail: `no pending or running instance ${instanceIdOf(input.runnerPrefix, runner.name) ?? runner.name} (runner ${runner.status}${runner.busy ? ", busy" : ""})`,
     });
   }
   return actions;

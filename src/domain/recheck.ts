@@ -1,13 +1,4 @@
-export const JOB_STATUSES = [
-  "queued",
-  "in_progress",
-  "completed",
-  "waiting",
-  "requested",
-  "pending",
-  "missing",
-] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
+import type { JobStatus } from "./job-status.js";
 
 export interface RecheckInput {
   /** The job's status from GitHub's jobs API; `missing` when GitHub answers 404 (run deleted). */

@@ -1,16 +1,8 @@
+import type { JobStatus } from "../domain/job-status.js";
 import type { AuthInstallation } from "./runners.js";
 import { githubStatus, translateGitHubError } from "./translate-error.js";
 
 /** Workflow jobs and runs (https://docs.github.com/en/rest/actions/workflow-jobs). Needs `actions: read`. */
-
-export type JobStatus =
-  | "queued"
-  | "in_progress"
-  | "completed"
-  | "waiting"
-  | "requested"
-  | "pending"
-  | "missing";
 
 export interface JobView {
   status: JobStatus;

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { InstanceLookup } from "../bootstrap/instance-lookup.js";
+import { instanceIdOf } from "../domain/runner-name.js";
 import { RunnerBusyError } from "../errors.js";
 import type { EventLog } from "../events/event-log.js";
 import type { RunnerJobs } from "../events/runner-jobs.js";
@@ -54,8 +55,8 @@ export function createCompletionHandler(deps: {
   }
 
   return async function handle(message: ReapMessage): Promise<Outcome> {
-    const instanceId = message.runnerName.slice(deps.runnerPrefix.length);
-    if (!/^i-[0-9a-f]{8,17}$/.test(instanceId)) {
+    const instanceId = instanceIdOf(deps.runnerPrefix, message.runnerName);
+    if (!instanceId) {
       return { kind: "dead-letter", reason: `runner name ${message.runnerName} does not name an instance` };
     }
     if (message.cause === "policy-violation") return contain(message, instanceId);

@@ -1,4 +1,5 @@
-import { type Fleet, type ManagedInstance, TAG } from "../aws/fleet.js";
+import type { Fleet, ManagedInstance } from "../aws/fleet.js";
+import { TAG } from "../domain/tags.js";
 import type { Installations } from "../github/installations.js";
 import type { GitHubRunner, OrgRef, Runners } from "../github/runners.js";
 

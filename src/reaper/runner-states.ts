@@ -1,4 +1,5 @@
-import { TAG } from "../aws/fleet.js";
+import { runnerNameOf } from "../domain/runner-name.js";
+import { TAG } from "../domain/tags.js";
 import type { Observation } from "./observe.js";
 
 export type RunnerState = "launching" | "booting" | "idle" | "busy" | "terminating";
@@ -24,7 +25,7 @@ export function runnerStates(observation: Observation, runnerPrefix: string): Ma
   const runners = new Map(observation.runners.map((r) => [r.name, r]));
   const counts = new Map<string, number>();
   for (const instance of observation.instances) {
-    const state = runnerState(instance, runners.get(`${runnerPrefix}${instance.instanceId}`));
+    const state = runnerState(instance, runners.get(runnerNameOf(runnerPrefix, instance.instanceId)));
     if (!state) continue;
     const key = `${instance.tags[TAG.pool] ?? "unknown"}|${state}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);

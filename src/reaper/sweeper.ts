@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
-import { TAG } from "../aws/fleet.js";
 import { type ObservedRunner, planReap, type ReapAction, trackIdle } from "../domain/plan-reap.js";
+import { instanceIdOf, runnerNameOf } from "../domain/runner-name.js";
+import { TAG } from "../domain/tags.js";
 import { RunnerBusyError } from "../errors.js";
 import type { EventLog } from "../events/event-log.js";
 import type { RunnerJobs } from "../events/runner-jobs.js";
@@ -44,8 +45,13 @@ export function createSweeper(deps: {
     idleSince = trackIdle(idleSince, observed, at);
     const live = new Set(observation.instances.map((i) => i.instanceId));
     // Registered = a runner was seen by a sweep, or started a job (in_progress webhook).
-    for (const r of observation.runners) registered.add(r.name.slice(deps.runnerPrefix.length));
-    for (const j of deps.runnerJobs.all()) registered.add(j.runnerName.slice(deps.runnerPrefix.length));
+    for (const name of [
+      ...observation.runners.map((r) => r.name),
+      ...deps.runnerJobs.all().map((j) => j.runnerName),
+    ]) {
+      const instanceId = instanceIdOf(deps.runnerPrefix, name);
+      if (instanceId) registered.add(instanceId);
+    }
     for (const id of registered) if (!live.has(id)) registered.delete(id);
 
     const actions = planReap({
@@ -92,7 +98,7 @@ export function createSweeper(deps: {
         `terminated ${instanceId} (${action.reason}): ${action.detail}`,
         instanceId,
       );
-      const runnerName = `${deps.runnerPrefix}${instanceId}`;
+      const runnerName = runnerNameOf(deps.runnerPrefix, instanceId);
       deps.runnerJobs.forget(runnerName);
       const ref = refs.get(runnerName);
       if (action.kind === "terminate" && action.runnerId && ref)

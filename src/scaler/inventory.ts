@@ -1,4 +1,6 @@
-import { type Fleet, type ManagedInstance, TAG } from "../aws/fleet.js";
+import type { Fleet, ManagedInstance } from "../aws/fleet.js";
+import { runnerNameOf } from "../domain/runner-name.js";
+import { TAG } from "../domain/tags.js";
 import type { GitHubRunner, OrgRef, Runners } from "../github/runners.js";
 import type { Pool } from "../pool-file.js";
 
@@ -102,7 +104,7 @@ export function createInventory(options: {
       const listed = new Set(instances.map((i) => i.instanceId));
       const booting = [...recent].filter(([id, r]) => r.pool === pool.name && !listed.has(id)).length;
       const idleOrBooting = instances.filter(
-        (i) => !busy.has(`${options.runnerPrefix}${i.instanceId}`),
+        (i) => !busy.has(runnerNameOf(options.runnerPrefix, i.instanceId)),
       ).length;
       return idleOrBooting + booting;
     },

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import type { Logger } from "pino";
-import { type Fleet, type LaunchedInstance, TAG } from "../aws/fleet.js";
+import type { Fleet, LaunchedInstance } from "../aws/fleet.js";
 import type { TokenIssuer } from "../bootstrap/token.js";
 import { renderUserData } from "../bootstrap/user-data.js";
 import { launchAttempts } from "../domain/launch-attempts.js";
+import { TAG } from "../domain/tags.js";
 import { CapacityError } from "../errors.js";
 import type { EventLog } from "../events/event-log.js";
 import type { Metrics } from "../metrics.js";

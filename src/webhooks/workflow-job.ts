@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { matchPool } from "../domain/match-pool.js";
+import { isMayflyRunnerName } from "../domain/runner-name.js";
 import type { EventLog } from "../events/event-log.js";
 import type { RunnerJobs } from "../events/runner-jobs.js";
 import type { Jobs } from "../github/jobs.js";
@@ -32,7 +33,7 @@ export interface WorkflowJobDeps {
 
 export function createWorkflowJobHandlers(deps: WorkflowJobDeps) {
   const now = deps.now ?? Date.now;
-  const ours = (runnerName: string) => runnerName.startsWith(deps.runnerPrefix);
+  const ours = (runnerName: string) => isMayflyRunnerName(deps.runnerPrefix, runnerName);
 
   async function queued(event: WorkflowJobEvent): Promise<void> {
     const { workflow_job: job, installation } = event.payload;

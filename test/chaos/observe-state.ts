@@ -1,5 +1,5 @@
 import type { Sandbox } from "../../sandbox/sandbox.js";
-import { TAG } from "../../src/aws/fleet.js";
+import { TAG } from "../../src/domain/tags.js";
 import type { AppCluster } from "./app-cluster.js";
 import type { ObservedState } from "./invariants.js";
 import type { WorldWatch } from "./watch-world.js";

@@ -5,7 +5,7 @@ import { startMayfly } from "../../../sandbox/start-mayfly.js";
 import type { ExpectedOutcome } from "../../../sandbox/traffic/job-mix.js";
 import { planTraffic, type TrafficPlanOptions } from "../../../sandbox/traffic/plan-traffic.js";
 import { startTraffic, type Traffic } from "../../../sandbox/traffic/start-traffic.js";
-import { TAG } from "../../../src/aws/fleet.js";
+import { TAG } from "../../../src/domain/tags.js";
 import type { Mayfly } from "../../../src/mayfly.js";
 import { waitFor } from "../../helpers/wait-for.js";
 

@@ -1,10 +1,11 @@
 import { randomBytes, sign } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { type ManagedInstance, TAG } from "../../../src/aws/fleet.js";
+import type { ManagedInstance } from "../../../src/aws/fleet.js";
 import { createEnrolment } from "../../../src/bootstrap/enrol.js";
 import { createIdentityVerifier } from "../../../src/bootstrap/identity.js";
 import { createTokenIssuer, createTokenVerifier } from "../../../src/bootstrap/token.js";
+import { TAG } from "../../../src/domain/tags.js";
 import { RunnerExistsError } from "../../../src/errors.js";
 import type { Runners } from "../../../src/github/runners.js";
 import { parsePoolFile } from "../../../src/pool-file.js";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { Fleet, InstanceState, ManagedInstance } from "../../../src/aws/fleet.js";
+import type { Fleet, ManagedInstance } from "../../../src/aws/fleet.js";
 import { createInstanceLookup } from "../../../src/bootstrap/instance-lookup.js";
+import type { InstanceState } from "../../../src/domain/instance-state.js";
 
 function fakeFleet(states: Record<string, InstanceState>) {
   const calls: string[] = [];

@@ -1,0 +1,8 @@
+/** Tag keys Mayfly writes on every instance and volume it launches: the durable state (ADR 0002). */
+export const TAG = {
+  managedBy: "mayfly:managed-by",
+  pool: "mayfly:pool",
+  org: "mayfly:org",
+  launch: "mayfly:launch",
+  name: "Name",
+} as const;
