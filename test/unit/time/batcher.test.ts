@@ -55,7 +55,12 @@ describe("Batcher", () => {
 
   it("rejects every add of a failed batch with the send's error", async () => {
     const { timers, batcher } = setup({ fail: true });
-    const outcomes = [batcher.add(1), batcher.add(2)].map((p) => p.then(() => "sent", (e: Error) => e.message));
+    const outcomes = [batcher.add(1), batcher.add(2)].map((p) =>
+      p.then(
+        () => "sent",
+        (e: Error) => e.message,
+      ),
+    );
     await timers.advance(50);
     expect(await Promise.all(outcomes)).toEqual(["boom", "boom"]);
   });
