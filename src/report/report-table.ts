@@ -18,6 +18,7 @@ export interface RequiredFields {
   "reap.runner-removed": { reason: string };
   "reap.terminated": { reason: string };
   "reap.skipped": { reason: string };
+  "admin.action": { reason: "admin-drain" | "admin-terminate"; actor: string };
 }
 
 type Fields<K extends EventKind> = K extends keyof RequiredFields ? RequiredFields[K] : object;
@@ -72,7 +73,11 @@ export const REPORT_TABLE: { [K in EventKind]: ReportEntry<K> } = {
     count: (m, f, n) => m.reaps.inc({ reason: f.reason, action: reapAction("reap.skipped") }, n),
   },
   "webhook.redelivered": { level: "info" },
-  "admin.action": { level: "info" },
+  /** Both admin actions end in a termination the reap metric counts, as the reaper's own do. */
+  "admin.action": {
+    level: "info",
+    count: (m, f, n) => m.reaps.inc({ reason: f.reason, action: reapAction("reap.terminated") }, n),
+  },
   error: { level: "error" },
 };
 

@@ -74,10 +74,16 @@ describe("report", () => {
   });
 
   it("kinds without a metric write only the event and the line", async () => {
-    const { events, lines, report } = setup();
-    report("admin.action", { actor: "octo-admin", message: "drained pool small" });
+    const { events, metrics, lines, report } = setup();
+    report("job.started", { jobId: 3, runnerName: "mayfly-i-0123456789abcdef0", message: "job 3 started" });
     expect(events.list()).toHaveLength(1);
     expect(lines[0]?.level).toBe("info");
+    const counts = await Promise.all(
+      ["mayfly_reaps_total", "mayfly_launches_total", "mayfly_jobs_queued_total"].map((name) =>
+        counted(metrics, name),
+      ),
+    );
+    expect(counts.flat()).toEqual([]);
   });
 
   it("refuses at compile time a counted kind without its label", () => {
