@@ -20,10 +20,16 @@ describe("spotBreaker (k=2, window 15 min, open 30 min)", () => {
     { name: "still open 29 min after", interruptions: [at(0), at(10)], now: at(39), state: "open" },
     { name: "closes by itself 30 min after", interruptions: [at(0), at(10)], now: at(40), state: "closed" },
     {
-      name: "a third interruption keeps it open",
-      interruptions: [at(0), at(10), at(35)],
-      now: at(50),
+      name: "a third within the window of the second extends it",
+      interruptions: [at(0), at(10), at(20)],
+      now: at(45),
       state: "open",
+    },
+    {
+      name: "a lone later one does not",
+      interruptions: [at(0), at(10), at(35)],
+      now: at(45),
+      state: "closed",
     },
     {
       name: "future timestamps (clock skew) are ignored",
