@@ -45,12 +45,9 @@ function bad(ctx: z.RefinementCtx, item: string): never {
   return z.NEVER as never;
 }
 
-const timeZone = z
-  .string()
-  .default("UTC")
-  .refine(isTimeZone, {
-    message: "is not a time zone this runtime knows: use an IANA name like Europe/Paris",
-  });
+const timeZone = z.string().default("UTC").refine(isTimeZone, {
+  message: "is not a time zone this runtime knows: use an IANA name like Europe/Paris",
+});
 
 const scheduleSchema = z.strictObject({
   days,
