@@ -33,6 +33,7 @@ export function describeConfig(config: Config): string {
       sessionKey: redact(config.dashboard.sessionKey),
       token: redact(config.dashboard.token),
     },
+    metrics: { token: redact(config.metrics.token) },
   };
   return `${JSON.stringify(effective, null, 2)}\n${summarisePools(config.pools)}`;
 }
