@@ -1,6 +1,7 @@
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { type Config, loadConfig } from "./config.js";
+import { overlappingPools } from "./domain/overlapping-pools.js";
 import { ConfigError } from "./errors.js";
 import type { Pool } from "./pool-file.js";
 
@@ -38,6 +39,11 @@ export function describeConfig(config: Config): string {
   return `${JSON.stringify(effective, null, 2)}\n${summarisePools(config.pools)}`;
 }
 
+/** Warnings that do not stop startup: pools GitHub cannot tell apart by labels (ADR 0008). */
+export function configWarnings(config: Pick<Config, "pools">): string[] {
+  return overlappingPools(config.pools).map((o) => `warning: ${o.message}`);
+}
+
 function summarisePools(pools: readonly Pool[]): string {
   const each = pools.map((p) => {
     const who = p.allow ? `orgs ${p.allow.orgs.join("/")}` : "no allow block: admits nobody";
@@ -48,7 +54,9 @@ function summarisePools(pools: readonly Pool[]): string {
 
 function main(): void {
   try {
-    process.stdout.write(`${describeConfig(loadConfig())}\n`);
+    const config = loadConfig();
+    process.stdout.write(`${describeConfig(config)}\n`);
+    for (const warning of configWarnings(config)) process.stderr.write(`${warning}\n`);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);
