@@ -20,6 +20,7 @@ export const SECRET_KEYS = [
   "MAYFLY_BOOTSTRAP_KEY_PREVIOUS",
   "MAYFLY_SESSION_KEY",
   "MAYFLY_DASHBOARD_TOKEN",
+  "MAYFLY_METRICS_TOKEN",
 ] as const;
 
 type Env = z.infer<typeof envSchema>;
@@ -45,6 +46,8 @@ export interface Config {
     clientId?: string;
     clientSecret?: string;
     writePointsPerMinute: number;
+    /** Look-ups of unknown installation ids at intake: bucket size and refill a minute. */
+    installationLookups: { burst: number; perMinute: number };
   };
   aws: { region: string; accountId: string; identityCertificate: string };
   queue:
@@ -62,6 +65,8 @@ export interface Config {
   enforcePolicyOnRunners: boolean;
   reaper: { sweepIntervalSeconds: number; redeliverIntervalSeconds: number };
   dashboard: { sessionKey?: Uint8Array; token?: string; team?: string };
+  /** The bearer token /metrics requires (none = /metrics is closed). */
+  metrics: { token?: string };
   pools: Pool[];
   prices: PriceTable;
 }
@@ -155,6 +160,10 @@ function toConfig(
       clientId: e.GITHUB_CLIENT_ID,
       clientSecret: e.GITHUB_CLIENT_SECRET,
       writePointsPerMinute: e.GITHUB_WRITE_POINTS_PER_MINUTE,
+      installationLookups: {
+        burst: e.MAYFLY_INSTALLATION_LOOKUPS_PER_MINUTE,
+        perMinute: e.MAYFLY_INSTALLATION_LOOKUPS_PER_MINUTE,
+      },
     },
     aws: { region: e.AWS_REGION, accountId: e.AWS_ACCOUNT_ID, identityCertificate: certificate },
     queue:
@@ -187,6 +196,7 @@ function toConfig(
       token: e.MAYFLY_DASHBOARD_TOKEN,
       team: e.MAYFLY_DASHBOARD_TEAM,
     },
+    metrics: { token: e.MAYFLY_METRICS_TOKEN },
     pools,
     prices,
   };

@@ -92,6 +92,7 @@ export function createWorkers(
   });
   const sweeper = createSweeper({
     observe: adapters.observe,
+    fleet: adapters.fleet,
     runners: adapters.runners,
     terminator: adapters.terminator,
     pools: config.pools,
