@@ -1,7 +1,13 @@
 import type { Logger } from "pino";
 import { decideRecheck } from "../domain/recheck.js";
 import { retryDelaySeconds } from "../domain/retry-delay.js";
-import { CapacityError, LaunchConfigError, QuotaError, ThrottledError } from "../errors.js";
+import {
+  CapacityError,
+  LaunchConfigError,
+  LaunchTokenReusedError,
+  QuotaError,
+  ThrottledError,
+} from "../errors.js";
 import type { EventLog } from "../events/event-log.js";
 import type { Jobs } from "../github/jobs.js";
 import type { Pool } from "../pool-file.js";
@@ -163,7 +169,7 @@ export function createScaler(deps: ScalerDeps) {
 
   function failed(error: Error, attempt: number): Outcome {
     // A reused token is ours to fix, not the admin's: the next delivery derives a new one.
-    if (error instanceof LaunchConfigError && error.code === "IdempotentParameterMismatch") {
+    if (error instanceof LaunchTokenReusedError) {
       return retry(
         retryDelaySeconds(attempt, { ...THROTTLE_RETRY, random }),
         "launch token reused; retrying with a new one",
