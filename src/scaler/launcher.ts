@@ -130,9 +130,7 @@ export function createLauncher(deps: LauncherDeps) {
             userData,
             // Tagged with the jobs still waiting, so a job counts only the launches made for it.
             tags: { ...batchTags, ...jobTags(remaining.map((p) => p.message.jobId)) },
-            launchTemplate: deps.launchTemplatePrefix
-              ? `${deps.launchTemplatePrefix}${pool.name}`
-              : undefined,
+            launchTemplate: launchTemplateOf(pool, deps.launchTemplatePrefix),
           });
           for (const [i, instance] of instances.entries())
             remaining[i]?.resolve({ ok: true, instance, launch: launchId });
@@ -184,4 +182,12 @@ export function createLauncher(deps: LauncherDeps) {
       });
     },
   };
+}
+
+/**
+ * The pool's own `launchTemplate` when the pool file names one (the stack writes its template there),
+ * else `MAYFLY_LAUNCH_TEMPLATE_PREFIX` + pool name, else none (the request carries everything).
+ */
+export function launchTemplateOf(pool: Pool, prefix: string | undefined): string | undefined {
+  return pool.launchTemplate ?? (prefix ? `${prefix}${pool.name}` : undefined);
 }
