@@ -26,7 +26,7 @@ describe("a job whose instances never enrol", () => {
   });
 
   it("gets at most 3 launches, then is reported and launches nothing more", {
-    timeout: 150_000,
+    timeout: 240_000,
   }, async () => {
     const job = sandbox.github.enqueueJob({
       org: "acme",
