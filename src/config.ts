@@ -60,6 +60,8 @@ export interface Config {
     /** GitHub GETs an hour per installation that rechecks may spend. */
     recheckBudgetPerHour: number;
     checkJobQueued: boolean;
+    /** Most instances launched for one job, unless its pool sets `maxLaunchesPerJob`. */
+    maxLaunchesPerJob: number;
   };
   /** Terminate a Mayfly runner that GitHub handed a job the policy denies. */
   enforcePolicyOnRunners: boolean;
@@ -185,6 +187,7 @@ function toConfig(
       recheckIntervalSeconds: e.MAYFLY_RECHECK_INTERVAL,
       recheckBudgetPerHour: e.MAYFLY_RECHECK_BUDGET_PER_HOUR,
       checkJobQueued: e.MAYFLY_CHECK_JOB_QUEUED,
+      maxLaunchesPerJob: e.MAYFLY_MAX_LAUNCHES_PER_JOB,
     },
     enforcePolicyOnRunners: e.MAYFLY_ENFORCE_POLICY_ON_RUNNERS,
     reaper: {

@@ -76,6 +76,7 @@ export const envSchema = z.object({
   MAYFLY_RECHECK_INTERVAL: durationSeconds(10, 3600).default(60),
   MAYFLY_RECHECK_BUDGET_PER_HOUR: z.coerce.number().int().min(60).max(15_000).default(1200),
   MAYFLY_CHECK_JOB_QUEUED: bool.default(true),
+  MAYFLY_MAX_LAUNCHES_PER_JOB: z.coerce.number().int().min(1).max(20).default(3),
   MAYFLY_ENFORCE_POLICY_ON_RUNNERS: bool.default(true),
   MAYFLY_SWEEP_INTERVAL: durationSeconds(5, 3600).default(60),
   MAYFLY_REDELIVER_INTERVAL: durationSeconds(30, 86_400).default(300),

@@ -44,6 +44,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ["pool", "result"] as const,
       registers,
     }),
+    jobsWithoutRunner: new Counter({
+      name: "mayfly_jobs_without_runner_total",
+      help: "Jobs the scaler gave up launching for (reason=launch-limit: every allowed launch was made and none took the job)",
+      labelNames: ["pool", "reason"] as const,
+      registers,
+    }),
     launchLatency: new Histogram({
       name: "mayfly_launch_latency_seconds",
       help: "Control-plane latency: queued webhook received to launch request sent",

@@ -14,6 +14,7 @@ export const EVENT_KINDS = [
   "launch.requested",
   "launch.failed",
   "launch.deferred",
+  "launch.gave-up",
   "bootstrap.issued",
   "bootstrap.refused",
   "reap.runner-removed",

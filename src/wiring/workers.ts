@@ -77,6 +77,8 @@ export function createWorkers(
     log: scalerLog,
     recheckIntervalSeconds: config.scaler.recheckIntervalSeconds,
     checkJobQueued: config.scaler.checkJobQueued,
+    maxLaunchesPerJob: config.scaler.maxLaunchesPerJob,
+    metrics,
     now,
   });
   const completion = createCompletionHandler({
