@@ -51,7 +51,8 @@ export function mountSetupRoutes(app: Hono, deps: SetupRouteDeps): void {
       `default-src 'none'; style-src 'unsafe-inline'; script-src ${script}; form-action 'self' ${new URL(deps.webUrl).origin}; base-uri 'none'; frame-ancestors 'none'`,
     );
     c.header("cache-control", "no-store");
-    c.header("referrer-policy", "no-referrer");
+    // Not no-referrer: under it browsers send `Origin: null` even on same-origin POSTs.
+    c.header("referrer-policy", "same-origin");
     return c.html(body, status as 200);
   };
   const session = (c: Context) => guard.session(getCookie(c, COOKIE));

@@ -9,8 +9,11 @@ import type { DashboardTiming } from "../dashboard/dashboard-deps.js";
 import { type Dashboard, mountDashboard } from "../dashboard/mount-dashboard.js";
 import type { EventLog } from "../events/event-log.js";
 import type { RunnerJobs } from "../events/runner-jobs.js";
+import { createAppInfo } from "../github/app-info.js";
 import { mountHealthRoutes } from "../http/health.js";
 import type { Metrics } from "../metrics.js";
+import { createChecklist } from "../setup/checklist.js";
+import { mountConfiguredSetupRoutes } from "../setup/configured-routes.js";
 import { mountWebhookRoute } from "../webhooks/route.js";
 import type { Adapters } from "./adapters.js";
 
@@ -58,6 +61,24 @@ export function mountRoutes(
       now,
     });
     mountBootstrapRoute(http, { enrol, events, metrics, log: log.child({ role: "bootstrap" }), now });
+    const probot = adapters.probot;
+    const appInfo = createAppInfo({
+      appOctokit: () => probot.auth() as never,
+      auth: (id) => probot.auth(id) as never,
+    });
+    const { publicUrl, pools } = config;
+    const webUrl = config.github.webUrl;
+    const checklist = createChecklist({
+      appInfo,
+      deliveries: adapters.deliveries,
+      pools,
+      publicUrl,
+      webUrl,
+      now,
+    });
+    const slug = config.github.appSlug;
+    const installUrl = slug ? `${webUrl}/apps/${slug}/installations/new` : undefined;
+    mountConfiguredSetupRoutes(http, { checklist, installUrl });
   }
   if (!roles.has("dashboard")) return {};
   const dashboard = mountDashboard(http, {
