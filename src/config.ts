@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { parseEnv } from "node:util";
 import type { z } from "zod";
 import { crossFieldProblems, decodeSecret, envSchema, FIXES, type Role } from "./env-schema.js";
 import { ConfigError, type ConfigProblem } from "./errors.js";
@@ -21,6 +22,7 @@ export const SECRET_KEYS = [
   "MAYFLY_SESSION_KEY",
   "MAYFLY_DASHBOARD_TOKEN",
   "MAYFLY_METRICS_TOKEN",
+  "MAYFLY_SETUP_TOKEN",
 ] as const;
 
 type Env = z.infer<typeof envSchema>;
@@ -45,10 +47,14 @@ export interface Config {
     webUrl: string;
     clientId?: string;
     clientSecret?: string;
+    /** From setup mode; names the install link. */
+    appSlug?: string;
     writePointsPerMinute: number;
     /** Look-ups of unknown installation ids at intake: bucket size and refill a minute. */
     installationLookups: { burst: number; perMinute: number };
   };
+  /** Where setup mode found the manifest and stored the App's credentials (src/setup/). */
+  setup: { token?: string; manifestPath: string; envFile: string; appSecretArn?: string };
   aws: { region: string; accountId: string; identityCertificate: string };
   queue:
     | { kind: "memory" }
@@ -76,6 +82,26 @@ export interface Config {
 export interface LoadConfigOptions {
   env?: Record<string, string | undefined>;
   readFile?: (path: string) => string;
+}
+
+/**
+ * The process environment over the `.env` file (MAYFLY_ENV_FILE, default `.env` in the working
+ * directory), as Probot and dotenv load it: a variable already set in the environment wins, and a
+ * missing file is no error. Nothing is written to process.env.
+ */
+export function readEnvironment(
+  options: { env?: Record<string, string | undefined>; readFile?: (path: string) => string } = {},
+): Record<string, string | undefined> {
+  const env = options.env ?? process.env;
+  const readFile = options.readFile ?? ((path: string) => readFileSync(path, "utf8"));
+  let text: string;
+  try {
+    text = readFile(env.MAYFLY_ENV_FILE || ".env");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { ...env };
+    throw error;
+  }
+  return { ...parseEnv(text), ...env };
 }
 
 /** Reads and validates the environment and the pool file. Throws ConfigError listing every problem. */
@@ -161,11 +187,18 @@ function toConfig(
       webUrl: e.GITHUB_WEB_URL,
       clientId: e.GITHUB_CLIENT_ID,
       clientSecret: e.GITHUB_CLIENT_SECRET,
+      appSlug: e.GITHUB_APP_SLUG,
       writePointsPerMinute: e.GITHUB_WRITE_POINTS_PER_MINUTE,
       installationLookups: {
         burst: e.MAYFLY_INSTALLATION_LOOKUPS_PER_MINUTE,
         perMinute: e.MAYFLY_INSTALLATION_LOOKUPS_PER_MINUTE,
       },
+    },
+    setup: {
+      token: e.MAYFLY_SETUP_TOKEN,
+      manifestPath: e.MAYFLY_APP_MANIFEST_PATH,
+      envFile: e.MAYFLY_ENV_FILE,
+      appSecretArn: e.MAYFLY_APP_SECRET_ARN,
     },
     aws: { region: e.AWS_REGION, accountId: e.AWS_ACCOUNT_ID, identityCertificate: certificate },
     queue:

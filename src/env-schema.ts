@@ -50,6 +50,10 @@ export const envSchema = z.object({
     .optional(),
 
   APP_ID: z.coerce.number().int().positive(),
+  GITHUB_APP_SLUG: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, "must be the App's slug, e.g. mayfly-acme")
+    .optional(),
   PRIVATE_KEY: z.string().min(1).optional(),
   PRIVATE_KEY_PATH: z.string().min(1).optional(),
   WEBHOOK_SECRET: secret(16, "use a long random string"),
@@ -80,6 +84,17 @@ export const envSchema = z.object({
   MAYFLY_ENFORCE_POLICY_ON_RUNNERS: bool.default(true),
   MAYFLY_SWEEP_INTERVAL: durationSeconds(5, 3600).default(60),
   MAYFLY_REDELIVER_INTERVAL: durationSeconds(30, 86_400).default(300),
+
+  MAYFLY_SETUP_TOKEN: secret(24, "generate with: openssl rand -base64 32").optional(),
+  MAYFLY_APP_MANIFEST_PATH: z.string().min(1).default("app.yml"),
+  MAYFLY_ENV_FILE: z.string().min(1).default(".env"),
+  MAYFLY_APP_SECRET_ARN: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/,
+      "must be a Secrets Manager secret ARN",
+    )
+    .optional(),
 
   MAYFLY_SESSION_KEY: secret(32, "generate with: openssl rand -base64 48").optional(),
   MAYFLY_DASHBOARD_TOKEN: secret(24, "generate with: openssl rand -base64 32").optional(),
@@ -129,7 +144,8 @@ function durationSecondsMs(min: number, max: number) {
 export const FIXES: Record<string, string> = {
   PUBLIC_URL: "set the https URL where GitHub and runners reach this app, e.g. https://mayfly.example.com",
   MAYFLY_POOLS_FILE: "point it at your pool file (see mayfly.example.yml)",
-  APP_ID: "set the numeric App ID from the GitHub App's settings page",
+  APP_ID:
+    "leave APP_ID unset to start in setup mode (docs/deploy.md), or set the numeric App ID from the App's settings page",
   PRIVATE_KEY: "set PRIVATE_KEY to the App's PEM key, or PRIVATE_KEY_PATH to its file",
   WEBHOOK_SECRET: "set the App's webhook secret (openssl rand -hex 32), the same in GitHub's App settings",
   AWS_REGION: "set the region the runners launch in, e.g. us-east-1",
@@ -142,6 +158,8 @@ export const FIXES: Record<string, string> = {
   MAYFLY_SESSION_KEY: "set a random key for dashboard sessions: openssl rand -base64 48",
   MAYFLY_DASHBOARD_TOKEN: "set a random bearer token: openssl rand -base64 32",
   MAYFLY_METRICS_TOKEN: "set a random bearer token for Prometheus: openssl rand -base64 32",
+  MAYFLY_SETUP_TOKEN:
+    "set a random token (openssl rand -base64 32), or unset it and copy the one setup mode logs",
   GITHUB_CLIENT_ID: "set the App's OAuth client id (App settings → Client ID)",
   GITHUB_CLIENT_SECRET: "set an OAuth client secret generated in the App settings",
   MAYFLY_ROLES: `use a comma list of ${ROLES.join(", ")}`,

@@ -33,6 +33,8 @@ export interface MayflyOptions {
   runInstancesBucket?: { capacity: number; refillPerSecond: number };
   consumer?: { concurrency?: number; visibilitySeconds?: number };
   dashboardTiming?: Partial<DashboardTiming>;
+  /** A server already listening (setup mode's): `start` takes over its requests instead of listening. */
+  server?: Server;
 }
 
 export interface Mayfly {
@@ -87,7 +89,8 @@ export async function createMayfly(config: Config, options: MayflyOptions): Prom
     ready: () => ready,
     dashboardTiming: options.dashboardTiming,
   });
-  const server = createServer(getRequestListener(http.fetch));
+  const listener = getRequestListener(http.fetch);
+  const server = options.server ?? createServer(listener);
   const workers = createWorkers(config, options, { adapters, events, runnerJobs, metrics, log, now });
 
   return {
@@ -100,10 +103,15 @@ export async function createMayfly(config: Config, options: MayflyOptions): Prom
     sweep: workers.sweep,
     redeliver: workers.redeliver,
     async start() {
-      await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(config.port, config.host, () => resolve());
-      });
+      if (options.server) {
+        server.removeAllListeners("request");
+        server.on("request", listener);
+      } else {
+        await new Promise<void>((resolve, reject) => {
+          server.once("error", reject);
+          server.listen(config.port, config.host, () => resolve());
+        });
+      }
       workers.start();
       dashboard?.start();
       ready = true;

@@ -1,5 +1,6 @@
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
+import { nearestKey } from "./domain/nearest-key.js";
 import { durationSeconds } from "./duration.js";
 import type { ConfigProblem } from "./errors.js";
 import { warmSchema } from "./warm-schema.js";
@@ -194,7 +195,7 @@ export function parsePoolFile(text: string, source: string): { file?: PoolFile; 
         return {
           key,
           problem: describeIssue(issue, input),
-          fix: "remove or correct the key; mayfly.example.yml shows every key",
+          fix: suggestKeys(issue.keys) ?? "remove or correct the key; mayfly.example.yml shows every key",
         };
       }
       const last = [...issue.path].reverse().find((p) => typeof p === "string");
@@ -206,6 +207,22 @@ export function parsePoolFile(text: string, source: string): { file?: PoolFile; 
       };
     }),
   };
+}
+
+/** Every key the pool file knows, for "did you mean" on an unknown one. */
+const KNOWN_KEYS = [
+  ...Object.keys(poolSchema.shape),
+  ...Object.keys(allowSchema.shape),
+  ...["version", "pools", "prices", "ssmParameter", "boot", "idle", "job", "onDemand", "spot"],
+  ...["deviceName", "sizeGiB", "type", "iops", "throughput", "kmsKeyId"],
+];
+
+function suggestKeys(keys: readonly string[]): string | undefined {
+  const hints = keys.flatMap((k) => {
+    const near = nearestKey(k, KNOWN_KEYS);
+    return near ? [`${k} → ${near}?`] : [];
+  });
+  return hints.length ? `did you mean: ${hints.join(", ")} (mayfly.example.yml shows every key)` : undefined;
 }
 
 function formatPath(source: string, path: readonly PropertyKey[]): string {

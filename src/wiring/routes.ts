@@ -9,9 +9,12 @@ import type { DashboardTiming } from "../dashboard/dashboard-deps.js";
 import { type Dashboard, mountDashboard } from "../dashboard/mount-dashboard.js";
 import type { EventLog } from "../events/event-log.js";
 import type { RunnerJobs } from "../events/runner-jobs.js";
+import { createAppInfo } from "../github/app-info.js";
 import { mountHealthRoutes } from "../http/health.js";
 import { mountMetricsRoute } from "../http/metrics-route.js";
 import type { Metrics } from "../metrics.js";
+import { createChecklist } from "../setup/checklist.js";
+import { mountConfiguredSetupRoutes } from "../setup/configured-routes.js";
 import { createKnownInstallations } from "../webhooks/known-installations.js";
 import { mountWebhookRoute } from "../webhooks/route.js";
 import type { WorkflowJobHandlers } from "../webhooks/workflow-job.js";
@@ -70,6 +73,24 @@ export function mountRoutes(
       now,
     });
     mountBootstrapRoute(http, { enrol, events, metrics, log: log.child({ role: "bootstrap" }), now });
+    const probot = adapters.probot;
+    const appInfo = createAppInfo({
+      appOctokit: () => probot.auth() as never,
+      auth: (id) => probot.auth(id) as never,
+    });
+    const { publicUrl, pools } = config;
+    const webUrl = config.github.webUrl;
+    const checklist = createChecklist({
+      appInfo,
+      deliveries: adapters.deliveries,
+      pools,
+      publicUrl,
+      webUrl,
+      now,
+    });
+    const slug = config.github.appSlug;
+    const installUrl = slug ? `${webUrl}/apps/${slug}/installations/new` : undefined;
+    mountConfiguredSetupRoutes(http, { checklist, installUrl });
   }
   if (!roles.has("dashboard")) return {};
   const dashboard = mountDashboard(http, {

@@ -8,6 +8,8 @@ import { deliveryRoutes } from "./delivery-routes.js";
 import { Dispatcher } from "./dispatcher.js";
 import { EventBus } from "./event-bus.js";
 import { Faults } from "./faults.js";
+import { InstallationFlow } from "./installation-flow.js";
+import { ManifestFlow } from "./manifest-flow.js";
 import { OAuthRoutes } from "./oauth-routes.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { createRequestHandler } from "./request-handler.js";
@@ -27,11 +29,11 @@ export type * from "./types.js";
 
 /**
  * Starts the GitHub emulator: REST API (App JWT, installation and user tokens, runners, runner groups,
- * jobs, runs, webhook deliveries, rate limits), OAuth web flow, Actions job dispatch with signed
+ * jobs, runs, webhook deliveries, rate limits), OAuth web flow, the App manifest and installation flows, Actions job dispatch with signed
  * `workflow_job` webhooks, and `/_emulator/` control and runner-protocol endpoints.
  */
 export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): Promise<GitHubEmulator> {
-  const now = Date.now;
+  const now = options.now ?? Date.now;
   const timers = new Timers();
   const events = new EventBus();
   const world = new World(now);
@@ -78,6 +80,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): 
   broker.attach(dispatcher);
 
   const deps: ApiDeps = { world, dispatcher, broker, webhooks, limiter, stats, now };
+  const manifests = new ManifestFlow({ world, webhooks, now });
   const router = new Router().add(
     ...appRoutes(deps),
     ...deliveryRoutes(deps),
@@ -85,6 +88,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): 
     ...runnerGroupRoutes(deps),
     ...actionsRoutes(deps),
     ...userRoutes(deps),
+    ...manifests.routes(),
   );
   handler = createRequestHandler({
     api: createApiHandler({ ...deps, router, faults }),
@@ -92,6 +96,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): 
     control: () => emulator,
     broker,
     stats,
+    web: [manifests, new InstallationFlow({ world, webhooks, manifests })],
   });
 
   let stopped = false;

@@ -22,6 +22,8 @@ export interface GitHubEmulatorOptions {
   /** GitHub gives up on a webhook delivery after 10 s. */
   webhookTimeoutMs?: number;
   rateLimits?: RateLimitOptions;
+  /** The emulator's clock (default Date.now), e.g. to expire a manifest code in a test. */
+  now?: () => number;
 }
 
 export interface RateLimitOptions {
