@@ -4,5 +4,7 @@ export const TAG = {
   pool: "mayfly:pool",
   org: "mayfly:org",
   launch: "mayfly:launch",
+  /** hot | stopped: launched as warm capacity; removed when the instance is claimed for a job (ADR 0014). */
+  warm: "mayfly:warm",
   name: "Name",
 } as const;

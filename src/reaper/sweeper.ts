@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import { type ObservedRunner, planReap, type ReapAction, trackIdle } from "../domain/plan-reap.js";
 import { instanceIdOf, runnerNameOf } from "../domain/runner-name.js";
 import { TAG } from "../domain/tags.js";
+import { warmRoleOf } from "../domain/warm-role.js";
 import { RunnerBusyError } from "../errors.js";
 import type { EventLog } from "../events/event-log.js";
 import type { RunnerJobs } from "../events/runner-jobs.js";
@@ -61,6 +62,7 @@ export function createSweeper(deps: {
         pool: i.tags[TAG.pool],
         state: i.state,
         launchedAt: i.launchedAt,
+        ...warmRoleOf(i.tags),
       })),
       runners: observed,
       pools: deps.pools,
