@@ -19,6 +19,9 @@ export const EVENT_KINDS = [
   "reap.terminated",
   "reap.skipped",
   "webhook.redelivered",
+  "warm.launched",
+  "warm.removed",
+  "warm.claimed",
   "admin.action",
   "error",
 ] as const;
