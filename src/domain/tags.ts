@@ -6,5 +6,7 @@ export const TAG = {
   launch: "mayfly:launch",
   /** The jobs a launch was for (see job-tags.ts). */
   jobs: "mayfly:jobs",
+  /** hot | stopped: launched as warm capacity; removed when the instance is claimed for a job (ADR 0014). */
+  warm: "mayfly:warm",
   name: "Name",
 } as const;

@@ -11,11 +11,14 @@ import { TokenBucket } from "../rate/token-bucket.js";
 import { createCompletionHandler } from "../reaper/completion.js";
 import { createRedeliverer } from "../reaper/redeliverer.js";
 import { createSweeper } from "../reaper/sweeper.js";
+import { createReport } from "../report/report.js";
 import { EnrolmentBudget } from "../scaler/enrolment-budget.js";
 import { createInventory } from "../scaler/inventory.js";
 import { createLauncher } from "../scaler/launcher.js";
 import { RecheckBudget } from "../scaler/recheck-budget.js";
 import { createScaler } from "../scaler/scaler.js";
+import { tapObservation } from "../warm/tap-observation.js";
+import { createWarmPass } from "../warm/warm-pass.js";
 import type { Adapters } from "./adapters.js";
 
 /**
@@ -92,8 +95,22 @@ export function createWorkers(
     log: reaperLog,
     now,
   });
+  // Warm capacity (issue 13) rides on the sweep's observation: one DescribeInstances, one loop.
+  const warmPass = createWarmPass({
+    fleet: adapters.fleet,
+    runners: adapters.runners,
+    installations: adapters.installations,
+    tokens: createTokenIssuer({ keys: config.bootstrap.keys, issuer: `mayfly:${config.deploymentId}`, now }),
+    publicUrl: config.publicUrl,
+    deploymentId: config.deploymentId,
+    pools: config.pools,
+    runnerPrefix: config.runnerPrefix,
+    report: createReport({ events, metrics, log: reaperLog.child({ part: "warm" }) }),
+    metrics,
+    now,
+  });
   const sweeper = createSweeper({
-    observe: adapters.observe,
+    observe: tapObservation(adapters.observe, warmPass, (err) => reaperLog.warn({ err }, "warm pass failed")),
     fleet: adapters.fleet,
     runners: adapters.runners,
     terminator: adapters.terminator,

@@ -33,6 +33,7 @@ export interface AgentOptions {
 
 export type AgentEvent =
   | { kind: "bootstrapped"; instanceId: string; runnerName: string }
+  | { kind: "warmed-up"; instanceId: string }
   | { kind: "refused"; instanceId: string; status: number }
   | { kind: "job-started"; instanceId: string; jobId: number }
   | { kind: "job-finished"; instanceId: string; jobId: number; conclusion: string }
@@ -51,6 +52,12 @@ export async function runAgent(options: AgentOptions): Promise<void> {
 
   const imds = await imdsReader(options.imdsUrl, http, signal);
   const values = parseUserData(await imds("/latest/user-data"));
+  // A stopped pool's warm-up boot (ADR 0014): the image boots once so its disk is warm, never enrols,
+  // and powers off; the launch's shutdown behaviour is `stop`, so the instance waits, stopped.
+  if (values.MAYFLY_WARM_UP === "1") {
+    emit({ kind: "warmed-up", instanceId: options.instanceId });
+    return powerOff("warm-up boot done");
+  }
   if (!values.MAYFLY_URL || !values.MAYFLY_BOOTSTRAP_TOKEN)
     return powerOff("user-data lacks MAYFLY_URL or MAYFLY_BOOTSTRAP_TOKEN");
   const document = await imds("/latest/dynamic/instance-identity/document");

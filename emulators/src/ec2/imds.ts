@@ -13,7 +13,7 @@ import type { InstanceRecord } from "./model.js";
  */
 export class Imds {
   readonly #tokens = new Map<string, { instanceId: string; expiresAt: number }>();
-  readonly #signatures = new WeakMap<InstanceRecord, string>();
+  readonly #signatures = new WeakMap<InstanceRecord, { document: string; signature: string }>();
   readonly #store: InstanceStore;
   readonly #now: () => number;
 
@@ -68,13 +68,12 @@ export class Imds {
     return entry !== undefined && entry.instanceId === instance.instanceId && entry.expiresAt > this.#now();
   }
 
-  /** PKCS#1 v1.5 is deterministic: one signature per document, computed once. */
+  /** PKCS#1 v1.5 is deterministic: one signature per document (a start makes a new one), computed once. */
   #signature(instance: InstanceRecord): string {
-    let signature = this.#signatures.get(instance);
-    if (signature === undefined) {
-      signature = signDocument(instance.identityDocument);
-      this.#signatures.set(instance, signature);
-    }
+    const cached = this.#signatures.get(instance);
+    if (cached?.document === instance.identityDocument) return cached.signature;
+    const signature = signDocument(instance.identityDocument);
+    this.#signatures.set(instance, { document: instance.identityDocument, signature });
     return signature;
   }
 
