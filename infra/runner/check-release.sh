@@ -41,13 +41,13 @@ declare -A want=([linux-x64]=$(pinned runner_sha256_x64) [linux-arm64]=$(pinned 
 [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || usage "no runner_version default in $template"
 
 url="$api/repos/actions/runner/releases/tags/v$version"
-auth=()
-if [[ -n "${GITHUB_TOKEN:-}" ]]; then auth=(-H @<(printf 'Authorization: Bearer %s\n' "$GITHUB_TOKEN")); fi
+# The token reaches curl through a pipe (-H @file), never its argv.
+auth_header() { if [[ -n "${GITHUB_TOKEN:-}" ]]; then printf 'Authorization: Bearer %s\n' "$GITHUB_TOKEN"; fi; }
 body_file=$(mktemp)
 trap 'rm -f "$body_file"' EXIT
 curl_rc=0
 status=$(curl -sS --max-time 20 --retry 0 --proto '=http,https' -o "$body_file" -w '%{http_code}' \
-  -H 'Accept: application/vnd.github+json' -H 'X-GitHub-Api-Version: 2022-11-28' "${auth[@]}" "$url") ||
+  -H 'Accept: application/vnd.github+json' -H 'X-GitHub-Api-Version: 2022-11-28' -H @<(auth_header) "$url") ||
   curl_rc=$?
 case "$curl_rc" in
   0) ;;
