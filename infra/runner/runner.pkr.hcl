@@ -67,7 +67,8 @@ variable "runner_sha256_arm64" {
 
 # buildx for the standard variant, pinned like the runner: https://github.com/docker/buildx/releases, the
 # release's checksums.txt lines for buildx-v<version>.linux-{amd64,arm64}. No default checksum is shipped
-# (none was checked against a release here); a standard build fails until both are set.
+# (none was checked against a release here); without one the standard image has no buildx, and
+# docker/setup-buildx-action installs it in the job.
 variable "buildx_version" {
   type    = string
   default = "0.19.3"

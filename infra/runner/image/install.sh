@@ -16,9 +16,9 @@ readonly RUNNER_ARCHIVE="${RUNNER_ARCHIVE:-}" BUILDX_BINARY="${BUILDX_BINARY:-}"
   echo "install: VARIANT must be minimal or standard, got '$VARIANT'" >&2
   exit 1
 }
-if [[ "$VARIANT" == standard ]]; then
-  : "${BUILDX_VERSION:?standard needs BUILDX_VERSION}" "${BUILDX_SHA256:?standard needs BUILDX_SHA256 from the release checksums.txt}"
-fi
+# buildx is pinned like the runner when BUILDX_SHA256 is given; without it (empty or "none") the standard
+# image has no buildx, and docker/setup-buildx-action installs it in the job.
+readonly BUILDX_VERSION="${BUILDX_VERSION:-}" BUILDX_SHA256="${BUILDX_SHA256:-none}"
 
 # Downloads $1 to $3 (or copies the local file $4) and checks its SHA-256 against $2 before any use.
 fetch_verified() {
@@ -88,11 +88,15 @@ rm -rf "$RUNNER_DIR/_diag"
 if [[ "$VARIANT" == standard ]]; then
   # buildx is not packaged for AL2023 (nor for Debian 12), so it is pinned like the runner. The docker
   # CLI looks for plugins in /usr/local/lib/docker/cli-plugins.
-  buildx_arch=$([[ "$RUNNER_ARCH" == arm64 ]] && echo arm64 || echo amd64)
-  install -d -m 0755 /usr/local/lib/docker/cli-plugins
-  fetch_verified "https://github.com/docker/buildx/releases/download/v${BUILDX_VERSION}/buildx-v${BUILDX_VERSION}.linux-${buildx_arch}" \
-    "$BUILDX_SHA256" /usr/local/lib/docker/cli-plugins/docker-buildx "$BUILDX_BINARY"
-  chmod 0755 /usr/local/lib/docker/cli-plugins/docker-buildx
+  if [[ -n "$BUILDX_VERSION" && "$BUILDX_SHA256" != none && -n "$BUILDX_SHA256" ]]; then
+    buildx_arch=$([[ "$RUNNER_ARCH" == arm64 ]] && echo arm64 || echo amd64)
+    install -d -m 0755 /usr/local/lib/docker/cli-plugins
+    fetch_verified "https://github.com/docker/buildx/releases/download/v${BUILDX_VERSION}/buildx-v${BUILDX_VERSION}.linux-${buildx_arch}" \
+      "$BUILDX_SHA256" /usr/local/lib/docker/cli-plugins/docker-buildx "$BUILDX_BINARY"
+    chmod 0755 /usr/local/lib/docker/cli-plugins/docker-buildx
+  else
+    echo "install: no buildx checksum given: no buildx (docker/setup-buildx-action installs it in a job)"
+  fi
   install -D -m 0644 -o root -g root "$FILES/docker-daemon.json" /etc/docker/daemon.json
   # The job's user runs Docker through the docker group: root on this instance, by design (the instance
   # runs this one job and is destroyed). docs/runner-image.md, "Docker".
