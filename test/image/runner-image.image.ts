@@ -83,7 +83,7 @@ describe.each(["minimal", "standard"] as const)("the %s image", (variant) => {
   it("has no SSH server, no sudo rule, and the runner user is locked and no admin", async () => {
     const check = await run(
       variant,
-      `! command -v sshd; ! dpkg-query -W openssh-server 2>/dev/null | grep -q .; ls -A /etc/sudoers.d 2>/dev/null | wc -l
+      `! command -v sshd; ! dpkg-query -W openssh-server 2>/dev/null | grep -q .; { ls -A /etc/sudoers.d 2>/dev/null || true; } | wc -l
        getent shadow runner | cut -d: -f2; id -nG runner`,
     );
     expect(check.code, check.out).toBe(0);
