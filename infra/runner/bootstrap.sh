@@ -285,8 +285,8 @@ main() {
   parse_user_data
   DEADLINE_SECONDS="${DEADLINE_OVERRIDE:-$boot_timeout}"
   deadline_ms=$((started_ms + DEADLINE_SECONDS * 1000))
-  start_watchdog "$max_lifetime"
   block_imds
+  start_watchdog "$max_lifetime"
   enrol
   run_runner
 }
