@@ -12,6 +12,7 @@ import { EventLog } from "./events/event-log.js";
 import { RunnerJobs } from "./events/runner-jobs.js";
 import { createHttpApp } from "./http/create-http-app.js";
 import { createMetrics, type Metrics } from "./metrics.js";
+import { poolWarnings } from "./pool-file.js";
 import type { JobQueue } from "./queue/job-queue.js";
 import { createWorkflowJobHandlers } from "./webhooks/workflow-job.js";
 import { createAdapters } from "./wiring/adapters.js";
@@ -117,6 +118,7 @@ export async function createMayfly(config: Config, options: MayflyOptions): Prom
       ready = true;
       const address = server.address() as AddressInfo;
       log.info({ roles: config.roles, port: address.port }, "mayfly started");
+      for (const warning of poolWarnings(config.pools)) log.warn(warning);
       return `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
     },
     async stop() {

@@ -10,6 +10,8 @@ import { APP_PORT, AppService } from "./app-service.js";
 import { checkStackProps } from "./check-stack-props.js";
 import { deployedPoolFile, type RunnerSecurityGroupMode } from "./deployed-pool-file.js";
 import { GithubOidcRole, type GithubOidcRoleProps } from "./github-oidc-role.js";
+import { ImagePipeline } from "./image-pipeline.js";
+import type { ImagePipelineSettings } from "./image-settings.js";
 import { ImportedNetwork } from "./imported-network.js";
 import { assertDeployablePools } from "./pool-guard.js";
 import { RunnerLaunchTemplates } from "./runner-launch-templates.js";
@@ -40,6 +42,8 @@ export interface MayflyStackProps extends StackProps {
   rotateBootstrapKey?: boolean;
   /** An example GitHub OIDC role allowed to `cdk deploy` this stack from one repository and branch. */
   deployRole?: GithubOidcRoleProps;
+  /** The scheduled rebuild of the runner images (infra/lib/image-pipeline.ts); absent: none. */
+  imagePipeline?: ImagePipelineSettings;
 }
 
 /**
@@ -127,6 +131,10 @@ export class MayflyStack extends Stack {
     output("DeadLetterQueueUrl", queues.deadLetter.queueUrl, "Dead-lettered scale and reap messages");
     output("RunnerSecurityGroupId", runners.securityGroup.securityGroupId, "Security group of every runner");
     output("AppLogGroup", app.logGroup.logGroupName, "The app's logs");
+    if (props.imagePipeline) {
+      const images = new ImagePipeline(this, "Images", { vpc, ...props.imagePipeline });
+      output("ImageParameters", images.parameterNames.join(","), "SSM parameters the image pipeline writes");
+    }
     if (props.deployRole) {
       const deploy = new GithubOidcRole(this, "DeployRole", {
         description: "Example: a GitHub Actions workflow deploys this stack with no stored AWS keys",

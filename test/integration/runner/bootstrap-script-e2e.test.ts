@@ -54,8 +54,11 @@ describe("bootstrap.sh against the real app", () => {
       `#!/bin/sh\nprintf '%s\\n' "$@" > '${dir}/argv'\necho run.sh >> '${events}'\n`,
     );
     await writeFile(join(dir, "bin", "poweroff"), `#!/bin/sh\necho poweroff >> '${events}'\n`);
+    // The stand-in for nft (the IMDS rule) keeps this test off the host's firewall.
+    await writeFile(join(dir, "bin", "nft"), `#!/bin/sh\ncat > /dev/null\necho nft >> '${events}'\n`);
     await chmod(join(dir, "runner", "run.sh"), 0o755);
     await chmod(join(dir, "bin", "poweroff"), 0o755);
+    await chmod(join(dir, "bin", "nft"), 0o755);
     const env = {
       PATH: `${join(dir, "bin")}:${process.env.PATH ?? "/usr/bin:/bin"}`,
       LC_ALL: "C",
@@ -80,7 +83,11 @@ describe("bootstrap.sh against the real app", () => {
     expect(argv[0]).toBe("--jitconfig");
     expect(decodeJitConfig(argv[1]!).name).toBe(`mayfly-${instance.instanceId}`);
     expect(sandbox.github.runners("acme").map((r) => r.name)).toContain(`mayfly-${instance.instanceId}`);
-    expect((await readFile(events, "utf8")).split("\n").filter(Boolean)).toEqual(["run.sh", "poweroff"]);
+    expect((await readFile(events, "utf8")).split("\n").filter(Boolean)).toEqual([
+      "nft",
+      "run.sh",
+      "poweroff",
+    ]);
     expect(first.output).not.toContain(argv[1]!);
 
     // The runner connects with its config (a stand-in run.sh does not): from then on a second
@@ -93,8 +100,10 @@ describe("bootstrap.sh against the real app", () => {
       instanceId: instance.instanceId,
     });
     expect((await readFile(events, "utf8")).split("\n").filter(Boolean)).toEqual([
+      "nft",
       "run.sh",
       "poweroff",
+      "nft",
       "poweroff",
     ]);
   });

@@ -163,11 +163,12 @@ describe("the app's EC2 policy", () => {
     });
   });
 
-  it("reads only the image parameters the pools name", () => {
+  it("reads only the image parameters the pools name, variants included", () => {
     const statement = bySid(fleet, "ResolveImageParameters");
     expect(sortedArns(statement.Resource)).toEqual(
       sortedArns(
-        ["mayfly/images/runner-linux-x64", "mayfly/images/runner-linux-arm64"].map((p) => ({
+        // mayfly.example.yml names `{ variant: standard }` and `{ variant: minimal, arch: arm64 }`.
+        ["mayfly/images/runner-standard-x64", "mayfly/images/runner-minimal-arm64"].map((p) => ({
           "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, `:ssm:${REGION}:${ACCOUNT}:parameter/${p}`]],
         })),
       ),
