@@ -1,6 +1,9 @@
 import type { EventLog, MayflyEvent } from "../events/event-log.js";
 import type { RunnerJobs } from "../events/runner-jobs.js";
+import type { Installations } from "../github/installations.js";
+import type { Metrics } from "../metrics.js";
 import type { Pool, PriceTable } from "../pool-file.js";
+import type { Observation } from "../reaper/observe.js";
 import { type CostEstimate, estimateCosts } from "./estimate-costs.js";
 import type { InstanceLedger } from "./instance-ledger.js";
 import type { ObservationCache } from "./observation-cache.js";
@@ -9,6 +12,8 @@ import type { QueueStats, QueueTimes } from "./queue-times.js";
 import type { HistorySample, RunnerHistory } from "./runner-history.js";
 import { type RunnerRow, runnerRows } from "./runner-rows.js";
 import { canSee, owns, type Viewer } from "./viewer.js";
+import { warmClaims } from "./warm-claims.js";
+import { warmLevels } from "./warm-levels.js";
 
 /** What the JSON API and the live stream serve: view models built from the shared, cached sources. */
 
@@ -32,6 +37,9 @@ export function createDashboardData(deps: {
   pools: readonly Pool[];
   prices: PriceTable;
   runnerPrefix: string;
+  /** For the warm rows: the orgs whose level the warm loop keeps (cached by the adapter). */
+  installations: Pick<Installations, "list">;
+  metrics?: Pick<Metrics, "warmClaims">;
   sampleIntervalMs: number;
   now: () => number;
 }) {
@@ -44,6 +52,15 @@ export function createDashboardData(deps: {
       unreachableOrgs: observation.unreachableOrgs.filter((org) => owns(viewer, org)),
     };
     return { observation, freshness };
+  }
+
+  /** The observation just listed them (and the list is cached); if that fails, the orgs it saw runners of. */
+  async function installedOrgs(observation: Observation) {
+    try {
+      return await deps.installations.list();
+    } catch {
+      return [...new Map(observation.runners.map((r) => [r.ref.org, r.ref])).values()];
+    }
   }
 
   return {
@@ -62,12 +79,24 @@ export function createDashboardData(deps: {
     /** Pool capacity is shared by every org the pool admits, so every viewer sees all of it. */
     async pools(viewer: Viewer): Promise<Freshness & { pools: PoolRow[]; waitingIsApproximate: true }> {
       const { observation, freshness } = await observed(viewer);
+      const now = deps.now();
+      const warm = deps.pools.some((p) => p.warm)
+        ? warmLevels({
+            pools: deps.pools,
+            observation,
+            installations: await installedOrgs(observation),
+            runnerPrefix: deps.runnerPrefix,
+            claims: await warmClaims(deps.metrics),
+            now,
+          })
+        : undefined;
       const pools = poolRows({
         pools: deps.pools,
         observation,
         events: deps.events.list(),
         runnerPrefix: deps.runnerPrefix,
-        now: deps.now(),
+        warm,
+        now,
       });
       return { ...freshness, pools, waitingIsApproximate: true };
     },
