@@ -64,6 +64,7 @@ export class RunnerLaunchTemplates extends Construct {
         kmsKeyIds: pools.flatMap((p) => (p.volume.kmsKeyId ? [p.volume.kmsKeyId] : [])),
         runnerRoleArn: this.role.roleArn,
         usesSpot: pools.some((p) => p.market !== "on-demand"),
+        usesWarm: pools.some((p) => p.warm !== undefined),
       }),
     });
     const stack = Stack.of(this);
