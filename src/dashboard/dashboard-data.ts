@@ -5,6 +5,7 @@ import type { Metrics } from "../metrics.js";
 import type { Pool, PriceTable } from "../pool-file.js";
 import type { Observation } from "../reaper/observe.js";
 import { type CostEstimate, estimateCosts } from "./estimate-costs.js";
+import { type IdleCost, idleCost } from "./idle-cost.js";
 import type { InstanceLedger } from "./instance-ledger.js";
 import type { ObservationCache } from "./observation-cache.js";
 import { type PoolRow, poolRows } from "./pool-rows.js";
@@ -120,14 +121,18 @@ export function createDashboardData(deps: {
       };
     },
 
-    costs(viewer: Viewer): CostEstimate & { note: string } {
+    costs(viewer: Viewer): CostEstimate & { idle: IdleCost; note: string } {
       const to = deps.now();
+      const window = { from: to - COST_WINDOW_MS, to };
       const visible = deps.ledger.entries().filter((i) => owns(viewer, i.org));
       return {
-        ...estimateCosts(visible, deps.prices, { from: to - COST_WINDOW_MS, to }),
+        ...estimateCosts(visible, deps.prices, window),
+        idle: idleCost(visible, deps.pools, deps.prices, window),
         note:
           "Estimate: instance hours seen by this replica in the last 24 h × the pool file's hourly prices " +
-          "(spot price for spot instances); excludes storage, data transfer and price changes.",
+          "(spot price for spot instances); excludes storage, data transfer and price changes. Idle warm " +
+          "capacity: hot hours before a job (already in the totals) and stopped instances' volumes at " +
+          "gp3 $0.08/GiB-month (us-east-1).",
       };
     },
   };

@@ -85,6 +85,7 @@ ${section(
   "costs-panel",
   "Estimated cost",
   `<div class="grid2">${table("costs-pools", ["Pool", "Instances", "Hours", "Est. cost"], "No instances seen yet.")}${table("costs-repos", ["Repository", "Instances", "Hours", "Est. cost"], "No instances seen yet.")}</div>
+<p class="note" id="costs-idle"></p>
 <p class="note muted" id="costs-note"></p>`,
   '<span class="muted">last 24 h · estimate</span>',
 )}

@@ -109,8 +109,18 @@ export interface SummaryView {
   samples: HistorySample[];
   queue: QueueStats;
 }
+export interface IdleCostLine {
+  pool: string;
+  hotHours: number;
+  hotCost: number;
+  stoppedInstances: number;
+  stoppedHours: number;
+  stoppedCost: number;
+}
 export interface CostsView {
   total: number;
+  /** What warm capacity cost while it waited (src/dashboard/idle-cost.ts). */
+  idle: { total: number; gp3PerGiBMonth: number; pools: IdleCostLine[] };
   pools: CostLine[];
   repos: CostLine[];
   unpricedTypes: string[];
