@@ -4,5 +4,10 @@ export const TAG = {
   pool: "mayfly:pool",
   org: "mayfly:org",
   launch: "mayfly:launch",
+  /**
+   * Written by the bootstrap role, never at launch: the instance has enrolled (ADR 0007). The only key
+   * the app may write after launch (infra/lib/fleet-policy.ts).
+   */
+  enrolled: "mayfly:enrolled",
   name: "Name",
 } as const;

@@ -2,6 +2,7 @@ import type { Hono } from "hono";
 import type { Logger } from "pino";
 import { createEnrolment } from "../bootstrap/enrol.js";
 import { createIdentityVerifier } from "../bootstrap/identity.js";
+import { createRunnerIssuer } from "../bootstrap/issue-runner.js";
 import { mountBootstrapRoute } from "../bootstrap/route.js";
 import { createTokenVerifier } from "../bootstrap/token.js";
 import type { Config } from "../config.js";
@@ -39,6 +40,8 @@ export function mountRoutes(
       log: log.child({ role: "webhooks" }),
       metrics,
     });
+  }
+  if (roles.has("bootstrap")) {
     const enrol = createEnrolment({
       tokens: createTokenVerifier({
         keys: config.bootstrap.keys,
@@ -51,13 +54,25 @@ export function mountRoutes(
         accountId: config.aws.accountId,
       }),
       instances: adapters.instances,
-      runners: adapters.runners,
+      issue: createRunnerIssuer({
+        runners: adapters.runners,
+        tags: adapters.enrolmentTags,
+        instances: adapters.instances,
+        runnerPrefix: config.runnerPrefix,
+        now,
+      }),
       pools: config.pools,
       deploymentId: config.deploymentId,
-      runnerPrefix: config.runnerPrefix,
       now,
     });
-    mountBootstrapRoute(http, { enrol, events, metrics, log: log.child({ role: "bootstrap" }), now });
+    mountBootstrapRoute(http, {
+      enrol,
+      events,
+      metrics,
+      log: log.child({ role: "bootstrap" }),
+      trustedProxyHops: config.bootstrap.trustedProxyHops,
+      now,
+    });
   }
   if (!roles.has("dashboard")) return {};
   const dashboard = mountDashboard(http, {

@@ -37,7 +37,7 @@ describe("fuzzed bootstrap requests", () => {
 
   beforeAll(async () => {
     sandbox = await startSandbox();
-    mayfly = await startMayfly(sandbox, { env: { MAYFLY_ROLES: "webhooks" } });
+    mayfly = await startMayfly(sandbox, { env: { MAYFLY_ROLES: "bootstrap" } });
     url = `${mayfly.url}/bootstrap`;
   });
   afterAll(async () => {

@@ -28,7 +28,7 @@ describe("bootstrap.sh against the real app", () => {
     if (missing.length > 0)
       throw new Error(`needs ${missing.join(", ")} on PATH (Debian: apt-get install -y bash curl jq)`);
     sandbox = await startSandbox({ bootDelayMs: 50, agentBehaviour: () => "never-bootstrap" });
-    mayfly = await startMayfly(sandbox, { env: { MAYFLY_ROLES: "webhooks,scaler" } });
+    mayfly = await startMayfly(sandbox, { env: { MAYFLY_ROLES: "webhooks,bootstrap,scaler" } });
     dir = await mkdtemp(join(tmpdir(), "mayfly-bootstrap-e2e-"));
     await Promise.all(["bin", "runner", "tmp"].map((sub) => mkdir(join(dir, sub))));
   });
