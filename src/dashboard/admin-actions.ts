@@ -1,13 +1,11 @@
-import type { Logger } from "pino";
 import type { Fleet } from "../aws/fleet.js";
 import { runnerNameOf } from "../domain/runner-name.js";
 import { TAG } from "../domain/tags.js";
 import { RunnerBusyError } from "../errors.js";
-import type { EventLog } from "../events/event-log.js";
 import type { Installations } from "../github/installations.js";
 import type { Runners } from "../github/runners.js";
-import type { Metrics } from "../metrics.js";
 import type { Terminator } from "../reaper/terminator.js";
+import type { Report } from "../report/report.js";
 import { owns, type Viewer } from "./viewer.js";
 
 /**
@@ -27,10 +25,8 @@ export interface AdminActionDeps {
   runners: Pick<Runners, "list" | "remove">;
   installations: Pick<Installations, "list">;
   terminator: Pick<Terminator, "terminate">;
-  events: EventLog;
-  metrics?: Metrics;
+  report: Report;
   runnerPrefix: string;
-  log: Logger;
   /** Called after a change, so the next view observes afresh. */
   changed: () => void;
 }
@@ -42,10 +38,13 @@ export function createAdminActions(deps: AdminActionDeps) {
     return owns(viewer, instance.tags[TAG.org]) ? instance : undefined;
   }
 
-  function record(viewer: Viewer, reason: "admin-drain" | "admin-terminate", message: string, where: object) {
-    deps.events.record({ kind: "admin.action", reason, message, actor: viewer.login, ...where });
-    deps.metrics?.reaps.inc({ reason, action: "terminated" });
-    deps.log.info({ actor: viewer.login, reason, ...where }, message);
+  function record(
+    viewer: Viewer,
+    reason: "admin-drain" | "admin-terminate",
+    message: string,
+    where: { instanceId: string; runnerName?: string; org: string | undefined; pool: string | undefined },
+  ) {
+    deps.report("admin.action", { reason, message, actor: viewer.login, ...where });
     deps.changed();
   }
 

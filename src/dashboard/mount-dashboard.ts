@@ -1,4 +1,6 @@
 import { Hono } from "hono";
+import { createMetrics } from "../metrics.js";
+import { createReport } from "../report/report.js";
 import { createAdminActions } from "./admin-actions.js";
 import { mountApiRoutes } from "./api-routes.js";
 import { ASSET_VERSION, mountAssetRoutes } from "./asset-routes.js";
@@ -62,10 +64,8 @@ export function mountDashboard(app: Hono, deps: DashboardDeps): Dashboard {
     runners: deps.runners,
     installations: deps.installations,
     terminator: deps.terminator,
-    events: deps.events,
-    metrics: deps.metrics,
+    report: createReport({ events: deps.events, metrics: deps.metrics ?? createMetrics(), log }),
     runnerPrefix: config.runnerPrefix,
-    log,
     changed: () => cache.invalidate(),
   });
 
@@ -120,7 +120,7 @@ export function mountDashboard(app: Hono, deps: DashboardDeps): Dashboard {
     },
     sample: () => sampler.sample(),
     stop() {
-      sampler.stop();
+      void sampler.stop();
       untrack?.();
       untrack = undefined;
       streams.closeAll();

@@ -1,4 +1,6 @@
 import type { Logger } from "pino";
+import { type PeriodicLoop, startPeriodicLoop } from "../time/periodic-loop.js";
+import type { Timers } from "../time/timers.js";
 import type { InstanceLedger } from "./instance-ledger.js";
 import type { ObservationCache } from "./observation-cache.js";
 import type { QueueTimes } from "./queue-times.js";
@@ -22,8 +24,9 @@ export function createSampler(deps: {
   intervalMs: number;
   now: () => number;
   log: Logger;
+  timers?: Timers;
 }) {
-  let timer: NodeJS.Timeout | undefined;
+  let loop: PeriodicLoop | undefined;
 
   async function sample(): Promise<void> {
     try {
@@ -45,13 +48,18 @@ export function createSampler(deps: {
   return {
     sample,
     start(): void {
-      if (timer) return;
-      timer = setInterval(() => void sample(), deps.intervalMs);
-      timer.unref();
+      // sample() catches its own failures, so onError never fires; the loop only paces it.
+      loop ??= startPeriodicLoop({
+        run: sample,
+        intervalMs: deps.intervalMs,
+        onError: () => {},
+        ...(deps.timers ? { timers: deps.timers } : {}),
+      });
     },
-    stop(): void {
-      clearInterval(timer);
-      timer = undefined;
+    async stop(): Promise<void> {
+      const stopping = loop?.stop();
+      loop = undefined;
+      await stopping;
     },
   };
 }

@@ -1,13 +1,6 @@
-/** Waits `ms`, or less if `signal` aborts first; never rejects (the caller checks `signal.aborted`). */
+import { realTimers, sleep } from "./timers.js";
+
+/** Waits `ms` on the real clock, or less if `signal` aborts first; never rejects (the caller checks `signal.aborted`). */
 export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
+  return sleep(realTimers, ms, signal);
 }

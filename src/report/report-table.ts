@@ -1,0 +1,84 @@
+import type { EventKind } from "../events/event-log.js";
+import type { Metrics } from "../metrics.js";
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+/**
+ * The labels each kind must carry: a kind that counts by reason cannot be reported without one, so a
+ * metric and its event can no longer drift apart (issue 11: `terminate` in one place, `terminated` in two).
+ */
+export interface RequiredFields {
+  "job.queued": { pool: string };
+  "policy.denied": { reason: string };
+  "policy.violation": { reason: string };
+  "launch.requested": { pool: string };
+  "launch.failed": { pool: string; reason: string };
+  "bootstrap.issued": { pool: string };
+  "bootstrap.refused": { reason: string };
+  "reap.runner-removed": { reason: string };
+  "reap.terminated": { reason: string };
+  "reap.skipped": { reason: string };
+  "admin.action": { reason: "admin-drain" | "admin-terminate"; actor: string };
+}
+
+type Fields<K extends EventKind> = K extends keyof RequiredFields ? RequiredFields[K] : object;
+
+export interface ReportEntry<K extends EventKind> {
+  level: LogLevel;
+  /** The metric this kind counts, if any. `count` is how many things happened (default 1). */
+  count?(metrics: Metrics, fields: Fields<K>, count: number): void;
+}
+
+/** reap.* kinds name the action in the metric with the kind's own word: one vocabulary for both. */
+const reapAction = (kind: `reap.${string}`) => kind.slice("reap.".length);
+
+/** One row per kind of thing that happens: its log level and the metric it counts. */
+export const REPORT_TABLE: { [K in EventKind]: ReportEntry<K> } = {
+  "job.queued": { level: "info", count: (m, f, n) => m.jobsQueued.inc({ pool: f.pool }, n) },
+  "job.ignored": { level: "debug" },
+  "job.started": { level: "info" },
+  "job.completed": { level: "info" },
+  "policy.denied": {
+    level: "info",
+    count: (m, f, n) => m.policyDecisions.inc({ decision: "deny", reason: f.reason }, n),
+  },
+  "policy.violation": {
+    level: "warn",
+    count: (m, f, n) => m.policyDecisions.inc({ decision: "violation", reason: f.reason }, n),
+  },
+  "launch.requested": {
+    level: "info",
+    count: (m, f, n) => m.launches.inc({ pool: f.pool, result: "success" }, n),
+  },
+  "launch.failed": {
+    level: "warn",
+    count: (m, f, n) => m.launches.inc({ pool: f.pool, result: f.reason }, n),
+  },
+  "launch.deferred": { level: "info" },
+  "bootstrap.issued": { level: "info", count: (m, f, n) => m.bootstrapIssued.inc({ pool: f.pool }, n) },
+  "bootstrap.refused": {
+    level: "warn",
+    count: (m, f, n) => m.bootstrapRefusals.inc({ reason: f.reason }, n),
+  },
+  "reap.runner-removed": {
+    level: "info",
+    count: (m, f, n) => m.reaps.inc({ reason: f.reason, action: reapAction("reap.runner-removed") }, n),
+  },
+  "reap.terminated": {
+    level: "info",
+    count: (m, f, n) => m.reaps.inc({ reason: f.reason, action: reapAction("reap.terminated") }, n),
+  },
+  "reap.skipped": {
+    level: "info",
+    count: (m, f, n) => m.reaps.inc({ reason: f.reason, action: reapAction("reap.skipped") }, n),
+  },
+  "webhook.redelivered": { level: "info" },
+  /** Both admin actions end in a termination the reap metric counts, as the reaper's own do. */
+  "admin.action": {
+    level: "info",
+    count: (m, f, n) => m.reaps.inc({ reason: f.reason, action: reapAction("reap.terminated") }, n),
+  },
+  error: { level: "error" },
+};
+
+export type ReportFields<K extends EventKind> = Fields<K>;
