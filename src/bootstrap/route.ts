@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import type { EventInput } from "../events/event-log.js";
 import { KeyedRateLimiter } from "../http/rate-limiter.js";
+import type { Report } from "../report/report.js";
 import { clientAddress } from "./client-address.js";
 import type { Enrol, EnrolResult } from "./enrol-result.js";
 import { createRefusalSummary, type Schedule, type Summary } from "./refusal-summary.js";
@@ -23,11 +24,14 @@ const requestSchema = z.object({
 /** What the route writes to, narrowed to what it uses. */
 export interface BootstrapRouteDeps {
   enrol: Enrol;
+  /** Issued configs and config problems: event, metric and log from one row (src/report). */
+  report: Report;
+  /**
+   * Refusals bypass report(): the metric counts each one at once, by reason, while the event is one
+   * summary per interval over every reason (which one report row cannot count).
+   */
   events: { record(event: EventInput): unknown };
-  metrics: {
-    bootstrapRefusals: { inc(labels: { reason: string }): void };
-    bootstrapIssued: { inc(labels: { pool: string }): void };
-  };
+  metrics: { bootstrapRefusals: { inc(labels: { reason: string }): void } };
   log: Pick<Logger, "debug" | "info" | "warn" | "error">;
   /** Proxies that append to X-Forwarded-For (MAYFLY_TRUSTED_PROXY_HOPS). */
   trustedProxyHops: number;
@@ -112,9 +116,7 @@ export function mountBootstrapRoute(app: Hono, deps: BootstrapRouteDeps): void {
         if (penalty > 0) return tooMany(c, penalty);
         return c.json({ error: "bootstrap refused" }, result.status);
       }
-      deps.metrics.bootstrapIssued.inc({ pool: result.pool });
-      deps.events.record({
-        kind: "bootstrap.issued",
+      deps.report("bootstrap.issued", {
         pool: result.pool,
         org: result.org,
         instanceId: result.instanceId,

@@ -12,6 +12,7 @@ import type { EventLog } from "../events/event-log.js";
 import type { RunnerJobs } from "../events/runner-jobs.js";
 import { mountHealthRoutes } from "../http/health.js";
 import type { Metrics } from "../metrics.js";
+import { createReport } from "../report/report.js";
 import { mountWebhookRoute } from "../webhooks/route.js";
 import type { Adapters } from "./adapters.js";
 
@@ -65,11 +66,13 @@ export function mountRoutes(
       deploymentId: config.deploymentId,
       now,
     });
+    const bootstrapLog = log.child({ role: "bootstrap" });
     mountBootstrapRoute(http, {
       enrol,
+      report: createReport({ events, metrics, log: bootstrapLog }),
       events,
       metrics,
-      log: log.child({ role: "bootstrap" }),
+      log: bootstrapLog,
       trustedProxyHops: config.bootstrap.trustedProxyHops,
       now,
     });
