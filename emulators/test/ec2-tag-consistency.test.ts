@@ -44,10 +44,11 @@ describe("EC2 eventual consistency for tags (a switch)", () => {
       new CreateTagsCommand({ Resources: [id], Tags: [{ Key: "mayfly:enrolled", Value: "issued/1" }] }),
     );
     expect(await tagsOf(id)).not.toHaveProperty("mayfly:enrolled");
+    clock += 10;
     await ec2.send(
       new CreateTagsCommand({ Resources: [id], Tags: [{ Key: "mayfly:enrolled", Value: "issued/2" }] }),
     );
-    clock += 1_999;
+    clock += 1_989;
     expect(await tagsOf(id)).not.toHaveProperty("mayfly:enrolled");
     clock += 1;
     // Writes land in order: the later one wins once both are visible.
