@@ -61,9 +61,13 @@ describe("a flood of garbage at /bootstrap", () => {
           body: garbage,
         });
         await res.body?.cancel();
+        sent += 1;
       }
     };
+    let sent = 0;
     const flooding = Promise.all(Array.from({ length: 8 }, flood));
+    // The instance asks while the flood is at full strength.
+    await waitFor("the flood under way", () => sent >= 400, 30_000, 5);
     const enrolled = await fetch(`${mayfly.url}/bootstrap`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-forwarded-for": "10.1.2.3" },

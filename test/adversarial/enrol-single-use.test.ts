@@ -93,10 +93,14 @@ describe("enrolment is single-use per instance", () => {
     expect(neighbour.token).toBe(mine.token);
     const took = await post(a, { token: mine.token, identity: neighbour.identity });
     expect(took.status).toBe(200);
-    await new RunnerClient(sandbox.github.url).connect(took.config!);
-    // The neighbour's own request, and the first instance's token with it again, are refused.
-    expect((await post(a, neighbour)).status).toBe(403);
+    // The neighbour's own request looks like its lost-answer retry: it replaces the stolen config.
+    const own = await post(b, neighbour);
+    expect(own.status).toBe(200);
+    await expect(new RunnerClient(sandbox.github.url).connect(took.config!)).rejects.toThrow();
+    // After that, the shared token with the neighbour's identity is refused, whichever replica is asked.
+    expect((await post(a, { token: mine.token, identity: neighbour.identity })).status).toBe(403);
     expect((await post(b, { token: mine.token, identity: neighbour.identity })).status).toBe(403);
+    await new RunnerClient(sandbox.github.url).connect(own.config!);
   });
 
   it("two replicas with a stale view of the tag issue one config between them", async () => {
