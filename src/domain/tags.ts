@@ -9,5 +9,7 @@ export const TAG = {
    * the app may write after launch (infra/lib/fleet-policy.ts).
    */
   enrolled: "mayfly:enrolled",
+  /** The jobs a launch was for (see job-tags.ts). */
+  jobs: "mayfly:jobs",
   name: "Name",
 } as const;
