@@ -59,7 +59,11 @@ export interface Config {
   queue:
     | { kind: "memory" }
     | { kind: "sqs"; scaleQueueUrl: string; reapQueueUrl: string; deadLetterQueueUrl: string };
-  bootstrap: { keys: Uint8Array[] };
+  bootstrap: {
+    keys: Uint8Array[];
+    /** Proxies that append to X-Forwarded-For in front of /bootstrap (0: the socket address is the client). */
+    trustedProxyHops: number;
+  };
   scaler: {
     batchWindowMs: number;
     recheckIntervalSeconds: number;
@@ -173,7 +177,7 @@ function toConfig(
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
-    roles: e.MAYFLY_ROLES,
+    roles: [...new Set(e.MAYFLY_ROLES)],
     publicUrl: e.PUBLIC_URL,
     deploymentId: e.MAYFLY_DEPLOYMENT_ID,
     runnerPrefix: e.MAYFLY_RUNNER_PREFIX,
@@ -214,6 +218,7 @@ function toConfig(
       keys: [e.MAYFLY_BOOTSTRAP_KEY, e.MAYFLY_BOOTSTRAP_KEY_PREVIOUS]
         .filter((k) => k !== undefined)
         .map(decodeSecret),
+      trustedProxyHops: e.MAYFLY_TRUSTED_PROXY_HOPS,
     },
     scaler: {
       batchWindowMs: e.MAYFLY_LAUNCH_BATCH_WINDOW,

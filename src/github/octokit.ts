@@ -42,10 +42,16 @@ export function createMayflyOctokit(options: {
     octokit.hook.wrap("request", async (request, endpoint) => {
       if (endpoint.method !== "GET" && endpoint.method !== "HEAD") {
         // `request.signal` ends only the wait for the budget: once sent, a write is never cut off, because
-        // GitHub may act on it and the answer would be lost.
-        const { signal, ...rest } = (endpoint.request ?? {}) as { signal?: AbortSignal };
+        // GitHub may act on it and the answer would be lost. `request.beforeSend` runs once, after the
+        // wait and before the first send (bootstrap records its enrolment there: ADR 0007); if it
+        // throws, nothing is sent.
+        const { signal, beforeSend, ...rest } = (endpoint.request ?? {}) as {
+          signal?: AbortSignal;
+          beforeSend?: () => Promise<void>;
+        };
         await budget.take(installation, endpoint.method, String(endpoint.url), signal);
         endpoint.request = rest;
+        await beforeSend?.();
       }
       try {
         const response = await request(endpoint);

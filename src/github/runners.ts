@@ -1,5 +1,5 @@
 import type { ProbotOctokit } from "probot";
-import { RunnerBusyError, RunnerExistsError } from "../errors.js";
+import { ConfigError, RunnerBusyError, RunnerExistsError } from "../errors.js";
 import { githubStatus, translateGitHubError } from "./translate-error.js";
 
 /**
@@ -29,8 +29,11 @@ export interface Runners {
   createJitConfig(
     ref: OrgRef,
     runner: { name: string; labels: readonly string[]; runnerGroupId: number },
-    /** Aborting gives up the wait for the write budget; a request already sent is never cut off. */
-    options?: { signal?: AbortSignal },
+    /**
+     * Aborting gives up the wait for the write budget; a request already sent is never cut off.
+     * `beforeSend` runs after that wait, right before the request goes; if it throws, nothing is sent.
+     */
+    options?: { signal?: AbortSignal; beforeSend?: () => Promise<void> },
   ): Promise<{ runnerId: number; encodedJitConfig: string }>;
   /** The org's runners whose name starts with `prefix`. */
   list(ref: OrgRef, prefix: string): Promise<GitHubRunner[]>;
@@ -63,7 +66,7 @@ export function createGitHubRunners(options: {
           name: runner.name,
           runner_group_id: runner.runnerGroupId,
           labels: [...runner.labels],
-          request: { signal: call?.signal },
+          request: { signal: call?.signal, beforeSend: call?.beforeSend } as { signal?: AbortSignal },
         });
         return { runnerId: data.runner.id, encodedJitConfig: data.encoded_jit_config };
       } catch (error) {
@@ -134,7 +137,15 @@ export function createGitHubRunners(options: {
             per_page: 100,
           });
           const group = all.find((g) => g.name.toLowerCase() === name.toLowerCase());
-          if (!group) throw new Error(`runner group "${name}" does not exist in org ${ref.org}`);
+          if (!group) {
+            throw new ConfigError([
+              {
+                key: "pools[].runnerGroup",
+                problem: `runner group "${name}" does not exist in org ${ref.org}`,
+                fix: `create it (Settings → Actions → Runner groups) or name an existing group in the pool file`,
+              },
+            ]);
+          }
           return group.id;
         } catch (error) {
           return fail(error);

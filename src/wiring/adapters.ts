@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import { Probot } from "probot";
 import { createEc2Fleet } from "../aws/ec2-fleet.js";
 import { instrumentEc2 } from "../aws/instrument.js";
+import { createEc2EnrolmentTags } from "../bootstrap/enrolment-tags.js";
 import { createInstanceLookup } from "../bootstrap/instance-lookup.js";
 import type { Config } from "../config.js";
 import { createDeliveries } from "../github/deliveries.js";
@@ -55,6 +56,7 @@ export function createAdapters(
     deliveries: createDeliveries({ appOctokit, now }),
     queues: createQueues(config, options),
     instances: createInstanceLookup({ fleet }),
+    enrolmentTags: createEc2EnrolmentTags({ client: options.ec2 }),
     terminator: createTerminator({ fleet }),
     observe: createObserver({ fleet, runners, installations, runnerPrefix: config.runnerPrefix, now }),
   };

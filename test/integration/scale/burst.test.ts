@@ -33,7 +33,7 @@ describe("a 200-job burst over three pools, every webhook delivered twice, some 
     });
     // No reaper: instances that never bootstrap would be reaped after the boot timeout.
     mayfly = await startMayfly(sandbox, {
-      env: { MAYFLY_ROLES: "webhooks,scaler" },
+      env: { MAYFLY_ROLES: "webhooks,bootstrap,scaler" },
       mayfly: { consumer: { visibilitySeconds: 3 } },
     });
   });
