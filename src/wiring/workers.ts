@@ -67,11 +67,11 @@ export function createWorkers(
     inventory,
     launcher,
     enrolment: new EnrolmentBudget({
-      writePointsPerMinute: config.github.writePointsPerMinute,
+      writePointsPerMinute: adapters.budgets.jitConfigsPerMinute * 5,
       pools: config.pools,
       now,
     }),
-    rechecks: new RecheckBudget({ perHour: config.scaler.recheckBudgetPerHour, now }),
+    rechecks: new RecheckBudget({ perHour: adapters.budgets.recheckPerHour, now }),
     jobs: adapters.jobs,
     events,
     log: scalerLog,
