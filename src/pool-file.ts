@@ -2,6 +2,7 @@ import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { durationSeconds } from "./duration.js";
 import type { ConfigProblem } from "./errors.js";
+import { warmSchema } from "./warm-schema.js";
 
 /**
  * The pool file: admin-written YAML that says which labels Mayfly serves, on what machines, for whom.
@@ -66,6 +67,8 @@ const poolSchema = z.strictObject({
     })
     .default({ deviceName: "/dev/xvda", sizeGiB: 30, type: "gp3" }),
   maxRunners: z.number().int().min(1).max(10_000),
+  /** Instances launched for one job at most (default MAYFLY_MAX_LAUNCHES_PER_JOB, 3). */
+  maxLaunchesPerJob: z.number().int().min(1).max(20).optional(),
   runnerGroup: z.string().min(1).default("Default"),
   timeouts: z
     .strictObject({
@@ -75,6 +78,7 @@ const poolSchema = z.strictObject({
     })
     .default({ boot: 300, idle: 600, job: 6 * 3600 }),
   allow: allowSchema.optional(),
+  warm: warmSchema.optional(),
 });
 
 const priceSchema = z.strictObject({
@@ -100,6 +104,15 @@ export const poolFileSchema = z
         });
       }
       seen.set(pool.name, i);
+      const hotLevels = pool.warm ? [pool.warm.hot, ...pool.warm.schedules.map((s) => s.hot)] : [];
+      hotLevels.forEach((hot, level) => {
+        if (hot <= pool.maxRunners) return;
+        ctx.addIssue({
+          code: "custom",
+          path: ["pools", i, "warm", ...(level === 0 ? ["hot"] : ["schedules", level - 1, "hot"])],
+          message: `${hot} hot runners is more than the pool's maxRunners (${pool.maxRunners})`,
+        });
+      });
     });
   });
 
@@ -118,6 +131,8 @@ const FIXES: Record<string, string> = {
   subnets: "list private subnet ids the runners may use",
   securityGroups: "list security group ids (no ingress needed) for the runners",
   maxRunners: "set the most runners this pool may have at once, e.g. 20",
+  maxLaunchesPerJob:
+    "a whole number from 1 to 20: how many instances one job may be launched before it is given up",
   allow: "add `allow: { orgs: [your-org] }`; without it the pool admits nobody",
   orgs: "name the GitHub orgs whose jobs may use this pool",
   repositories: "use owner/name patterns like acme/* or acme/api-*",
@@ -127,6 +142,15 @@ const FIXES: Record<string, string> = {
   boot: "a boot timeout between 30s and 1h, e.g. 5m",
   idle: "an idle timeout between 30s and 1d, e.g. 10m",
   job: "a hard job maximum between 1m and 5d, e.g. 6h",
+  warm: "e.g. `warm: { hot: 2, stopped: 4, schedules: [...] }`; see mayfly.example.yml",
+  hot: "a number of idle, enrolled runners to keep ready (at most maxRunners)",
+  stopped: "a number of pre-booted, stopped instances to keep",
+  schedules: 'a list of { days: mon-fri, from: "08:00", to: "18:00", timeZone: Europe/Paris, hot: 4 }',
+  days: "use mon…sun, a range like mon-fri, or every-day",
+  from: 'a time of day like "08:00"',
+  to: 'a time of day like "18:00", or "24:00" for midnight',
+  timeZone: "an IANA time zone like Europe/Paris or America/New_York",
+  maxAge: "how old a warm instance may get before it is replaced, between 10m and 30d, e.g. 1d",
 };
 
 export function parsePoolFile(text: string, source: string): { file?: PoolFile; problems: ConfigProblem[] } {

@@ -1,35 +1,31 @@
 import { createHash } from "node:crypto";
 import type { Hono } from "hono";
-import { CLIENT_CHARTS } from "./assets/client-charts.js";
-import { CLIENT_CORE } from "./assets/client-core.js";
-import { CLIENT_LIVE } from "./assets/client-live.js";
-import { CLIENT_TABLES } from "./assets/client-tables.js";
-import { DASHBOARD_CSS, ICON_SVG } from "./assets/styles.js";
+import { loadClient } from "./assets/load-client.js";
 import type { DashboardEnv } from "./dashboard-env.js";
 
 /**
- * The dashboard's own script, stylesheet and icon, served from this origin (the CSP allows nothing else)
- * and kept in TypeScript modules so the compiled app carries them with no copy step. Pages link them
- * with `?v=<hash>`, so they can be cached for good.
+ * The dashboard's own script, stylesheet and icon, served from this origin (the CSP allows nothing else).
+ * The script and stylesheet are bundled from src/dashboard/client: by `npm run build` for production, or
+ * here, once, when running from source. Pages link them with `?v=<hash>`, so they can be cached for good.
  */
-export const DASHBOARD_JS = `(function () {\n${CLIENT_CORE}\n${CLIENT_TABLES}\n${CLIENT_CHARTS}\n${CLIENT_LIVE}\n})();\n`;
+const client = await loadClient();
 
 export const ASSET_VERSION = createHash("sha256")
-  .update(DASHBOARD_JS)
-  .update(DASHBOARD_CSS)
-  .update(ICON_SVG)
+  .update(client.js)
+  .update(client.css)
+  .update(client.icon)
   .digest("hex")
   .slice(0, 12);
 
-const ASSETS: Record<string, { type: string; body: string }> = {
-  "dashboard.js": { type: "text/javascript; charset=utf-8", body: DASHBOARD_JS },
-  "dashboard.css": { type: "text/css; charset=utf-8", body: DASHBOARD_CSS },
-  "icon.svg": { type: "image/svg+xml", body: ICON_SVG },
-};
+const ASSETS = new Map([
+  ["dashboard.js", { type: "text/javascript; charset=utf-8", body: client.js }],
+  ["dashboard.css", { type: "text/css; charset=utf-8", body: client.css }],
+  ["icon.svg", { type: "image/svg+xml", body: client.icon }],
+]);
 
 export function mountAssetRoutes(app: Hono<DashboardEnv>): void {
   app.get("/dashboard/assets/:name", (c) => {
-    const asset = ASSETS[c.req.param("name")];
+    const asset = ASSETS.get(c.req.param("name"));
     if (!asset) return c.notFound();
     c.header("content-type", asset.type);
     c.header(

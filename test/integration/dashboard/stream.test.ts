@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { waitFor } from "../../helpers/wait-for.js";
 import { createHarness, type Harness, sessionCookie, TOKEN, testConfig } from "./harness.js";
 
 /** GET /api/v1/stream: Server-Sent Events with recorded events and periodic snapshots. */
@@ -15,7 +16,7 @@ interface SseMessage {
   data: string;
 }
 
-/** Reads server-sent messages until `done` says stop; fails after a second. */
+/** Reads server-sent messages until `done` says stop; the deadline only names a stream that hangs. */
 function sseReader(body: ReadableStream<Uint8Array>) {
   const reader = body.getReader();
   const decoder = new TextDecoder();
@@ -25,7 +26,7 @@ function sseReader(body: ReadableStream<Uint8Array>) {
     reader,
     messages,
     async until(done: (m: SseMessage[]) => boolean): Promise<SseMessage[]> {
-      const deadline = Date.now() + 1000;
+      const deadline = Date.now() + 10_000;
       while (!done(messages)) {
         if (Date.now() > deadline) throw new Error(`timed out; got ${JSON.stringify(messages)}`);
         const { value, done: ended } = await reader.read();
@@ -139,9 +140,13 @@ describe("the live stream", () => {
     expect(second.status).toBe(503);
     // A client that goes away frees its place.
     await reader.reader.cancel();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const third = await limited.app.request("/api/v1/stream", {
-      headers: { authorization: `Bearer ${TOKEN}` },
+    const third = await waitFor("a place freed", async () => {
+      const res = await limited.app.request("/api/v1/stream", {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
+      if (res.status === 200) return res;
+      await res.body?.cancel();
+      return undefined;
     });
     expect(third.status).toBe(200);
     await third.body!.cancel();

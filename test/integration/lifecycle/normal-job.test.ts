@@ -33,6 +33,10 @@ describe("a normal job, end to end", () => {
       sandbox.ec2.instances().every((i) => i.state === "terminated"),
     );
     await waitFor("runner gone", () => sandbox.github.runners("acme").length === 0);
+    // The completed webhook is delivered on its own schedule: it may land after the instance is gone.
+    await waitFor("job.completed recorded", () =>
+      mayfly.events.list().some((e) => e.kind === "job.completed"),
+    );
     const kinds = mayfly.events.list().map((e) => e.kind);
     expect(kinds).toEqual(
       expect.arrayContaining([

@@ -60,7 +60,7 @@ describe("acks", () => {
     const ten = Array.from({ length: 10 }, (_, i) => received(i));
     const { queue, acks } = scriptedQueue([() => ten, () => [received(10)]]);
     const consumer = startConsumer({ ...options, queue, log: logger() });
-    await vi.waitFor(() => expect(acks.flat()).toHaveLength(11), { timeout: 1000, interval: 5 });
+    await vi.waitFor(() => expect(acks.flat()).toHaveLength(11), { timeout: 10_000, interval: 5 });
     await consumer.stop();
     expect(acks).toEqual([ten.map((m) => m.receiptHandle), ["h10"]]);
   });
@@ -69,7 +69,7 @@ describe("acks", () => {
     const log = logger();
     const { queue } = scriptedQueue([() => [received(1), received(2)]], (handles) => handles.slice(0, 1));
     const consumer = startConsumer({ ...options, queue, log });
-    await vi.waitFor(() => expect(log.warn).toHaveBeenCalled(), { timeout: 1000, interval: 5 });
+    await vi.waitFor(() => expect(log.warn).toHaveBeenCalled(), { timeout: 10_000, interval: 5 });
     await consumer.stop();
     expect(log.warn).toHaveBeenCalledWith(
       expect.objectContaining({ queue: "reaper", failed: 1, of: 2 }),
@@ -111,15 +111,23 @@ describe("receive outages", () => {
   });
 
   it("stops promptly while backing off", async () => {
-    const { queue } = scriptedQueue([
+    vi.useFakeTimers();
+    const { queue, receives } = scriptedQueue([
       () => {
         throw new UnavailableError("down");
       },
     ]);
     const consumer = startConsumer({ ...options, queue, log: logger() });
-    await new Promise((r) => setTimeout(r, 20));
-    const started = performance.now();
-    await consumer.stop();
-    expect(performance.now() - started).toBeLessThan(200);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(receives()).toBe(1);
+    let stopped = false;
+    const stopping = consumer.stop().then(() => {
+      stopped = true;
+    });
+    // The first back-off is at least 500 ms (1 s, jittered down to half); stop() must not wait it out.
+    await vi.advanceTimersByTimeAsync(100);
+    expect(stopped).toBe(true);
+    expect(receives()).toBe(1);
+    await stopping;
   });
 });

@@ -10,7 +10,12 @@ import {
 import type { ReceivedMessage } from "../../../src/queue/job-queue.js";
 import { createMemoryQueue, type MemoryQueue } from "../../../src/queue/memory.js";
 
-/** The consumer over the in-memory queue, in real (short) time. */
+/**
+ * The consumer over the in-memory queue. Visibility (when a retried message comes back, whether a held
+ * one stays hidden) is judged on the queue's injected clock, which the tests move; the waits below only
+ * wait for the consumer to act, with a deadline that merely names a hang, so a slow machine is slow,
+ * not red.
+ */
 
 const schema = z.object({ n: z.number() });
 type Body = z.infer<typeof schema>;
@@ -35,13 +40,28 @@ function start(
   return consumer;
 }
 
-const until = async (condition: () => boolean, timeoutMs = 3000) => {
+const until = async (condition: () => boolean, timeoutMs = 20_000) => {
   const started = Date.now();
   while (!condition()) {
     if (Date.now() - started > timeoutMs) throw new Error("condition not met in time");
     await new Promise((r) => setTimeout(r, 10));
   }
 };
+
+/** A memory queue on a clock the test moves, recording the visibility changes the consumer asks for. */
+function clockedQueue() {
+  let clock = 1_700_000_000_000;
+  const memory = createMemoryQueue({ now: () => clock });
+  const delays: number[] = [];
+  const queue: MemoryQueue = {
+    ...memory,
+    delay: (handle, seconds) => {
+      delays.push(seconds);
+      return memory.delay(handle, seconds);
+    },
+  };
+  return { queue, delays, advanceMs: (ms: number) => (clock += ms) };
+}
 
 const send = (queue: MemoryQueue, n: number, groupId = `job-${n}`) =>
   queue.send([{ body: JSON.stringify({ n }), groupId, dedupId: `d-${n}-${groupId}` }]);
@@ -72,20 +92,25 @@ describe("outcomes", () => {
   });
 
   it("retries: the message comes back after afterSeconds, never dropped", async () => {
-    const queue = createMemoryQueue();
-    const calls: { receiveCount: number; at: number }[] = [];
+    const { queue, delays, advanceMs } = clockedQueue();
+    const calls: number[] = [];
     start(queue, {
       handle: async (_body, message) => {
-        calls.push({ receiveCount: message.receiveCount, at: Date.now() });
+        calls.push(message.receiveCount);
         return calls.length === 1
           ? { kind: "retry", afterSeconds: 0.3, reason: "pool at capacity" }
           : { kind: "ack" };
       },
     });
     await send(queue, 2);
+    await until(() => delays.length === 1);
+    expect(delays).toEqual([0.3]);
+    advanceMs(299);
+    expect(queue.size()).toEqual({ visible: 0, inFlight: 1, deadLetters: 0 });
+    expect(calls).toEqual([1]);
+    advanceMs(1);
     await until(() => calls.length === 2);
-    expect(calls.map((c) => c.receiveCount)).toEqual([1, 2]);
-    expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(250);
+    expect(calls).toEqual([1, 2]);
     await until(() => queue.size().visible + queue.size().inFlight === 0);
   });
 
@@ -124,7 +149,7 @@ describe("outcomes", () => {
   });
 
   it("turns a throw into a retry after retryDelay(receiveCount), logged, never hot", async () => {
-    const queue = createMemoryQueue();
+    const { queue, delays, advanceMs } = clockedQueue();
     const log = logger();
     const retryDelay = vi.fn(() => 0.3);
     const onOutcome = vi.fn();
@@ -134,15 +159,21 @@ describe("outcomes", () => {
       retryDelay,
       onOutcome,
       handle: async (_body, message) => {
-        calls.push(Date.now());
+        calls.push(message.receiveCount);
         if (message.receiveCount === 1) throw new Error("GitHub said 502");
         return { kind: "ack" };
       },
     });
     await send(queue, 4);
-    await until(() => calls.length === 2);
+    await until(() => delays.length === 1);
     expect(retryDelay).toHaveBeenCalledWith(1);
-    expect(calls[1]! - calls[0]!).toBeGreaterThanOrEqual(250);
+    expect(delays).toEqual([0.3]);
+    // Not hot: hidden until retryDelay's 0.3 s have passed on the queue's clock, then handled again.
+    advanceMs(299);
+    expect(queue.size()).toMatchObject({ visible: 0, inFlight: 1 });
+    expect(calls).toEqual([1]);
+    advanceMs(1);
+    await until(() => calls.length === 2);
     expect(log.error).toHaveBeenCalledWith(
       expect.objectContaining({ err: expect.any(Error), afterSeconds: 0.3 }),
       expect.stringContaining("handler failed"),
@@ -169,19 +200,32 @@ describe("logging", () => {
 
 describe("holding messages", () => {
   it("extends visibility while a slow handler runs, so the message is not delivered twice", async () => {
-    const queue = createMemoryQueue();
+    const { queue, delays, advanceMs } = clockedQueue();
     let calls = 0;
+    let finish: () => void = () => {};
     start(queue, {
       visibilitySeconds: 0.4,
-      handle: async () => {
+      handle: () => {
         calls++;
-        await new Promise((r) => setTimeout(r, 900));
-        return { kind: "ack" };
+        return new Promise<Outcome>((resolve) => {
+          finish = () => resolve({ kind: "ack" });
+        });
       },
     });
     await send(queue, 5);
     await until(() => calls === 1);
-    await until(() => queue.size().inFlight === 0 && queue.size().visible === 0, 4000);
+    // Three times: wait for a heartbeat, then move the queue's clock 0.3 s. That is 0.9 s in all, over
+    // twice the 0.4 s visibility the message was received with, and it never becomes visible.
+    let beats = 0;
+    for (let round = 0; round < 3; round++) {
+      await until(() => delays.length > beats);
+      beats = delays.length;
+      advanceMs(300);
+      expect(queue.size()).toMatchObject({ visible: 0, inFlight: 1 });
+    }
+    expect(delays.every((seconds) => seconds === 0.4)).toBe(true);
+    finish();
+    await until(() => queue.size().inFlight === 0 && queue.size().visible === 0);
     expect(calls).toBe(1);
   });
 

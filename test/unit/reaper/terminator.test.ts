@@ -1,8 +1,14 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Fleet } from "../../../src/aws/fleet.js";
 import { createTerminator } from "../../../src/reaper/terminator.js";
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * The spacing tests run on vitest's fake timers (the terminator times its calls with setTimeout and
+ * Date.now), so the schedule asserted is exact and a loaded machine cannot stretch it.
+ */
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 function recordingFleet() {
   const calls: { at: number; ids: string[] }[] = [];
@@ -23,30 +29,41 @@ describe("terminator", () => {
   });
 
   it("while terminations keep coming, sends at most one call per spacing, carrying all of them", async () => {
+    vi.useFakeTimers({ now: 0 });
     const { fleet, calls } = recordingFleet();
     const terminator = createTerminator({ fleet, windowMs: 5, spacingMs: 150 });
     const done: Promise<void>[] = [];
     for (let i = 0; i < 12; i++) {
       done.push(terminator.terminate([`i-${i}`]));
-      await sleep(25);
+      await vi.advanceTimersByTimeAsync(25);
     }
+    await vi.runAllTimersAsync();
     await Promise.all(done);
-    // 12 requests over ~300 ms: the first after 5 ms, then one per 150 ms.
-    expect(calls.length).toBeGreaterThanOrEqual(2);
-    expect(calls.length).toBeLessThanOrEqual(4);
-    expect(calls.flatMap((c) => c.ids).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `i-${i}`).sort());
-    for (let i = 1; i < calls.length; i++)
-      expect(calls[i]!.at - calls[i - 1]!.at).toBeGreaterThanOrEqual(145);
+    // 12 requests, one per 25 ms: the first goes out after the 5 ms window, then one call per 150 ms
+    // carries everything asked for since.
+    expect(calls).toEqual([
+      { at: 5, ids: ["i-0"] },
+      { at: 155, ids: ["i-1", "i-2", "i-3", "i-4", "i-5", "i-6"] },
+      { at: 305, ids: ["i-7", "i-8", "i-9", "i-10", "i-11"] },
+    ]);
   });
 
   it("after a quiet spell, sends at once again", async () => {
+    vi.useFakeTimers({ now: 0 });
     const { fleet, calls } = recordingFleet();
     const terminator = createTerminator({ fleet, windowMs: 5, spacingMs: 100 });
-    await terminator.terminate(["i-1"]);
-    await sleep(150);
-    const asked = Date.now();
-    await terminator.terminate(["i-2"]);
-    expect(calls[1]!.at - asked).toBeLessThan(50);
+    const first = terminator.terminate(["i-1"]);
+    await vi.advanceTimersByTimeAsync(5);
+    await first;
+    await vi.advanceTimersByTimeAsync(150);
+    const second = terminator.terminate(["i-2"]);
+    await vi.advanceTimersByTimeAsync(5);
+    await second;
+    // Only the 5 ms window, no spacing: the last call was 150 ms ago, more than spacingMs.
+    expect(calls).toEqual([
+      { at: 5, ids: ["i-1"] },
+      { at: 160, ids: ["i-2"] },
+    ]);
   });
 
   it("passes a failed call to every waiter", async () => {

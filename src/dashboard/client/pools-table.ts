@@ -1,0 +1,57 @@
+import type { PoolRow } from "./api-types.js";
+import { STATES } from "./api-types.js";
+import { el } from "./dom.js";
+import { clock } from "./format.js";
+import { view } from "./view.js";
+import { badge, fillTable } from "./widgets.js";
+
+/** The "Pools" table: capacity in use, runners by state, waiting jobs, launch failures, last error. */
+
+function poolRow(p: PoolRow): HTMLTableRowElement {
+  const chips = STATES.filter((s) => p.states[s]).map((s) => badge(`state-${s}`, `${p.states[s]} ${s}`));
+  const lastError = p.lastError;
+  return el("tr", null, [
+    el("td", null, [
+      el("strong", { text: p.name }),
+      el("span", { class: "line2", text: p.labels.join(", ") }),
+      el("span", { class: "line2", text: `${p.instanceTypes.join(" → ")} · ${p.market}` }),
+    ]),
+    el("td", null, [
+      el("span", { class: "num", text: `${p.active} / ${p.maxRunners}` }),
+      el("meter", {
+        class: "capacity",
+        min: 0,
+        max: p.maxRunners,
+        high: p.maxRunners * 0.9,
+        value: p.active,
+        title: `${p.active} of ${p.maxRunners}`,
+      }),
+    ]),
+    el(
+      "td",
+      null,
+      chips.length ? el("div", { class: "chips" }, chips) : el("span", { class: "muted", text: "none" }),
+    ),
+    el("td", { class: "num", text: String(p.waitingJobs) }),
+    el("td", { class: `num${p.launchFailures ? " error-text" : ""}`, text: String(p.launchFailures) }),
+    el(
+      "td",
+      null,
+      lastError
+        ? [
+            el("span", { class: "error-text", text: lastError.message }),
+            el("span", {
+              class: "line2",
+              text: (lastError.reason ? `${lastError.reason} · ` : "") + clock(lastError.at),
+            }),
+          ]
+        : el("span", { class: "muted", text: "–" }),
+    ),
+  ]);
+}
+
+export function renderPools(): void {
+  const data = view.pools;
+  if (!data) return;
+  fillTable("pools", data.pools.map(poolRow));
+}
