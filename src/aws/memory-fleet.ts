@@ -26,6 +26,8 @@ export interface MemoryFleet extends Fleet {
   failNext(operation: FleetOperation, error: Error, times?: number): void;
   setCapacity(rule: MemoryCapacityRule): void;
   setState(instanceId: string, state: InstanceState): void;
+  /** Adds or replaces tags on an instance (what CreateTags does), e.g. bootstrap's `mayfly:enrolled`. */
+  setTags(instanceId: string, tags: Record<string, string>): void;
   /** Another deployment's fleet over the same in-memory cloud. */
   forDeployment(deploymentId: string): MemoryFleet;
 }
@@ -110,6 +112,11 @@ function fleetOver(cloud: Cloud, deploymentId: string): MemoryFleet {
       const instance = cloud.instances.get(instanceId);
       if (!instance) throw new Error(`memory fleet: unknown instance ${instanceId}`);
       instance.state = state;
+    },
+    setTags: (instanceId, tags) => {
+      const instance = cloud.instances.get(instanceId);
+      if (!instance) throw new Error(`memory fleet: unknown instance ${instanceId}`);
+      instance.tags = { ...instance.tags, ...tags };
     },
     forDeployment: (other) => fleetOver(cloud, other),
   };

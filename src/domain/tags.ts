@@ -6,5 +6,7 @@ export const TAG = {
   launch: "mayfly:launch",
   /** The jobs a launch was for (see job-tags.ts). */
   jobs: "mayfly:jobs",
+  /** Set by bootstrap once the instance got its JIT config (enrolment is single-use). */
+  enrolled: "mayfly:enrolled",
   name: "Name",
 } as const;
