@@ -69,7 +69,10 @@ export const envSchema = z.object({
   GITHUB_WEB_URL: url.default("https://github.com"),
   GITHUB_CLIENT_ID: z.string().min(1).optional(),
   GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
-  GITHUB_WRITE_POINTS_PER_MINUTE: z.coerce.number().int().min(5).max(900).default(800),
+  GITHUB_WRITE_POINTS_PER_MINUTE: z.coerce.number().int().min(5).max(900).default(875),
+  GITHUB_APPS_FILE: z.string().min(1).optional(),
+  GITHUB_RUNNER_REGISTRATIONS_PER_5_MINUTES: z.coerce.number().int().min(10).max(1_000_000).default(1500),
+  MAYFLY_REPLICAS: z.coerce.number().int().min(1).max(100).default(1),
   /** GETs a minute intake may spend asking GitHub about installation ids it does not know (ADR 0009). */
   MAYFLY_INSTALLATION_LOOKUPS_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(30),
 
@@ -175,6 +178,9 @@ export const FIXES: Record<string, string> = {
   MAYFLY_SCALE_QUEUE_URL: "set the SQS FIFO queue URL from the stack outputs",
   MAYFLY_REAP_QUEUE_URL: "set the SQS FIFO queue URL from the stack outputs",
   MAYFLY_DEAD_LETTER_QUEUE_URL: "set the dead-letter FIFO queue URL from the stack outputs",
+  GITHUB_APPS_FILE: "point it at a JSON list of extra Apps (docs/deploy.md), or unset it",
+  GITHUB_RUNNER_REGISTRATIONS_PER_5_MINUTES: "set the org's runner-registration limit (GitHub: 1500)",
+  MAYFLY_REPLICAS: "set how many replicas run the roles that call GitHub (each takes 1/N of every budget)",
 };
 
 /** Secrets are given as base64 (openssl rand -base64) or, failing that, taken as raw UTF-8 bytes. */

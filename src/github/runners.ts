@@ -1,5 +1,7 @@
 import type { ProbotOctokit } from "probot";
 import { ConfigError, RunnerBusyError, RunnerExistsError } from "../errors.js";
+import type { AppIdentity } from "./app-identity.js";
+import { createIdentityPicker } from "./identity-picker.js";
 import { githubStatus, translateGitHubError } from "./translate-error.js";
 
 /**
@@ -47,6 +49,11 @@ export interface Runners {
 
 export function createGitHubRunners(options: {
   auth: AuthInstallation;
+  /**
+   * The App identities JIT configs are spread over (default: the default identity alone). Runners are
+   * org-level, so whichever identity created one, the default identity lists and removes it.
+   */
+  jitIdentities?: readonly AppIdentity[];
   groupCacheMs?: number;
   now?: () => number;
 }): Runners {
@@ -56,10 +63,30 @@ export function createGitHubRunners(options: {
   const fail = (error: unknown): never => {
     throw translateGitHubError(error, now) ?? error;
   };
+  const picker = createIdentityPicker(
+    options.jitIdentities ?? [{ appId: 0, installation: (ref: OrgRef) => options.auth(ref.installationId) }],
+  );
+  /** The least busy identity installed on the org, held until `release`. */
+  const choose = async (ref: OrgRef) => {
+    const skip = new Set<number>();
+    for (;;) {
+      const pick = picker.acquire(skip);
+      if (!pick) throw new Error(`no App identity is installed on org ${ref.org}`);
+      try {
+        const octokit = await pick.item.installation(ref);
+        if (octokit) return { octokit, release: pick.release };
+      } catch (error) {
+        pick.release();
+        throw error;
+      }
+      pick.release();
+      skip.add(pick.index);
+    }
+  };
 
   return {
     async createJitConfig(ref, runner, call) {
-      const octokit = await options.auth(ref.installationId);
+      const { octokit, release } = await choose(ref);
       try {
         const { data } = await octokit.request("POST /orgs/{org}/actions/runners/generate-jitconfig", {
           org: ref.org,
@@ -76,6 +103,8 @@ export function createGitHubRunners(options: {
           });
         }
         return fail(error);
+      } finally {
+        release();
       }
     },
 
