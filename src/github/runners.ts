@@ -1,5 +1,6 @@
 import type { ProbotOctokit } from "probot";
 import { RunnerBusyError, RunnerExistsError } from "../errors.js";
+import { listRunnerGroupsRaw } from "./runner-groups.js";
 import { githubStatus, translateGitHubError } from "./translate-error.js";
 
 /**
@@ -129,10 +130,7 @@ export function createGitHubRunners(options: {
       const lookup = (async () => {
         const octokit = await options.auth(ref.installationId);
         try {
-          const all = await octokit.paginate("GET /orgs/{org}/actions/runner-groups", {
-            org: ref.org,
-            per_page: 100,
-          });
+          const all = await listRunnerGroupsRaw(octokit, ref.org);
           const group = all.find((g) => g.name.toLowerCase() === name.toLowerCase());
           if (!group) throw new Error(`runner group "${name}" does not exist in org ${ref.org}`);
           return group.id;

@@ -8,6 +8,7 @@ import { createDeliveries } from "../github/deliveries.js";
 import { createInstallations } from "../github/installations.js";
 import { createGitHubJobs } from "../github/jobs.js";
 import { createMayflyOctokit } from "../github/octokit.js";
+import { createRunnerGroups } from "../github/runner-groups.js";
 import { createGitHubRunners } from "../github/runners.js";
 import type { MayflyOptions } from "../mayfly.js";
 import type { Metrics } from "../metrics.js";
@@ -52,6 +53,7 @@ export function createAdapters(
     installations,
     fleet,
     jobs: createGitHubJobs({ auth, now }),
+    runnerGroups: createRunnerGroups({ auth, now }),
     deliveries: createDeliveries({ appOctokit, now }),
     queues: createQueues(config, options),
     instances: createInstanceLookup({ fleet }),

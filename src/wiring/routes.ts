@@ -15,6 +15,7 @@ import { mountMetricsRoute } from "../http/metrics-route.js";
 import type { Metrics } from "../metrics.js";
 import { createChecklist } from "../setup/checklist.js";
 import { mountConfiguredSetupRoutes } from "../setup/configured-routes.js";
+import type { RunnerGroupSync } from "../setup/sync-runner-groups.js";
 import { createKnownInstallations } from "../webhooks/known-installations.js";
 import { mountWebhookRoute } from "../webhooks/route.js";
 import type { WorkflowJobHandlers } from "../webhooks/workflow-job.js";
@@ -30,6 +31,7 @@ export function mountRoutes(
     runnerJobs: RunnerJobs;
     metrics: Metrics;
     handlers: WorkflowJobHandlers;
+    runnerGroupSync: RunnerGroupSync;
     log: Logger;
     now: () => number;
     ready: () => boolean;
@@ -86,6 +88,7 @@ export function mountRoutes(
       pools,
       publicUrl,
       webUrl,
+      runnerGroups: () => ctx.runnerGroupSync.last(),
       now,
     });
     const slug = config.github.appSlug;
