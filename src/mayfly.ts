@@ -14,6 +14,8 @@ import { createHttpApp } from "./http/create-http-app.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { poolWarnings } from "./pool-file.js";
 import type { JobQueue } from "./queue/job-queue.js";
+import { createReport } from "./report/report.js";
+import { createRunnerGroupSync, type GroupOutcome } from "./setup/sync-runner-groups.js";
 import { createWorkflowJobHandlers } from "./webhooks/workflow-job.js";
 import { createAdapters } from "./wiring/adapters.js";
 import { mountRoutes } from "./wiring/routes.js";
@@ -47,6 +49,8 @@ export interface Mayfly {
   readonly probot: Probot;
   sweep(): Promise<unknown>;
   redeliver(): Promise<number>;
+  /** One runner-group sync pass (the reaper role also runs it at start and every 10 minutes). */
+  syncRunnerGroups(): Promise<GroupOutcome[]>;
   /** Listens on config.host/port (0 = ephemeral) and starts the configured roles. Returns the base URL. */
   start(): Promise<string>;
   /** Stops receiving, finishes in-flight work, closes the server. */
@@ -60,6 +64,12 @@ export async function createMayfly(config: Config, options: MayflyOptions): Prom
   const events = new EventLog({ now });
   const runnerJobs = new RunnerJobs();
   const adapters = createAdapters(config, options, { metrics, log, now });
+  const runnerGroupSync = createRunnerGroupSync({
+    pools: config.pools,
+    installations: adapters.installations,
+    groups: adapters.runnerGroups,
+    report: createReport({ events, metrics, log: log.child({ role: "reaper", part: "runner-groups" }) }),
+  });
   let ready = false;
 
   const handlers = createWorkflowJobHandlers({
@@ -86,13 +96,22 @@ export async function createMayfly(config: Config, options: MayflyOptions): Prom
     metrics,
     log,
     handlers,
+    runnerGroupSync,
     now,
     ready: () => ready,
     dashboardTiming: options.dashboardTiming,
   });
   const listener = getRequestListener(http.fetch);
   const server = options.server ?? createServer(listener);
-  const workers = createWorkers(config, options, { adapters, events, runnerJobs, metrics, log, now });
+  const workers = createWorkers(config, options, {
+    adapters,
+    events,
+    runnerJobs,
+    metrics,
+    log,
+    runnerGroupSync,
+    now,
+  });
 
   return {
     config,
@@ -103,6 +122,7 @@ export async function createMayfly(config: Config, options: MayflyOptions): Prom
     probot: adapters.probot,
     sweep: workers.sweep,
     redeliver: workers.redeliver,
+    syncRunnerGroups: () => runnerGroupSync.run(),
     async start() {
       if (options.server) {
         server.removeAllListeners("request");

@@ -26,6 +26,8 @@ export const EVENT_KINDS = [
   "warm.removed",
   "warm.claimed",
   "admin.action",
+  "runner-group.changed",
+  "runner-group.refused",
   "error",
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];

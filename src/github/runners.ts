@@ -2,6 +2,7 @@ import type { ProbotOctokit } from "probot";
 import { ConfigError, RunnerBusyError, RunnerExistsError } from "../errors.js";
 import type { AppIdentity } from "./app-identity.js";
 import { createIdentityPicker } from "./identity-picker.js";
+import { listRunnerGroupsRaw } from "./runner-groups.js";
 import { githubStatus, translateGitHubError } from "./translate-error.js";
 
 /**
@@ -161,10 +162,7 @@ export function createGitHubRunners(options: {
       const lookup = (async () => {
         const octokit = await options.auth(ref.installationId);
         try {
-          const all = await octokit.paginate("GET /orgs/{org}/actions/runner-groups", {
-            org: ref.org,
-            per_page: 100,
-          });
+          const all = await listRunnerGroupsRaw(octokit, ref.org);
           const group = all.find((g) => g.name.toLowerCase() === name.toLowerCase());
           if (!group) {
             throw new ConfigError([

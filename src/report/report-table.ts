@@ -104,6 +104,10 @@ export const REPORT_TABLE: { [K in EventKind]: ReportEntry<K> } = {
     level: "info",
     count: (m, f, n) => m.reaps.inc({ reason: f.reason, action: reapAction("reap.terminated") }, n),
   },
+  /** The runner-group sync (issue 12) created or updated a group; reason: created or updated. */
+  "runner-group.changed": { level: "info" },
+  /** GitHub refused a runner-group write (the org's plan has no groups, or the App lacks the permission). */
+  "runner-group.refused": { level: "warn" },
   error: { level: "error" },
 };
 

@@ -1,6 +1,7 @@
 import type { AppInfo } from "../github/app-info.js";
 import type { Deliveries } from "../github/deliveries.js";
 import type { Pool } from "../pool-file.js";
+import type { GroupOutcome } from "./sync-runner-groups.js";
 
 /**
  * What Mayfly verifies about its own setup, each item with what to do when it fails. Asked on demand
@@ -26,6 +27,8 @@ export function createChecklist(deps: {
   pools: readonly Pool[];
   publicUrl: string;
   webUrl: string;
+  /** The last runner-group sync's outcomes (undefined before a pass in this process has ended). */
+  runnerGroups?: () => GroupOutcome[] | undefined;
   fetch?: typeof fetch;
   now: () => number;
 }): Checklist {
@@ -102,25 +105,11 @@ export function createChecklist(deps: {
           "check the App's webhook URL and that it is active",
         );
       }
-      for (const pool of deps.pools.filter((p) => p.runnerGroup)) {
-        for (const installation of installations) {
-          const groups = await deps.appInfo
-            .runnerGroups(installation.id, installation.org)
-            .catch(() => [] as string[]);
-          if (groups.includes(pool.runnerGroup ?? "")) {
-            items.push({
-              label: `Runner group ${pool.runnerGroup} (pool ${pool.name}) on ${installation.org}`,
-              status: "ok",
-              detail: "exists",
-            });
-          } else {
-            fail(
-              `Runner group ${pool.runnerGroup} (pool ${pool.name}) on ${installation.org}`,
-              "missing",
-              "Mayfly creates it at start; runner groups other than Default need GitHub Team or Enterprise",
-            );
-          }
-        }
+      const synced = deps.runnerGroups?.();
+      if (synced) {
+        for (const o of synced) items.push(groupItem(o));
+      } else {
+        await checkGroupsExist(deps, installations, items);
       }
       items.push({
         label: "Pool images",
@@ -154,4 +143,37 @@ export function createChecklist(deps: {
       return items;
     },
   };
+}
+
+/** "Runner groups in place", from the sync: ok when kept or just changed, fail with GitHub's answer. */
+function groupItem(o: GroupOutcome): ChecklistItem {
+  const label = `Runner group ${o.group} (pools ${o.pools.join(", ") || "-"}) on ${o.org}`;
+  const status = o.status === "ok" || o.status === "changed" ? "ok" : "fail";
+  return { label, status, detail: o.detail, ...(o.fix ? { fix: o.fix } : {}) };
+}
+
+/** Before this process has synced (another replica runs the reaper role): does each group exist? */
+async function checkGroupsExist(
+  deps: { appInfo: AppInfo; pools: readonly Pool[] },
+  installations: Awaited<ReturnType<AppInfo["installations"]>>,
+  items: ChecklistItem[],
+): Promise<void> {
+  for (const pool of deps.pools.filter((p) => p.runnerGroup)) {
+    for (const installation of installations) {
+      const groups = await deps.appInfo
+        .runnerGroups(installation.id, installation.org)
+        .catch(() => [] as string[]);
+      const label = `Runner group ${pool.runnerGroup} (pool ${pool.name}) on ${installation.org}`;
+      items.push(
+        groups.includes(pool.runnerGroup ?? "")
+          ? { label, status: "ok", detail: "exists (its repository access is checked by the sync)" }
+          : {
+              label,
+              status: "fail",
+              detail: "missing",
+              fix: "Mayfly's reaper creates it at start; runner groups other than Default need GitHub Team or Enterprise",
+            },
+      );
+    }
+  }
 }

@@ -12,6 +12,7 @@ import { createGitHubJobs } from "../github/jobs.js";
 import { createMayflyOctokit, type GitHubCallObserver } from "../github/octokit.js";
 import { RegistrationBudget } from "../github/registration-budget.js";
 import { registrationShare, writeShare } from "../github/replica-share.js";
+import { createRunnerGroups } from "../github/runner-groups.js";
 import { createGitHubRunners } from "../github/runners.js";
 import type { MayflyOptions } from "../mayfly.js";
 import type { Metrics } from "../metrics.js";
@@ -95,6 +96,7 @@ export function createAdapters(
     installations,
     fleet,
     jobs: createGitHubJobs({ auth, now }),
+    runnerGroups: createRunnerGroups({ auth, now }),
     deliveries: createDeliveries({ appOctokit, now }),
     queues: createQueues(config, options),
     instances: createInstanceLookup({ fleet }),

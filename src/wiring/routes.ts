@@ -17,6 +17,7 @@ import type { Metrics } from "../metrics.js";
 import { createReport } from "../report/report.js";
 import { createChecklist } from "../setup/checklist.js";
 import { mountConfiguredSetupRoutes } from "../setup/configured-routes.js";
+import type { RunnerGroupSync } from "../setup/sync-runner-groups.js";
 import { createKnownInstallations } from "../webhooks/known-installations.js";
 import { mountWebhookRoute } from "../webhooks/route.js";
 import type { WorkflowJobHandlers } from "../webhooks/workflow-job.js";
@@ -32,6 +33,7 @@ export function mountRoutes(
     runnerJobs: RunnerJobs;
     metrics: Metrics;
     handlers: WorkflowJobHandlers;
+    runnerGroupSync: RunnerGroupSync;
     log: Logger;
     now: () => number;
     ready: () => boolean;
@@ -106,6 +108,7 @@ export function mountRoutes(
       pools,
       publicUrl,
       webUrl,
+      runnerGroups: () => ctx.runnerGroupSync.last(),
       now,
     });
     const slug = config.github.appSlug;

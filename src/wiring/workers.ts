@@ -17,6 +17,8 @@ import { createInventory } from "../scaler/inventory.js";
 import { createLauncher } from "../scaler/launcher.js";
 import { RecheckBudget } from "../scaler/recheck-budget.js";
 import { createScaler } from "../scaler/scaler.js";
+import type { RunnerGroupSync } from "../setup/sync-runner-groups.js";
+import { startPeriodicLoop } from "../time/periodic-loop.js";
 import { tapObservation } from "../warm/tap-observation.js";
 import { createWarmPass } from "../warm/warm-pass.js";
 import type { Adapters } from "./adapters.js";
@@ -34,6 +36,7 @@ export function createWorkers(
     runnerJobs: RunnerJobs;
     metrics: Metrics;
     log: Logger;
+    runnerGroupSync: RunnerGroupSync;
     now: () => number;
   },
 ) {
@@ -159,10 +162,18 @@ export function createWorkers(
         });
         sweeper.start(config.reaper.sweepIntervalSeconds);
         redeliverer.start(config.reaper.redeliverIntervalSeconds);
+        // Runner groups admit what the pools allow: at start, then every 10 minutes (new repositories).
+        const groups = startPeriodicLoop({
+          run: () => ctx.runnerGroupSync.run(),
+          intervalMs: 10 * 60_000,
+          firstDelayMs: 0,
+          onError: (err) => reaperLog.warn({ err }, "runner-group sync failed"),
+        });
         stoppers.push(
           () => c.stop(),
           () => sweeper.stop(),
           () => redeliverer.stop(),
+          () => groups.stop(),
         );
       }
     },

@@ -1,8 +1,10 @@
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { buildClient } from "../../src/dashboard/assets/build-client.js";
+import { CLIENT_FILES } from "../../src/dashboard/assets/load-client.js";
 
 /**
  * `src/main.ts` bundled into one ESM file, built once per test process. A chaos run starts each role
@@ -26,7 +28,14 @@ let bundled: Promise<string> | undefined;
 /** The node arguments that start Mayfly: the bundle's path. */
 export function appBundle(): Promise<string> {
   bundled ??= (async () => {
-    const outfile = join(mkdtempSync(join(tmpdir(), "mayfly-chaos-app-")), "main.mjs");
+    const root = mkdtempSync(join(tmpdir(), "mayfly-chaos-app-"));
+    const outfile = join(root, "app", "main.mjs");
+    // The dashboard bundle goes where the bundled server looks for a built one (load-client.ts: ../public
+    // from the module), as `npm run build` does for dist/: esbuild's API cannot run inside a bundle.
+    const assets = await buildClient();
+    mkdirSync(join(root, "public"), { recursive: true });
+    for (const key of ["js", "css", "icon"] as const)
+      writeFileSync(join(root, "public", CLIENT_FILES[key]), assets[key]);
     await build({
       entryPoints: [join(ROOT, "src/main.ts")],
       bundle: true,
@@ -36,6 +45,7 @@ export function appBundle(): Promise<string> {
       outfile,
       banner: { js: BANNER },
       logLevel: "warning",
+      external: ["esbuild"],
     });
     return outfile;
   })();

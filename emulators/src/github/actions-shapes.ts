@@ -78,6 +78,7 @@ function forkOf(repo: RepoRecord): RepoRecord {
     login: `${repo.name}-contributor`,
     id: repo.id + 9_000_000,
     nodeId: nodeId("User", repo.id + 9_000_000),
+    plan: "free" as const,
   };
   return {
     ...repo,

@@ -16,6 +16,7 @@ import { createRequestHandler } from "./request-handler.js";
 import { Router } from "./router.js";
 import { RunnerBroker } from "./runner-broker.js";
 import { runnerGroupRoutes } from "./runner-group-routes.js";
+import { runnerGroupWriteRoutes } from "./runner-group-writes.js";
 import { runnerRoutes } from "./runner-routes.js";
 import { snapshotJob, snapshotRunner } from "./snapshots.js";
 import { Stats } from "./stats.js";
@@ -87,6 +88,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): 
     ...deliveryRoutes(deps),
     ...runnerRoutes(deps),
     ...runnerGroupRoutes(deps),
+    ...runnerGroupWriteRoutes(deps),
     ...actionsRoutes(deps),
     ...userRoutes(deps),
     ...manifests.routes(),
@@ -109,6 +111,9 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): 
     },
     addOrg: (login) => {
       world.addOrg(login);
+    },
+    setOrgPlan: (login, plan) => {
+      world.addOrg(login).plan = plan;
     },
     addRepo: (repo) => {
       const r = world.addRepo(repo);

@@ -1,5 +1,12 @@
 import type { KeyObject } from "node:crypto";
-import type { EmulatedJob, EmulatedRunner, OrgRole, RepoVisibility, RunnerGroupVisibility } from "./types.js";
+import type {
+  EmulatedJob,
+  EmulatedRunner,
+  OrgPlan,
+  OrgRole,
+  RepoVisibility,
+  RunnerGroupVisibility,
+} from "./types.js";
 
 /** The emulator's internal state records. Public snapshots are built from these. */
 
@@ -23,6 +30,8 @@ export interface OrgRecord {
   id: number;
   login: string;
   nodeId: string;
+  /** Runner groups other than Default need GitHub Team or Enterprise. */
+  plan: OrgPlan;
 }
 
 export interface RepoRecord {

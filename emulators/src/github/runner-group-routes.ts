@@ -1,3 +1,4 @@
+import { repository } from "./account-shapes.js";
 import { runnerGroupShape } from "./actions-shapes.js";
 import type { ApiDeps } from "./api-deps.js";
 import { notFound } from "./api-error.js";
@@ -8,7 +9,8 @@ import type { OrgRecord } from "./records.js";
 import type { Route, RouteContext } from "./router.js";
 
 /**
- * Organization runner groups (read side). Every org has "Default" (id 1, visibility all, public
+ * Organization runner groups (read side; runner-group-writes.ts has the writes), and the
+ * installation's repository list that a group's `selected_repository_ids` refer to. Every org has "Default" (id 1, visibility all, public
  * repositories not allowed).
  * https://docs.github.com/rest/actions/self-hosted-runner-groups
  */
@@ -55,6 +57,49 @@ export function runnerGroupRoutes(deps: ApiDeps): Route[] {
         const group = /^\d+$/.test(raw) ? world.group(org, Number(raw)) : undefined;
         if (!group) throw notFound();
         return { status: 200, body: runnerGroupShape(ctx.apiBase, group) };
+      },
+    },
+    {
+      method: "GET",
+      template: "/orgs/{org}/actions/runner-groups/{runner_group_id}/repositories",
+      docs: `${DOCS}#list-repository-access-to-a-self-hosted-runner-group-in-an-organization`,
+      auth: "any",
+      handler: (ctx) => {
+        const org = orgFor(ctx);
+        const raw = ctx.params.runner_group_id ?? "";
+        const group = /^\d+$/.test(raw) ? world.group(org, Number(raw)) : undefined;
+        if (!group) throw notFound();
+        const repos = [...world.repos.values()]
+          .filter((r) => r.org === org && group.selectedRepositories.has(r.name.toLowerCase()))
+          .sort((a, b) => a.id - b.id);
+        const { page, headers } = paginate(repos, ctx.query, ctx.selfUrl);
+        return {
+          status: 200,
+          body: { total_count: repos.length, repositories: page.map((r) => repository(ctx.apiBase, r)) },
+          headers,
+        };
+      },
+    },
+    {
+      // The emulator installs apps on every repository of the org (repository_selection "all").
+      method: "GET",
+      template: "/installation/repositories",
+      docs: "https://docs.github.com/rest/apps/installations#list-repositories-accessible-to-the-app-installation",
+      auth: "any",
+      handler: (ctx) => {
+        if (ctx.caller.kind !== "installation") throw notFound();
+        const org = ctx.caller.installation.org;
+        const repos = [...world.repos.values()].filter((r) => r.org === org).sort((a, b) => a.id - b.id);
+        const { page, headers } = paginate(repos, ctx.query, ctx.selfUrl);
+        return {
+          status: 200,
+          body: {
+            total_count: repos.length,
+            repository_selection: "all",
+            repositories: page.map((r) => repository(ctx.apiBase, r)),
+          },
+          headers,
+        };
       },
     },
   ];

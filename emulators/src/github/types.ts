@@ -6,6 +6,8 @@ export type RequestedConclusion = "success" | "failure";
 export type JobStatus = "queued" | "in_progress" | "completed";
 export type RepoVisibility = "public" | "private" | "internal";
 export type RunnerGroupVisibility = "all" | "selected" | "private";
+/** The org's GitHub plan: runner groups other than Default need Team or Enterprise. */
+export type OrgPlan = "free" | "team" | "enterprise";
 export type OrgRole = "admin" | "member";
 
 export interface GitHubEmulatorOptions {
@@ -198,6 +200,8 @@ export interface GitHubEmulator {
   registerApp(app: RegisterAppInput): RegisteredApp;
   setWebhookUrl(appId: number, url: string): void;
   addOrg(login: string): void;
+  /** Orgs start on "team"; on "free", creating a runner group answers 403 as GitHub does. */
+  setOrgPlan(org: string, plan: OrgPlan): void;
   addRepo(repo: { owner: string; name: string; visibility: RepoVisibility }): {
     id: number;
     fullName: string;

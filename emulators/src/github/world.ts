@@ -95,7 +95,7 @@ export class World {
     const existing = this.orgs.get(login.toLowerCase());
     if (existing) return existing;
     const id = this.ids.org.next();
-    const org: OrgRecord = { id, login, nodeId: nodeId("Organization", id) };
+    const org: OrgRecord = { id, login, nodeId: nodeId("Organization", id), plan: "team" };
     this.orgs.set(login.toLowerCase(), org);
     // Every org has the Default runner group, id 1, open to all repositories but not public ones:
     // "By default, only private repositories can access runners in a runner group".
