@@ -37,7 +37,12 @@ afterAll(async () => {
 beforeEach(() => {
   for (const instanceType of ["m7i.large", "m6i.large", "c7i.large"])
     for (const availabilityZone of ["us-east-1a", "us-east-1b"])
-      emulator.setCapacity({ instanceType, availabilityZone, market: "spot", limit: Number.POSITIVE_INFINITY });
+      emulator.setCapacity({
+        instanceType,
+        availabilityZone,
+        market: "spot",
+        limit: Number.POSITIVE_INFINITY,
+      });
 });
 
 async function spotFleet(count: number, strategy?: string) {
@@ -68,10 +73,18 @@ describe("CreateFleet allocation", () => {
   });
 
   it("price-capacity-optimized skips a cheap pool too shallow for the request", async () => {
-    emulator.setCapacity({ instanceType: "c7i.large", availabilityZone: "us-east-1b", market: "spot", limit: 1 });
+    emulator.setCapacity({
+      instanceType: "c7i.large",
+      availabilityZone: "us-east-1b",
+      market: "spot",
+      limit: 1,
+    });
     for (const az of ["us-east-1a", "us-east-1b"])
       emulator.setCapacity({ instanceType: "m6i.large", availabilityZone: az, market: "spot", limit: 0 });
-    expect(await spotFleet(3, "price-capacity-optimized")).toEqual({ placed: [`m7i.large@${A}×3`], errors: [] });
+    expect(await spotFleet(3, "price-capacity-optimized")).toEqual({
+      placed: [`m7i.large@${A}×3`],
+      errors: [],
+    });
   });
 
   it("capacity-optimized takes the deepest pool whatever its price", async () => {
