@@ -1,17 +1,8 @@
 import type { Instance } from "@aws-sdk/client-ec2";
-import type { InstanceState } from "../domain/instance-state.js";
+import { INSTANCE_STATES, type InstanceState } from "../domain/instance-state.js";
 import type { LaunchedInstance, ManagedInstance, Market } from "./fleet.js";
 
 /** Maps the SDK's `Instance` to the Fleet interface's shapes. */
-
-const STATES: readonly InstanceState[] = [
-  "pending",
-  "running",
-  "shutting-down",
-  "terminated",
-  "stopping",
-  "stopped",
-];
 
 export function marketOf(instance: Instance): Market {
   return instance.InstanceLifecycle === "spot" ? "spot" : "on-demand";
@@ -33,7 +24,7 @@ export function toManagedInstance(instance: Instance): ManagedInstance {
   const state = instance.State?.Name as InstanceState | undefined;
   return {
     instanceId: instance.InstanceId ?? "",
-    state: state && STATES.includes(state) ? state : "pending",
+    state: state && INSTANCE_STATES.includes(state) ? state : "pending",
     launchedAt: instance.LaunchTime?.getTime() ?? 0,
     instanceType: instance.InstanceType ?? "",
     ...(instance.Placement?.AvailabilityZone

@@ -11,14 +11,20 @@ export function runnerNameOf(prefix: string, instanceId: string): string {
   return `${prefix}${instanceId}`;
 }
 
-/** The instance a runner name stands for, or undefined when the name is not one of ours. */
+/**
+ * The instance a runner name stands for, or undefined when the name lacks the prefix. It does not check
+ * the id's shape: callers that act on EC2 with it check `isInstanceId` (a name someone else registered
+ * with our prefix must not reach an EC2 call as anything but an id).
+ */
 export function instanceIdOf(prefix: string, runnerName: string): string | undefined {
-  if (!runnerName.startsWith(prefix)) return undefined;
-  const instanceId = runnerName.slice(prefix.length);
-  return INSTANCE_ID_PATTERN.test(instanceId) ? instanceId : undefined;
+  return runnerName.startsWith(prefix) ? runnerName.slice(prefix.length) : undefined;
 }
 
-/** Whether GitHub's runner (by name) is one this deployment names; says nothing about whether it is live. */
+export function isInstanceId(text: string): boolean {
+  return INSTANCE_ID_PATTERN.test(text);
+}
+
+/** Whether GitHub's runner (by name) carries this deployment's prefix; says nothing about whether it is live. */
 export function isMayflyRunnerName(prefix: string, runnerName: string): boolean {
-  return instanceIdOf(prefix, runnerName) !== undefined;
+  return runnerName.startsWith(prefix);
 }

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { InstanceLookup } from "../bootstrap/instance-lookup.js";
-import { instanceIdOf } from "../domain/runner-name.js";
+import { instanceIdOf, isInstanceId } from "../domain/runner-name.js";
 import { RunnerBusyError } from "../errors.js";
 import type { EventLog } from "../events/event-log.js";
 import type { RunnerJobs } from "../events/runner-jobs.js";
@@ -56,7 +56,7 @@ export function createCompletionHandler(deps: {
 
   return async function handle(message: ReapMessage): Promise<Outcome> {
     const instanceId = instanceIdOf(deps.runnerPrefix, message.runnerName);
-    if (!instanceId) {
+    if (!instanceId || !isInstanceId(instanceId)) {
       return { kind: "dead-letter", reason: `runner name ${message.runnerName} does not name an instance` };
     }
     if (message.cause === "policy-violation") return contain(message, instanceId);
