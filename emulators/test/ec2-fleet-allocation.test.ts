@@ -1,4 +1,9 @@
-import { CreateFleetCommand, CreateLaunchTemplateCommand, type EC2Client } from "@aws-sdk/client-ec2";
+import {
+  type _InstanceType,
+  CreateFleetCommand,
+  CreateLaunchTemplateCommand,
+  type EC2Client,
+} from "@aws-sdk/client-ec2";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { orderPools } from "../src/ec2/allocation.js";
 import { createEmulatorClient } from "../src/ec2/client.js";
@@ -52,7 +57,7 @@ async function spotFleet(count: number, strategy?: string) {
       LaunchTemplateConfigs: [
         {
           LaunchTemplateSpecification: { LaunchTemplateName: "runner", Version: "$Latest" },
-          Overrides: ["m7i.large", "m6i.large", "c7i.large"].flatMap((InstanceType) =>
+          Overrides: (["m7i.large", "m6i.large", "c7i.large"] as _InstanceType[]).flatMap((InstanceType) =>
             [A, B].map((SubnetId) => ({ InstanceType, SubnetId })),
           ),
         },
