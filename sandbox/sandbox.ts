@@ -145,6 +145,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     bootstrapKey: randomBytes(48).toString("base64"),
     sessionKey: randomBytes(48).toString("base64"),
     dashboardToken: randomBytes(32).toString("base64url"),
+    metricsToken: randomBytes(32).toString("base64url"),
   };
 
   return {
@@ -190,6 +191,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         MAYFLY_BOOTSTRAP_KEY: secrets.bootstrapKey,
         MAYFLY_SESSION_KEY: secrets.sessionKey,
         MAYFLY_DASHBOARD_TOKEN: secrets.dashboardToken,
+        MAYFLY_METRICS_TOKEN: secrets.metricsToken,
         MAYFLY_RECHECK_INTERVAL: "10s",
         MAYFLY_SWEEP_INTERVAL: "5s",
         MAYFLY_LAUNCH_BATCH_WINDOW: "20",

@@ -1,6 +1,7 @@
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { type Config, loadConfig } from "./config.js";
+import { overlappingPools } from "./domain/overlapping-pools.js";
 import { ConfigError } from "./errors.js";
 import type { Pool } from "./pool-file.js";
 
@@ -33,8 +34,14 @@ export function describeConfig(config: Config): string {
       sessionKey: redact(config.dashboard.sessionKey),
       token: redact(config.dashboard.token),
     },
+    metrics: { token: redact(config.metrics.token) },
   };
   return `${JSON.stringify(effective, null, 2)}\n${summarisePools(config.pools)}`;
+}
+
+/** Warnings that do not stop startup: pools GitHub cannot tell apart by labels (ADR 0008). */
+export function configWarnings(config: Pick<Config, "pools">): string[] {
+  return overlappingPools(config.pools).map((o) => `warning: ${o.message}`);
 }
 
 function summarisePools(pools: readonly Pool[]): string {
@@ -47,7 +54,9 @@ function summarisePools(pools: readonly Pool[]): string {
 
 function main(): void {
   try {
-    process.stdout.write(`${describeConfig(loadConfig())}\n`);
+    const config = loadConfig();
+    process.stdout.write(`${describeConfig(config)}\n`);
+    for (const warning of configWarnings(config)) process.stderr.write(`${warning}\n`);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);

@@ -20,6 +20,7 @@ export const SECRET_KEYS = [
   "MAYFLY_BOOTSTRAP_KEY_PREVIOUS",
   "MAYFLY_SESSION_KEY",
   "MAYFLY_DASHBOARD_TOKEN",
+  "MAYFLY_METRICS_TOKEN",
 ] as const;
 
 type Env = z.infer<typeof envSchema>;
@@ -45,6 +46,8 @@ export interface Config {
     clientId?: string;
     clientSecret?: string;
     writePointsPerMinute: number;
+    /** Look-ups of unknown installation ids at intake: bucket size and refill a minute. */
+    installationLookups: { burst: number; perMinute: number };
   };
   aws: { region: string; accountId: string; identityCertificate: string };
   queue:
@@ -57,11 +60,15 @@ export interface Config {
     /** GitHub GETs an hour per installation that rechecks may spend. */
     recheckBudgetPerHour: number;
     checkJobQueued: boolean;
+    /** Most instances launched for one job, unless its pool sets `maxLaunchesPerJob`. */
+    maxLaunchesPerJob: number;
   };
   /** Terminate a Mayfly runner that GitHub handed a job the policy denies. */
   enforcePolicyOnRunners: boolean;
   reaper: { sweepIntervalSeconds: number; redeliverIntervalSeconds: number };
   dashboard: { sessionKey?: Uint8Array; token?: string; team?: string };
+  /** The bearer token /metrics requires (none = /metrics is closed). */
+  metrics: { token?: string };
   pools: Pool[];
   prices: PriceTable;
 }
@@ -155,6 +162,10 @@ function toConfig(
       clientId: e.GITHUB_CLIENT_ID,
       clientSecret: e.GITHUB_CLIENT_SECRET,
       writePointsPerMinute: e.GITHUB_WRITE_POINTS_PER_MINUTE,
+      installationLookups: {
+        burst: e.MAYFLY_INSTALLATION_LOOKUPS_PER_MINUTE,
+        perMinute: e.MAYFLY_INSTALLATION_LOOKUPS_PER_MINUTE,
+      },
     },
     aws: { region: e.AWS_REGION, accountId: e.AWS_ACCOUNT_ID, identityCertificate: certificate },
     queue:
@@ -176,6 +187,7 @@ function toConfig(
       recheckIntervalSeconds: e.MAYFLY_RECHECK_INTERVAL,
       recheckBudgetPerHour: e.MAYFLY_RECHECK_BUDGET_PER_HOUR,
       checkJobQueued: e.MAYFLY_CHECK_JOB_QUEUED,
+      maxLaunchesPerJob: e.MAYFLY_MAX_LAUNCHES_PER_JOB,
     },
     enforcePolicyOnRunners: e.MAYFLY_ENFORCE_POLICY_ON_RUNNERS,
     reaper: {
@@ -187,6 +199,7 @@ function toConfig(
       token: e.MAYFLY_DASHBOARD_TOKEN,
       team: e.MAYFLY_DASHBOARD_TEAM,
     },
+    metrics: { token: e.MAYFLY_METRICS_TOKEN },
     pools,
     prices,
   };

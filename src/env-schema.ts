@@ -59,6 +59,8 @@ export const envSchema = z.object({
   GITHUB_CLIENT_ID: z.string().min(1).optional(),
   GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
   GITHUB_WRITE_POINTS_PER_MINUTE: z.coerce.number().int().min(5).max(900).default(800),
+  /** GETs a minute intake may spend asking GitHub about installation ids it does not know (ADR 0009). */
+  MAYFLY_INSTALLATION_LOOKUPS_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(30),
 
   AWS_REGION: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be a region like us-east-1"),
   AWS_ACCOUNT_ID: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id"),
@@ -74,12 +76,15 @@ export const envSchema = z.object({
   MAYFLY_RECHECK_INTERVAL: durationSeconds(10, 3600).default(60),
   MAYFLY_RECHECK_BUDGET_PER_HOUR: z.coerce.number().int().min(60).max(15_000).default(1200),
   MAYFLY_CHECK_JOB_QUEUED: bool.default(true),
+  MAYFLY_MAX_LAUNCHES_PER_JOB: z.coerce.number().int().min(1).max(20).default(3),
   MAYFLY_ENFORCE_POLICY_ON_RUNNERS: bool.default(true),
   MAYFLY_SWEEP_INTERVAL: durationSeconds(5, 3600).default(60),
   MAYFLY_REDELIVER_INTERVAL: durationSeconds(30, 86_400).default(300),
 
   MAYFLY_SESSION_KEY: secret(32, "generate with: openssl rand -base64 48").optional(),
   MAYFLY_DASHBOARD_TOKEN: secret(24, "generate with: openssl rand -base64 32").optional(),
+  /** Bearer token Prometheus presents to /metrics; unset = /metrics refuses every request. */
+  MAYFLY_METRICS_TOKEN: secret(24, "generate with: openssl rand -base64 32").optional(),
   MAYFLY_DASHBOARD_TEAM: z
     .string()
     .regex(/^[^/\s]+\/[^/\s]+$/, "must be org/team-slug")
@@ -136,6 +141,7 @@ export const FIXES: Record<string, string> = {
   MAYFLY_BOOTSTRAP_KEY_PREVIOUS: "set it to the previous key while rotating, or unset it",
   MAYFLY_SESSION_KEY: "set a random key for dashboard sessions: openssl rand -base64 48",
   MAYFLY_DASHBOARD_TOKEN: "set a random bearer token: openssl rand -base64 32",
+  MAYFLY_METRICS_TOKEN: "set a random bearer token for Prometheus: openssl rand -base64 32",
   GITHUB_CLIENT_ID: "set the App's OAuth client id (App settings → Client ID)",
   GITHUB_CLIENT_SECRET: "set an OAuth client secret generated in the App settings",
   MAYFLY_ROLES: `use a comma list of ${ROLES.join(", ")}`,

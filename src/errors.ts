@@ -76,6 +76,15 @@ export class LaunchConfigError extends Error {
   }
 }
 
+/**
+ * EC2 answered IdempotentParameterMismatch: a ClientToken was reused with different parameters. Ours to
+ * fix (a later delivery derives a new token), not the admin's, so not a LaunchConfigError.
+ * https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html
+ */
+export class LaunchTokenReusedError extends Error {
+  override name = "LaunchTokenReusedError";
+}
+
 /** GitHub refused to remove a runner because it is running a job (HTTP 422). */
 export class RunnerBusyError extends Error {
   override name = "RunnerBusyError";

@@ -5,7 +5,6 @@ import type { SQSClient } from "@aws-sdk/client-sqs";
 import { getRequestListener } from "@hono/node-server";
 import { type Logger, pino } from "pino";
 import type { Probot } from "probot";
-import { mayflyApp } from "./app.js";
 import type { Fleet } from "./aws/fleet.js";
 import type { Config } from "./config.js";
 import type { DashboardTiming } from "./dashboard/dashboard-deps.js";
@@ -65,6 +64,7 @@ export async function createMayfly(config: Config, options: MayflyOptions): Prom
     scaleQueue: adapters.queues.scale,
     reapQueue: adapters.queues.reap,
     jobs: adapters.jobs,
+    instances: adapters.instances,
     events,
     metrics,
     runnerJobs,
@@ -73,7 +73,6 @@ export async function createMayfly(config: Config, options: MayflyOptions): Prom
     log: log.child({ role: "webhooks" }),
     now,
   });
-  await adapters.probot.load(mayflyApp(handlers, now));
 
   const http = createHttpApp(log);
   const { dashboard } = mountRoutes(http, {
@@ -83,6 +82,7 @@ export async function createMayfly(config: Config, options: MayflyOptions): Prom
     runnerJobs,
     metrics,
     log,
+    handlers,
     now,
     ready: () => ready,
     dashboardTiming: options.dashboardTiming,

@@ -12,7 +12,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     registry,
     webhooks: new Counter({
       name: "mayfly_webhooks_total",
-      help: "workflow_job webhooks received, by action and result",
+      help: "workflow_job webhooks received, by action and result (unknown-installation: signed, but for an installation the App does not have)",
       labelNames: ["action", "result"] as const,
       registers,
     }),
@@ -24,14 +24,30 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     }),
     policyDecisions: new Counter({
       name: "mayfly_policy_decisions_total",
-      help: "Policy decisions for queued jobs, by decision and reason",
+      help: "Policy decisions: allow/deny for queued jobs, violation for jobs on a runner whose pool denies them",
       labelNames: ["decision", "reason"] as const,
+      registers,
+    }),
+    suspectJobs: new Counter({
+      name: "mayfly_suspect_jobs_total",
+      help: "Jobs that started on a Mayfly-named runner with no live instance of this deployment",
+      registers,
+    }),
+    rogueRunners: new Gauge({
+      name: "mayfly_rogue_runners",
+      help: "Mayfly-named runners online or busy with no instance of this deployment, as of the last sweep (alert on > 0)",
       registers,
     }),
     launches: new Counter({
       name: "mayfly_launches_total",
       help: "Instances launched (result=success) and launch requests that failed, by pool and result",
       labelNames: ["pool", "result"] as const,
+      registers,
+    }),
+    jobsWithoutRunner: new Counter({
+      name: "mayfly_jobs_without_runner_total",
+      help: "Jobs the scaler gave up launching for (reason=launch-limit: every allowed launch was made and none took the job)",
+      labelNames: ["pool", "reason"] as const,
       registers,
     }),
     launchLatency: new Histogram({
@@ -68,7 +84,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     }),
     reaps: new Counter({
       name: "mayfly_reaps_total",
-      help: "Reaper actions, by reason",
+      help: "Reaper actions, by reason and action (terminated, runner-removed, skipped)",
       labelNames: ["reason", "action"] as const,
       registers,
     }),

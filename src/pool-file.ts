@@ -67,6 +67,8 @@ const poolSchema = z.strictObject({
     })
     .default({ deviceName: "/dev/xvda", sizeGiB: 30, type: "gp3" }),
   maxRunners: z.number().int().min(1).max(10_000),
+  /** Instances launched for one job at most (default MAYFLY_MAX_LAUNCHES_PER_JOB, 3). */
+  maxLaunchesPerJob: z.number().int().min(1).max(20).optional(),
   runnerGroup: z.string().min(1).default("Default"),
   timeouts: z
     .strictObject({
@@ -129,6 +131,8 @@ const FIXES: Record<string, string> = {
   subnets: "list private subnet ids the runners may use",
   securityGroups: "list security group ids (no ingress needed) for the runners",
   maxRunners: "set the most runners this pool may have at once, e.g. 20",
+  maxLaunchesPerJob:
+    "a whole number from 1 to 20: how many instances one job may be launched before it is given up",
   allow: "add `allow: { orgs: [your-org] }`; without it the pool admits nobody",
   orgs: "name the GitHub orgs whose jobs may use this pool",
   repositories: "use owner/name patterns like acme/* or acme/api-*",

@@ -61,7 +61,7 @@ export const memory: Scenario = {
         },
       );
       const template = await captureQueuedPayload(sandbox);
-      const { WEBHOOK_SECRET: secret = "" } = await sandbox.env();
+      const { WEBHOOK_SECRET: secret = "", MAYFLY_METRICS_TOKEN: metricsToken = "" } = await sandbox.env();
       context.progress(`planting ${RUNNERS} instances and their runners`);
       const names = (await plantInstancesInChunks(sandbox, RUNNERS)).map((id) => `mayfly-${id}`);
       context.progress(`${RUNNERS} instances planted; creating their runners`);
@@ -81,7 +81,7 @@ export const memory: Scenario = {
       context.progress(`app started (RSS ${idle.toFixed(0)} MiB); posting ${RUNNERS} in_progress webhooks`);
       await postInProgress(`${app.url}/api/github/webhooks`, template, secret, names, context.signal);
       context.progress("waiting for a sweep that sees every runner");
-      await fullSweep(app, context.signal);
+      await fullSweep(app, metricsToken, context.signal);
       await sleep(8_000);
       const tracked = sampler.stop();
       return {
@@ -104,11 +104,12 @@ export const memory: Scenario = {
 };
 
 /** Resolves once a sweep has seen every runner (mayfly_runners{state="idle"}, set at the end of a sweep). */
-async function fullSweep(app: AppProcess, signal: AbortSignal): Promise<void> {
+async function fullSweep(app: AppProcess, metricsToken: string, signal: AbortSignal): Promise<void> {
   await waitUntil(
     `a sweep that observes ${RUNNERS} runners`,
     async () => {
-      const text = await (await fetch(`${app.url}/metrics`)).text();
+      const headers = { authorization: `Bearer ${metricsToken}` };
+      const text = await (await fetch(`${app.url}/metrics`, { headers })).text();
       return (sumMetric(text, "mayfly_runners", { state: "idle" }) ?? 0) >= RUNNERS;
     },
     { timeoutMs: 90_000, everyMs: 1_000, signal },

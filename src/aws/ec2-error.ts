@@ -1,4 +1,11 @@
-import { CapacityError, LaunchConfigError, QuotaError, ThrottledError, UnavailableError } from "../errors.js";
+import {
+  CapacityError,
+  LaunchConfigError,
+  LaunchTokenReusedError,
+  QuotaError,
+  ThrottledError,
+  UnavailableError,
+} from "../errors.js";
 
 /**
  * Turns whatever the EC2 client threw into one of Mayfly's named errors (STYLE.md principle 7), keeping
@@ -52,7 +59,6 @@ const CONFIG = new Set([
   "UnauthorizedOperation",
   "AuthFailure",
   "OptInRequired",
-  "IdempotentParameterMismatch",
   "MissingParameter",
   "UnsupportedOperation",
   "Unsupported",
@@ -91,6 +97,7 @@ export function translateEc2Error(error: unknown): Error {
   if (CAPACITY.has(code)) return new CapacityError(message, code, options);
   if (THROTTLING.has(code)) return new ThrottledError(message, THROTTLE_RETRY_MS, options);
   if (QUOTA.has(code)) return new QuotaError(message, code, options);
+  if (code === "IdempotentParameterMismatch") return new LaunchTokenReusedError(message, options);
   if (CONFIG.has(code) || CONFIG_PREFIXES.some((p) => code.startsWith(p))) {
     return new LaunchConfigError(message, code, options);
   }

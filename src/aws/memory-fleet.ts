@@ -1,6 +1,6 @@
 import type { InstanceState } from "../domain/instance-state.js";
 import { TAG } from "../domain/tags.js";
-import { CapacityError, LaunchConfigError } from "../errors.js";
+import { CapacityError, LaunchConfigError, LaunchTokenReusedError } from "../errors.js";
 import type { Fleet, LaunchedInstance, LaunchSpec, ManagedInstance, Market } from "./fleet.js";
 
 export type FleetOperation = "launch" | "list" | "describe" | "terminate";
@@ -127,10 +127,7 @@ function launch(cloud: Cloud, spec: LaunchSpec, deploymentId: string): LaunchedI
   const earlier = cloud.tokens.get(key);
   if (earlier) {
     if (earlier.fingerprint !== fingerprint) {
-      throw new LaunchConfigError(
-        "EC2 IdempotentParameterMismatch (memory fleet)",
-        "IdempotentParameterMismatch",
-      );
+      throw new LaunchTokenReusedError("EC2 IdempotentParameterMismatch (memory fleet)");
     }
     return earlier.launched.map((l) => ({ ...l }));
   }

@@ -31,6 +31,11 @@ export interface ReapInput {
   jobStartedAt: ReadonlyMap<string, number>;
   /** Instance ids whose runner the reaper has seen. */
   registered: ReadonlySet<string>;
+  /**
+   * Ids of this deployment's instances in any state, terminated included (EC2 shows a terminated
+   * instance for about an hour): asked by id for the runners in `unexplainedRunners` only.
+   */
+  knownInstanceIds?: ReadonlySet<string>;
 }
 
 export const REAP_REASONS = [
@@ -42,6 +47,7 @@ export const REAP_REASONS = [
   "instance-without-runner",
   "stopped",
   "unknown-pool",
+  "rogue-runner",
 ] as const;
 export type ReapReason = (typeof REAP_REASONS)[number];
 
@@ -85,8 +91,22 @@ export function planReap(input: ReapInput): ReapAction[] {
     const action = planInstance(input, instance, runner, pool?.timeouts ?? DEFAULT_TIMEOUTS);
     if (action) actions.push(pool || action.reason === "stopped" ? action : unknownPool(action, instance));
   }
+  const known = new Set([...input.instances.map((i) => i.instanceId), ...(input.knownInstanceIds ?? [])]);
   for (const runner of [...runners.values()].sort((a, b) => compare(a.name, b.name))) {
     if (claimed.has(runner.name)) continue;
+    const instanceId = runner.name.slice(input.runnerPrefix.length);
+    if (runner.status === "online" && !known.has(instanceId)) {
+      // Online under our name, and no instance of ours ever had it: something else runs this runner
+      // (ADR 0008). Removed at once, busy or not; GitHub refuses while busy and the next sweep retries.
+      actions.push({
+        kind: "remove-runner",
+        runnerId: runner.id,
+        runnerName: runner.name,
+        reason: "rogue-runner",
+        detail: `runner ${runner.status}${runner.busy ? ", busy" : ""} with no instance ${instanceId} of this deployment in any state`,
+      });
+      continue;
+    }
     // Busy and online with no instance in the listing: EC2's listing lags; the next sweep will show it.
     if (runner.busy && runner.status === "online") continue;
     actions.push({
@@ -94,7 +114,7 @@ export function planReap(input: ReapInput): ReapAction[] {
       runnerId: runner.id,
       runnerName: runner.name,
       reason: "runner-without-instance",
-      detail: `no pending or running instance ${instanceIdOf(input.runnerPrefix, runner.name) ?? runner.name} (runner ${runner.status}${runner.busy ? ", busy" : ""})`,
+      detail: `no pending or running instance ${instanceId} (runner ${runner.status}${runner.busy ? ", busy" : ""})`,
     });
   }
   return actions;
@@ -165,6 +185,22 @@ function planInstance(
 function unknownPool(action: ReapAction, instance: ObservedInstance): ReapAction {
   const why = instance.pool === undefined ? "no pool tag" : `pool "${instance.pool}" is not in config`;
   return { ...action, reason: "unknown-pool", detail: `${why}, default timeouts: ${action.detail}` };
+}
+
+/**
+ * Online runners under our prefix whose instance is not among the live ones: either just terminated (EC2
+ * still shows it) or never ours. The sweep asks EC2 about these ids only, so a quiet sweep costs nothing.
+ */
+export function unexplainedRunners(
+  runners: readonly ObservedRunner[],
+  instances: readonly Pick<ObservedInstance, "instanceId">[],
+  runnerPrefix: string,
+): { runner: ObservedRunner; instanceId: string | undefined }[] {
+  const live = new Set(instances.map((i) => i.instanceId));
+  return runners
+    .filter((r) => r.status === "online" && r.name.startsWith(runnerPrefix))
+    .map((runner) => ({ runner, instanceId: instanceIdOf(runnerPrefix, runner.name) }))
+    .filter(({ instanceId }) => instanceId === undefined || !live.has(instanceId));
 }
 
 /**

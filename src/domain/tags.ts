@@ -4,5 +4,7 @@ export const TAG = {
   pool: "mayfly:pool",
   org: "mayfly:org",
   launch: "mayfly:launch",
+  /** The jobs a launch was for (see job-tags.ts). */
+  jobs: "mayfly:jobs",
   name: "Name",
 } as const;

@@ -1,5 +1,5 @@
 import type { ProbotOctokit } from "probot";
-import { translateGitHubError } from "./translate-error.js";
+import { githubStatus, translateGitHubError } from "./translate-error.js";
 
 /**
  * The orgs the App is installed on, for the reaper's sweep (it must see every org's runners, not only
@@ -10,11 +10,18 @@ export interface Installation {
   org: string;
 }
 
+export interface Installations {
+  /** Every org installation of the App (cached for `cacheMs`). */
+  list(): Promise<Installation[]>;
+  /** One installation by id (one App-JWT GET), or undefined when the App has no such installation. */
+  get(installationId: number): Promise<Installation | undefined>;
+}
+
 export function createInstallations(options: {
   appOctokit: () => Promise<InstanceType<typeof ProbotOctokit>>;
   cacheMs?: number;
   now?: () => number;
-}) {
+}): Installations {
   const now = options.now ?? Date.now;
   const cacheMs = options.cacheMs ?? 5 * 60_000;
   let cached: { at: number; list: Installation[] } | undefined;
@@ -33,6 +40,21 @@ export function createInstallations(options: {
         throw translateGitHubError(error, now) ?? error;
       }
     },
+    // https://docs.github.com/en/rest/apps/apps#get-an-installation-for-the-authenticated-app
+    async get(installationId) {
+      const octokit = await options.appOctokit();
+      try {
+        const { data } = await octokit.request("GET /app/installations/{installation_id}", {
+          installation_id: installationId,
+        });
+        const login = data.account && "login" in data.account ? data.account.login : undefined;
+        return login && data.target_type === "Organization"
+          ? { installationId: data.id, org: login }
+          : undefined;
+      } catch (error) {
+        if (githubStatus(error) === 404) return undefined;
+        throw translateGitHubError(error, now) ?? error;
+      }
+    },
   };
 }
-export type Installations = ReturnType<typeof createInstallations>;

@@ -1,31 +1,32 @@
 import type { Logger } from "pino";
-import type { InstanceLookup } from "../bootstrap/instance-lookup.js";
+import type { InstanceState } from "../domain/instance-state.js";
 import { instanceIdOf, isInstanceId } from "../domain/runner-name.js";
 import { RunnerBusyError } from "../errors.js";
-import type { EventLog } from "../events/event-log.js";
-import type { RunnerJobs } from "../events/runner-jobs.js";
+import type { EventInput } from "../events/event-log.js";
 import type { Runners } from "../github/runners.js";
 import type { Metrics } from "../metrics.js";
 import type { Outcome } from "../queue/consumer.js";
 import type { ReapMessage } from "../queue/messages.js";
-import type { Terminator } from "./terminator.js";
+
+/** What completion needs, declared here (STYLE.md principle 4). */
+export interface CompletionDeps {
+  runners: Pick<Runners, "remove">;
+  instances: { get(instanceId: string): Promise<{ state: InstanceState } | undefined> };
+  terminator: { terminate(instanceIds: readonly string[]): Promise<void> };
+  runnerJobs: { forget(runnerName: string): void };
+  events: { record(event: EventInput): unknown };
+  metrics: Pick<Metrics, "reaps" | "timeToRevoke">;
+  runnerPrefix: string;
+  log: Logger;
+  now?: () => number;
+}
 
 /**
  * Completion (DESIGN.md "reaper"): the job on runner `runnerName` ended, so its instance is terminated.
  * Keyed by the runner that ran the job, never by the job that caused a launch (runners are not bound to
  * jobs). A policy violation (a denied job running on the runner) terminates first, then drops the runner.
  */
-export function createCompletionHandler(deps: {
-  runners: Runners;
-  instances: InstanceLookup;
-  terminator: Terminator;
-  runnerJobs: RunnerJobs;
-  events: EventLog;
-  metrics: Metrics;
-  runnerPrefix: string;
-  log: Logger;
-  now?: () => number;
-}) {
+export function createCompletionHandler(deps: CompletionDeps): (message: ReapMessage) => Promise<Outcome> {
   const now = deps.now ?? Date.now;
 
   /** A denied job is running on this runner: end it by terminating the machine, then drop the runner. */
@@ -41,7 +42,7 @@ export function createCompletionHandler(deps: {
         });
     }
     deps.runnerJobs.forget(message.runnerName);
-    deps.metrics.reaps.inc({ reason: "policy-violation", action: "terminate" });
+    deps.metrics.reaps.inc({ reason: "policy-violation", action: "terminated" });
     deps.events.record({
       kind: "reap.terminated",
       reason: "policy-violation",
@@ -69,7 +70,7 @@ export function createCompletionHandler(deps: {
     deps.runnerJobs.forget(message.runnerName);
     const seconds = (now() - message.receivedAt) / 1000;
     deps.metrics.timeToRevoke.observe(seconds);
-    deps.metrics.reaps.inc({ reason: "job-completed", action: "terminate" });
+    deps.metrics.reaps.inc({ reason: "job-completed", action: "terminated" });
     deps.events.record({
       kind: "reap.terminated",
       reason: "job-completed",

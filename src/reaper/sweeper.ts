@@ -1,37 +1,54 @@
 import type { Logger } from "pino";
-import { type ObservedRunner, planReap, type ReapAction, trackIdle } from "../domain/plan-reap.js";
+import {
+  type ObservedRunner,
+  planReap,
+  type ReapAction,
+  trackIdle,
+  unexplainedRunners,
+} from "../domain/plan-reap.js";
 import { instanceIdOf, runnerNameOf } from "../domain/runner-name.js";
 import { TAG } from "../domain/tags.js";
 import { RunnerBusyError } from "../errors.js";
-import type { EventLog } from "../events/event-log.js";
-import type { RunnerJobs } from "../events/runner-jobs.js";
+import type { EventInput } from "../events/event-log.js";
+import type { RunnerJob } from "../events/runner-jobs.js";
 import type { OrgRef, Runners } from "../github/runners.js";
 import type { Metrics } from "../metrics.js";
 import type { Pool } from "../pool-file.js";
-import type { Observation, Observe } from "./observe.js";
+import type { Observation } from "./observe.js";
 import { runnerStates } from "./runner-states.js";
-import type { Terminator } from "./terminator.js";
+
+/** What the sweep needs, declared here (STYLE.md principle 4); wiring passes the real adapters. */
+export interface SweeperDeps {
+  observe: () => Promise<Observation>;
+  /** DescribeInstances by id (terminated included), for runners whose instance is not live. */
+  fleet: { describe(instanceIds: readonly string[]): Promise<{ instanceId: string }[]> };
+  runners: Pick<Runners, "remove">;
+  terminator: { terminate(instanceIds: readonly string[]): Promise<void> };
+  pools: readonly Pool[];
+  runnerPrefix: string;
+  runnerJobs: {
+    all(): RunnerJob[];
+    get(runnerName: string): RunnerJob | undefined;
+    startedAt(): Map<string, number>;
+    forget(runnerName: string): void;
+  };
+  events: { record(event: EventInput): unknown };
+  metrics: Pick<Metrics, "reaps" | "runners" | "rogueRunners">;
+  log: Logger;
+  now?: () => number;
+}
 
 /**
  * The level-triggered sweep (DESIGN.md "reaper"): observe, let `planReap` decide, act. Lost or duplicate
  * messages do no harm because every sweep starts from what exists. Soft state (when a runner was first
  * seen idle, which instances ever registered) only ever delays a removal after a restart, never hastens it.
  */
-export function createSweeper(deps: {
-  observe: Observe;
-  runners: Runners;
-  terminator: Terminator;
-  pools: readonly Pool[];
-  runnerPrefix: string;
-  runnerJobs: RunnerJobs;
-  events: EventLog;
-  metrics: Metrics;
-  log: Logger;
-  now?: () => number;
-}) {
+export function createSweeper(deps: SweeperDeps) {
   const now = deps.now ?? Date.now;
   let idleSince = new Map<string, number>();
   const registered = new Set<string>();
+  /** Rogue runners already alarmed on, so a busy one raises one alarm, not one per sweep. */
+  let alarmed = new Set<string>();
 
   async function sweep(): Promise<{ observation: Observation; actions: ReapAction[] }> {
     const observation = await deps.observe();
@@ -53,6 +70,12 @@ export function createSweeper(deps: {
       if (instanceId) registered.add(instanceId);
     }
     for (const id of registered) if (!live.has(id)) registered.delete(id);
+    // Only runners online without a live instance cost a call: is their instance ours, just terminated?
+    const unexplained = unexplainedRunners(observed, observation.instances, deps.runnerPrefix);
+    const askIds = unexplained.flatMap((u) => (u.instanceId ? [u.instanceId] : []));
+    const knownInstanceIds = new Set(
+      askIds.length === 0 ? [] : (await deps.fleet.describe(askIds)).map((i) => i.instanceId),
+    );
 
     const actions = planReap({
       now: at,
@@ -68,8 +91,10 @@ export function createSweeper(deps: {
       idleSince,
       jobStartedAt: deps.runnerJobs.startedAt(),
       registered,
+      knownInstanceIds,
     });
     setRunnerGauge(observation);
+    alarm(actions);
     await execute(actions, observation);
     return { observation, actions };
   }
@@ -141,10 +166,36 @@ export function createSweeper(deps: {
       kind,
       reason: action.reason,
       message,
-      instanceId: instanceId ?? (action.kind === "terminate" ? action.instanceId : action.instanceId),
+      instanceId: instanceId ?? action.instanceId,
       runnerName: action.kind === "remove-runner" ? action.runnerName : undefined,
     });
     deps.log.info({ reason: action.reason }, message);
+  }
+
+  /** Rogue runners (ADR 0008): one alarm each while they exist, naming the job they took if known. */
+  function alarm(actions: readonly ReapAction[]): void {
+    const rogues = actions.filter((a) => a.kind === "remove-runner" && a.reason === "rogue-runner");
+    deps.metrics.rogueRunners.set(rogues.length);
+    const next = new Set<string>();
+    for (const action of rogues) {
+      if (action.kind !== "remove-runner") continue;
+      next.add(action.runnerName);
+      if (alarmed.has(action.runnerName)) continue;
+      const job = deps.runnerJobs.get(action.runnerName);
+      const took = job ? `; it took job ${job.jobId} of ${job.repo}, whose results are suspect` : "";
+      const message = `rogue runner ${action.runnerName}: ${action.detail}${took}`;
+      deps.events.record({
+        kind: "runner.rogue",
+        reason: action.reason,
+        message,
+        runnerName: action.runnerName,
+        jobId: job?.jobId,
+        org: job?.org,
+        repo: job?.repo,
+      });
+      deps.log.error({ runnerName: action.runnerName, jobId: job?.jobId }, message);
+    }
+    alarmed = next;
   }
 
   function setRunnerGauge(observation: Observation): void {

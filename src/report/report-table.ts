@@ -38,6 +38,9 @@ export const REPORT_TABLE: { [K in EventKind]: ReportEntry<K> } = {
   "job.ignored": { level: "debug" },
   "job.started": { level: "info" },
   "job.completed": { level: "info" },
+  "job.suspect": { level: "warn", count: (m, _f, n) => m.suspectJobs.inc(n) },
+  /** The gauge of rogue runners is set from each sweep's plan; the event is the alarm. */
+  "runner.rogue": { level: "warn" },
   "policy.denied": {
     level: "info",
     count: (m, f, n) => m.policyDecisions.inc({ decision: "deny", reason: f.reason }, n),

@@ -29,6 +29,15 @@ export class EnrolmentBudget {
 
   /** Takes one launch for the installation; false when its runners could not enrol in time. */
   tryTake(installationId: number): boolean {
+    return this.#bucket(installationId).tryTake();
+  }
+
+  /** Whether a launch is available now (takes nothing). */
+  available(installationId: number): boolean {
+    return (this.#buckets.get(installationId)?.msUntil(1) ?? 0) === 0;
+  }
+
+  #bucket(installationId: number): TokenBucket {
     let bucket = this.#buckets.get(installationId);
     if (!bucket) {
       bucket = new TokenBucket({
@@ -38,6 +47,6 @@ export class EnrolmentBudget {
       });
       this.#buckets.set(installationId, bucket);
     }
-    return bucket.tryTake();
+    return bucket;
   }
 }

@@ -1,46 +1,71 @@
 import type { Fleet, ManagedInstance } from "../aws/fleet.js";
+import { jobsOf } from "../domain/job-tags.js";
 import { runnerNameOf } from "../domain/runner-name.js";
 import { TAG } from "../domain/tags.js";
 import type { GitHubRunner, OrgRef, Runners } from "../github/runners.js";
 import type { Pool } from "../pool-file.js";
 
 /**
- * How full each pool is, from EC2 tags (DESIGN.md "State": truth lives in EC2 and GitHub). One
- * DescribeInstances serves every check for `ttlMs` (1 s while a pool is at its cap, so freed capacity is
- * seen quickly); launches made here since that snapshot, and launches in flight (reservations), are
- * counted on top so a burst cannot overshoot a pool's max in one replica.
+ * How full each pool is and how often each job was launched, from EC2 tags (DESIGN.md "State": truth
+ * lives in EC2 and GitHub; ADR 0006). One DescribeInstances serves every check for `ttlMs` (1 s while a
+ * pool is at its cap, so freed capacity is seen quickly). It lists terminated instances too, which EC2
+ * shows for about an hour, so a job's earlier launches count after their instances are gone. Launches
+ * made here since that snapshot, and launches in flight (reservations), are counted on top: a cache of
+ * what EC2 will show within seconds, so a burst cannot overshoot a pool's max in one replica.
  */
 const LISTING_GRACE_MS = 3_000;
 const AT_CAP_TTL_MS = 1_000;
 const LIVE_STATES = new Set(["pending", "running"]);
 
+/** One instance this process launched, until a snapshot shows it. */
+export interface NotedLaunch {
+  instanceId: string;
+  /** The batch's `mayfly:launch` id. */
+  launch: string;
+  jobId: number;
+}
+
+interface Snapshot {
+  at: number;
+  /** Pending or running. */
+  live: ManagedInstance[];
+  /** job id → launch ids among every listed instance, terminated ones included. */
+  launchesByJob: Map<number, Set<string>>;
+}
+
 export function createInventory(options: {
-  fleet: Fleet;
-  runners: Runners;
+  fleet: Pick<Fleet, "list">;
+  runners: Pick<Runners, "list">;
   runnerPrefix: string;
   ttlMs?: number;
   runnerTtlMs?: number;
-  now?: () => number;
+  now: () => number;
 }) {
-  const now = options.now ?? Date.now;
+  const { now } = options;
   const ttlMs = options.ttlMs ?? 5_000;
   const runnerTtlMs = options.runnerTtlMs ?? 10_000;
-  let snapshot: { at: number; instances: ManagedInstance[] } | undefined;
+  let snapshot: Snapshot | undefined;
   let refreshing: Promise<void> | undefined;
   const reserved = new Map<string, number>();
-  /** instance id → [pool, launchedAt] for launches not yet seen in a snapshot. */
-  const recent = new Map<string, { pool: string; at: number }>();
+  const recent = new Map<string, NotedLaunch & { pool: string; at: number }>();
   const runnerCache = new Map<string, { at: number; runners: Promise<GitHubRunner[]> }>();
 
-  async function fresh(maxAgeMs = ttlMs): Promise<ManagedInstance[]> {
+  async function fresh(maxAgeMs = ttlMs): Promise<Snapshot | undefined> {
     if (!snapshot || now() - snapshot.at > maxAgeMs) {
       refreshing ??= (async () => {
         const startedAt = now();
         // Shutting-down instances are listed too, so a launch that already ended stops counting at once.
         const listed = await options.fleet.list({
-          states: ["pending", "running", "shutting-down", "stopping"],
+          states: ["pending", "running", "shutting-down", "stopping", "terminated"],
         });
-        snapshot = { at: startedAt, instances: listed.filter((i) => LIVE_STATES.has(i.state)) };
+        const launchesByJob = new Map<number, Set<string>>();
+        for (const i of listed) {
+          const launch = i.tags[TAG.launch];
+          if (launch === undefined) continue;
+          for (const job of jobsOf(i.tags))
+            launchesByJob.set(job, (launchesByJob.get(job) ?? new Set()).add(launch));
+        }
+        snapshot = { at: startedAt, live: listed.filter((i) => LIVE_STATES.has(i.state)), launchesByJob };
         const seen = new Set(listed.map((i) => i.instanceId));
         // A launch stops counting once a snapshot shows it, or once a snapshot taken well after it does not
         // (it already ended); the grace covers DescribeInstances' eventual consistency after RunInstances.
@@ -51,31 +76,32 @@ export function createInventory(options: {
       });
       await refreshing;
     }
-    return snapshot?.instances ?? [];
+    return snapshot;
   }
 
-  function inPool(instances: ManagedInstance[], pool: string): ManagedInstance[] {
-    return instances.filter((i) => i.tags[TAG.pool] === pool);
-  }
-
-  function liveCount(instances: ManagedInstance[], pool: string): number {
-    const listed = inPool(instances, pool);
-    const listedIds = new Set(listed.map((i) => i.instanceId));
-    const extra = [...recent].filter(([id, r]) => r.pool === pool && !listedIds.has(id)).length;
-    return listed.length + extra + (reserved.get(pool) ?? 0);
-  }
+  const inPool = (pool: string) => (snapshot?.live ?? []).filter((i) => i.tags[TAG.pool] === pool);
+  const unlisted = (pool: string) => {
+    const listed = new Set(inPool(pool).map((i) => i.instanceId));
+    return [...recent.values()].filter((r) => r.pool === pool && !listed.has(r.instanceId));
+  };
+  const liveCount = (pool: string) => inPool(pool).length + unlisted(pool).length + (reserved.get(pool) ?? 0);
 
   return {
-    /** Instances of the pool that exist or are being launched. */
-    async live(pool: Pool): Promise<number> {
-      return liveCount(await fresh(), pool.name);
+    /** Whether the pool is under its max, and how many launches its job has had (EC2 and own recent ones). */
+    async observe(pool: Pool, jobId: number): Promise<{ room: boolean; launches: number }> {
+      await fresh();
+      if (liveCount(pool.name) >= pool.maxRunners) await fresh(AT_CAP_TTL_MS);
+      const launches = new Set(snapshot?.launchesByJob.get(jobId));
+      for (const r of recent.values()) if (r.jobId === jobId) launches.add(r.launch);
+      return { room: liveCount(pool.name) < pool.maxRunners, launches: launches.size };
     },
 
-    /** Reserves one slot if the pool is under its max; returns the release function, or undefined at the cap. */
-    async tryReserve(pool: Pool): Promise<(() => void) | undefined> {
-      let instances = await fresh();
-      if (liveCount(instances, pool.name) >= pool.maxRunners) instances = await fresh(AT_CAP_TTL_MS);
-      if (liveCount(instances, pool.name) >= pool.maxRunners) return undefined;
+    /**
+     * Reserves one slot if the pool is under its max, on the last snapshot (no await between the check
+     * and the reservation, so concurrent handlers cannot both take the last slot); undefined at the cap.
+     */
+    tryReserve(pool: Pool): (() => void) | undefined {
+      if (liveCount(pool.name) >= pool.maxRunners) return undefined;
       reserved.set(pool.name, (reserved.get(pool.name) ?? 0) + 1);
       let released = false;
       return () => {
@@ -85,28 +111,25 @@ export function createInventory(options: {
       };
     },
 
-    /** Records instances launched here so they count before the next snapshot shows them. */
-    noteLaunched(pool: Pool, instanceIds: readonly string[]): void {
-      for (const id of instanceIds) recent.set(id, { pool: pool.name, at: now() });
+    /** Records an instance launched here so it counts (for its pool and its job) before a snapshot shows it. */
+    noteLaunched(pool: Pool, launch: NotedLaunch): void {
+      recent.set(launch.instanceId, { ...launch, pool: pool.name, at: now() });
     },
 
     /**
      * Instances of the pool that could still take a waiting job: booting (no runner yet) or idle (runner
-     * not busy). Used only when a job has waited long (DESIGN.md "No job waits forever").
+     * not busy). Asked only about a job that was launched for and is still queued.
      */
     async spare(pool: Pool, ref: OrgRef): Promise<number> {
       // The slow path (a job that waited): worth a fresher look than the launch path's.
-      const instances = inPool(await fresh(AT_CAP_TTL_MS), pool.name).filter(
-        (i) => i.tags[TAG.org] === ref.org,
-      );
+      await fresh(AT_CAP_TTL_MS);
+      const instances = inPool(pool.name).filter((i) => i.tags[TAG.org] === ref.org);
       const runners = await cachedRunners(ref);
       const busy = new Set(runners.filter((r) => r.busy).map((r) => r.name));
-      const listed = new Set(instances.map((i) => i.instanceId));
-      const booting = [...recent].filter(([id, r]) => r.pool === pool.name && !listed.has(id)).length;
       const idleOrBooting = instances.filter(
         (i) => !busy.has(runnerNameOf(options.runnerPrefix, i.instanceId)),
-      ).length;
-      return idleOrBooting + booting;
+      );
+      return idleOrBooting.length + unlisted(pool.name).length;
     },
   };
 
@@ -119,4 +142,3 @@ export function createInventory(options: {
     return runners;
   }
 }
-export type Inventory = ReturnType<typeof createInventory>;

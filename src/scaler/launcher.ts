@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { Fleet, LaunchedInstance } from "../aws/fleet.js";
 import type { TokenIssuer } from "../bootstrap/token.js";
 import { renderUserData } from "../bootstrap/user-data.js";
+import { jobTags } from "../domain/job-tags.js";
 import { launchAttempts } from "../domain/launch-attempts.js";
 import { TAG } from "../domain/tags.js";
 import { CapacityError } from "../errors.js";
@@ -21,7 +22,10 @@ import type { TokenBucket } from "../rate/token-bucket.js";
  * ClientToken derived from its jobs, so a retried call never launches twice.
  */
 
-export type LaunchResult = { ok: true; instance: LaunchedInstance } | { ok: false; error: Error };
+/** `launch` is the batch's `mayfly:launch` id, which the inventory counts per job. */
+export type LaunchResult =
+  | { ok: true; instance: LaunchedInstance; launch: string }
+  | { ok: false; error: Error };
 
 interface Pending {
   message: ScaleMessage;
@@ -31,8 +35,8 @@ interface Pending {
 }
 
 export interface LauncherDeps {
-  fleet: Fleet;
-  tokens: TokenIssuer;
+  fleet: Pick<Fleet, "launch">;
+  tokens: Pick<TokenIssuer, "issue">;
   /** Paces RunInstances calls like EC2's request bucket. */
   requestBucket: TokenBucket;
   publicUrl: string;
@@ -103,7 +107,7 @@ export function createLauncher(deps: LauncherDeps) {
         maxLifetimeSeconds: pool.timeouts.boot + pool.timeouts.idle + pool.timeouts.job,
         bootTimeoutSeconds: pool.timeouts.boot,
       });
-      const tags = {
+      const batchTags = {
         [TAG.managedBy]: deps.deploymentId,
         [TAG.pool]: pool.name,
         [TAG.org]: first.org,
@@ -124,12 +128,12 @@ export function createLauncher(deps: LauncherDeps) {
             count: remaining.length,
             clientToken: `${launchId}-${index}`,
             userData,
-            tags,
-            launchTemplate: deps.launchTemplatePrefix
-              ? `${deps.launchTemplatePrefix}${pool.name}`
-              : undefined,
+            // Tagged with the jobs still waiting, so a job counts only the launches made for it.
+            tags: { ...batchTags, ...jobTags(remaining.map((p) => p.message.jobId)) },
+            launchTemplate: launchTemplateOf(pool, deps.launchTemplatePrefix),
           });
-          for (const [i, instance] of instances.entries()) remaining[i]?.resolve({ ok: true, instance });
+          for (const [i, instance] of instances.entries())
+            remaining[i]?.resolve({ ok: true, instance, launch: launchId });
           deps.metrics.launches.inc({ pool: pool.name, result: "success" }, instances.length);
           deps.events.record({
             kind: "launch.requested",
@@ -179,4 +183,11 @@ export function createLauncher(deps: LauncherDeps) {
     },
   };
 }
-export type Launcher = ReturnType<typeof createLauncher>;
+
+/**
+ * The pool's own `launchTemplate` when the pool file names one (the stack writes its template there),
+ * else `MAYFLY_LAUNCH_TEMPLATE_PREFIX` + pool name, else none (the request carries everything).
+ */
+export function launchTemplateOf(pool: Pool, prefix: string | undefined): string | undefined {
+  return pool.launchTemplate ?? (prefix ? `${prefix}${pool.name}` : undefined);
+}

@@ -21,6 +21,20 @@ export class RecheckBudget {
 
   /** Takes one GET for the installation; false when its share is spent. */
   tryTake(installationId: number): boolean {
+    return this.#bucket(installationId).tryTake();
+  }
+
+  /** Whether a GET is available now (takes nothing). */
+  available(installationId: number): boolean {
+    return this.secondsUntilNext(installationId) === 0;
+  }
+
+  /** Seconds until the installation's next GET is available (0 if it is now). */
+  secondsUntilNext(installationId: number): number {
+    return (this.#buckets.get(installationId)?.msUntil(1) ?? 0) / 1000;
+  }
+
+  #bucket(installationId: number): TokenBucket {
     let bucket = this.#buckets.get(installationId);
     if (!bucket) {
       bucket = new TokenBucket({
@@ -30,11 +44,6 @@ export class RecheckBudget {
       });
       this.#buckets.set(installationId, bucket);
     }
-    return bucket.tryTake();
-  }
-
-  /** Seconds until the installation's next GET is available (0 if it is now). */
-  secondsUntilNext(installationId: number): number {
-    return (this.#buckets.get(installationId)?.msUntil(1) ?? 0) / 1000;
+    return bucket;
   }
 }

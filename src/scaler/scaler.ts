@@ -1,192 +1,194 @@
 import type { Logger } from "pino";
-import { decideRecheck } from "../domain/recheck.js";
-import { retryDelaySeconds } from "../domain/retry-delay.js";
-import { CapacityError, LaunchConfigError, QuotaError, ThrottledError } from "../errors.js";
+import {
+  planAfterLaunch,
+  planLaunchFailure,
+  planScale,
+  type ScaleFacts,
+  type ScalePlan,
+} from "../domain/plan-scale.js";
 import type { EventLog } from "../events/event-log.js";
 import type { Jobs } from "../github/jobs.js";
+import type { OrgRef } from "../github/runners.js";
+import type { Metrics } from "../metrics.js";
 import type { Pool } from "../pool-file.js";
 import type { Outcome } from "../queue/consumer.js";
 import type { ReceivedMessage } from "../queue/job-queue.js";
 import type { ScaleMessage } from "../queue/messages.js";
-import type { EnrolmentBudget } from "./enrolment-budget.js";
-import type { Inventory } from "./inventory.js";
-import type { Launcher } from "./launcher.js";
-import type { RecheckBudget } from "./recheck-budget.js";
+import type { LaunchResult } from "./launcher.js";
 
 /**
- * The scaler's decision for one scale message (DESIGN.md "The flow", step 2): respect the pool's max
- * (at the cap: retry later, never drop), launch (batched by the launcher), and keep the message for a
- * recheck so no job waits forever. A message that comes back is checked against GitHub before launching
- * again, which also makes redelivery after a crash cost at most the bounded extra launch.
+ * The scaler's I/O for one scale message (DESIGN.md "The flow", step 2): it gathers the facts, asks
+ * `planScale` (src/domain/plan-scale.ts) what to do, fetches what the plan asks for and carries out the
+ * answer. It keeps no memory of messages: what a decision needs across deliveries is the receive count
+ * and what EC2 and GitHub show (ADR 0006), so every replica decides a delivery alike.
  */
+
+/** What the scaler needs of the inventory (`inventory.ts`). */
+export interface ScalerInventory {
+  observe(pool: Pool, jobId: number): Promise<{ room: boolean; launches: number }>;
+  tryReserve(pool: Pool): (() => void) | undefined;
+  noteLaunched(pool: Pool, launch: { instanceId: string; launch: string; jobId: number }): void;
+  spare(pool: Pool, ref: OrgRef): Promise<number>;
+}
+
+/** What the scaler needs of the launcher (`launcher.ts`). */
+export interface ScalerLauncher {
+  request(pool: Pool, message: ScaleMessage, attempt: number): Promise<LaunchResult>;
+}
+
+/** A per-installation budget (`enrolment-budget.ts`, `recheck-budget.ts`). */
+export interface InstallationBudget {
+  available(installationId: number): boolean;
+  tryTake(installationId: number): boolean;
+  secondsUntilNext(installationId: number): number;
+}
+
 export interface ScalerDeps {
   pools: readonly Pool[];
-  inventory: Inventory;
-  launcher: Launcher;
-  enrolment: EnrolmentBudget;
-  rechecks: RecheckBudget;
-  jobs: Jobs;
-  events: EventLog;
+  inventory: ScalerInventory;
+  launcher: ScalerLauncher;
+  enrolment: Pick<InstallationBudget, "available" | "tryTake">;
+  rechecks: InstallationBudget;
+  jobs: Pick<Jobs, "get">;
+  events: Pick<EventLog, "record">;
+  metrics: Pick<Metrics, "jobsWithoutRunner">;
   log: Logger;
   recheckIntervalSeconds: number;
   checkJobQueued: boolean;
-  now?: () => number;
+  /** Launches per job at most, unless the pool says otherwise. */
+  maxLaunchesPerJob: number;
+  now: () => number;
   random?: () => number;
 }
 
-const AT_CAP_RETRY = { baseSeconds: 5, capSeconds: 30 };
-const THROTTLE_RETRY = { baseSeconds: 2, capSeconds: 60 };
-const CAPACITY_RETRY = { baseSeconds: 15, capSeconds: 300 };
-const ENROLMENT_RETRY = { baseSeconds: 5, capSeconds: 15 };
+/** A plan asks for at most a GitHub status, a spare count and a retried reservation. */
+const MAX_STEPS = 6;
 
 export function createScaler(deps: ScalerDeps) {
-  const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
   const pools = new Map(deps.pools.map((p) => [p.name, p]));
+  /** When each pool last reported that its jobs wait: reporting only, never part of a decision. */
   const lastDeferral = new Map<string, number>();
-  /**
-   * What this process did with each message it handled. A message it knows never launched (throttled,
-   * at the cap, no capacity) only needs "is the job still queued?" when it returns; one that launched, or
-   * that another replica or a crashed process handled, also needs the spare-runner check.
-   */
-  const history = new Map<string, "launched" | "not-launched">();
-  const remember = (id: string, what: "launched" | "not-launched") => {
-    history.delete(id);
-    history.set(id, what);
-    if (history.size > 50_000) history.delete(history.keys().next().value as string);
-  };
-
-  const retry = (seconds: number, reason: string): Outcome => ({
-    kind: "retry",
-    afterSeconds: Math.ceil(seconds),
-    reason,
-  });
-  /**
-   * Rechecks come every recheck interval while a job is young, then stretch to a quarter of its age (at
-   * most 15 min), so a job waiting hours for an approval costs a few GETs an hour, not one a minute.
-   */
-  const recheckLater = (message: ScaleMessage, reason: string): Outcome => {
-    const waitedSeconds = Math.max(0, (now() - message.jobCreatedAt) / 1000);
-    return retry(Math.min(900, Math.max(deps.recheckIntervalSeconds, waitedSeconds / 4)), reason);
-  };
-
-  function deferred(pool: Pool, message: ScaleMessage): Outcome {
-    // One event per pool per 10 s is enough for the dashboard; the metric counts every one.
-    if ((lastDeferral.get(pool.name) ?? 0) + 10_000 < now()) {
-      lastDeferral.set(pool.name, now());
-      deps.events.record({
-        kind: "launch.deferred",
-        pool: pool.name,
-        jobId: message.jobId,
-        message: `pool ${pool.name} is at its max of ${pool.maxRunners} runners; jobs wait`,
-      });
-    }
-    return retry(retryDelaySeconds(1, { ...AT_CAP_RETRY, random }), `pool ${pool.name} at max runners`);
-  }
 
   return async function handle(message: ScaleMessage, received: ReceivedMessage): Promise<Outcome> {
     const pool = pools.get(message.pool);
     if (!pool) return { kind: "dead-letter", reason: `pool ${message.pool} is no longer configured` };
-    const known = history.get(received.id) ?? (received.receiveCount === 1 ? "not-launched" : undefined);
-    const check = received.receiveCount > 1 && deps.checkJobQueued;
+    const installation = message.installationId;
     try {
-      // A message that may have launched already is most likely done: ask GitHub before anything else.
-      if (check && known !== "not-launched") {
-        const outcome = await recheck(message, pool, { mayHaveLaunched: true });
-        if (outcome) return outcome;
+      const seen = await deps.inventory.observe(pool, message.jobId);
+      const facts: ScaleFacts = {
+        now: deps.now(),
+        jobCreatedAt: message.jobCreatedAt,
+        receiveCount: received.receiveCount,
+        launches: seen.launches,
+        maxLaunches: pool.maxLaunchesPerJob ?? deps.maxLaunchesPerJob,
+        room: seen.room,
+        enrolment: deps.enrolment.available(installation),
+        rechecks: {
+          available: deps.rechecks.available(installation),
+          secondsUntilNext: deps.rechecks.secondsUntilNext(installation),
+        },
+        checkJobQueued: deps.checkJobQueued,
+        recheckIntervalSeconds: deps.recheckIntervalSeconds,
+        jitter: random(),
+      };
+      for (let step = 0; step < MAX_STEPS; step++) {
+        const plan = planScale(facts);
+        deps.log.debug({ jobId: message.jobId, plan }, "scale plan");
+        if (plan.kind === "ask-github") {
+          if (!deps.rechecks.tryTake(installation)) {
+            facts.rechecks = {
+              available: false,
+              secondsUntilNext: deps.rechecks.secondsUntilNext(installation),
+            };
+            continue;
+          }
+          const job = await deps.jobs.get({
+            installationId: installation,
+            repo: message.repo,
+            jobId: message.jobId,
+          });
+          facts.job = { status: job.status };
+        } else if (plan.kind === "count-spare") {
+          const spare = await deps.inventory.spare(pool, { installationId: installation, org: message.org });
+          facts.job = { status: facts.job?.status ?? "queued", spare };
+        } else if (plan.kind === "launch") {
+          const release = deps.inventory.tryReserve(pool);
+          if (!release) {
+            facts.room = false;
+            continue;
+          }
+          try {
+            if (!deps.enrolment.tryTake(installation)) {
+              facts.enrolment = false;
+              continue;
+            }
+            return outcome(pool, message, await launch(pool, message, received, facts));
+          } finally {
+            release();
+          }
+        } else return outcome(pool, message, plan);
       }
-      const release = await deps.inventory.tryReserve(pool);
-      if (!release) return notLaunched(known, received, deferred(pool, message));
-      try {
-        // A message known never to have launched only needs "is the job still queued?".
-        if (check && known === "not-launched") {
-          const outcome = await recheck(message, pool, { mayHaveLaunched: false });
-          if (outcome) return outcome;
-        }
-        if (!deps.enrolment.tryTake(message.installationId)) {
-          return notLaunched(
-            known,
-            received,
-            retry(retryDelaySeconds(1, { ...ENROLMENT_RETRY, random }), "waiting for enrolment capacity"),
-          );
-        }
-        const result = await deps.launcher.request(pool, message, received.receiveCount);
-        if (!result.ok) return notLaunched(known, received, failed(result.error, received.receiveCount));
-        remember(received.id, "launched");
-        deps.inventory.noteLaunched(pool, [result.instance.instanceId]);
-        return deps.checkJobQueued
-          ? recheckLater(message, "launched; recheck that the job started")
-          : { kind: "ack" };
-      } finally {
-        release();
-      }
+      throw new Error(`no scale plan settled within ${MAX_STEPS} steps`);
     } catch (error) {
-      return notLaunched(known, received, failed(error as Error, received.receiveCount));
+      return outcome(pool, message, planLaunchFailure(error as Error, received.receiveCount, random()));
     }
   };
 
-  /**
-   * Asks GitHub about the job; returns the outcome if the message is settled, undefined to launch. A
-   * message that may have launched also counts the pool's spare runners (another may be free for it).
-   */
-  async function recheck(message: ScaleMessage, pool: Pool, options: { mayHaveLaunched: boolean }) {
-    if (!deps.rechecks.tryTake(message.installationId)) {
-      deps.log.debug({ jobId: message.jobId }, "recheck budget spent; not asking GitHub");
-      // May have launched: look again later. Never launched: launch without asking (see RecheckBudget).
-      if (!options.mayHaveLaunched) return undefined;
-      const wait = Math.max(deps.rechecks.secondsUntilNext(message.installationId), 1);
-      const later = recheckLater(message, "recheck budget spent");
-      return later.kind === "retry" && later.afterSeconds < wait
-        ? retry(wait + random() * wait, "recheck budget spent")
-        : later;
-    }
-    const job = await deps.jobs.get({
-      installationId: message.installationId,
-      repo: message.repo,
+  async function launch(pool: Pool, message: ScaleMessage, received: ReceivedMessage, facts: ScaleFacts) {
+    const result = await deps.launcher.request(pool, message, received.receiveCount);
+    if (!result.ok) return planLaunchFailure(result.error, received.receiveCount, facts.jitter);
+    deps.inventory.noteLaunched(pool, {
+      instanceId: result.instance.instanceId,
+      launch: result.launch,
       jobId: message.jobId,
     });
-    const ref = { installationId: message.installationId, org: message.org };
-    const spare =
-      job.status === "queued" && options.mayHaveLaunched ? await deps.inventory.spare(pool, ref) : 0;
-    const waitedSeconds = (now() - message.jobCreatedAt) / 1000;
-    const decision = decideRecheck({ jobStatus: job.status, spareRunners: spare, waitedSeconds });
-    deps.log.debug({ jobId: message.jobId, ...decision }, "recheck");
-    if (decision.action === "ack") return { kind: "ack" } as const;
-    if (decision.action === "wait") return recheckLater(message, decision.reason);
-    return undefined;
+    return planAfterLaunch({ ...facts, now: deps.now() });
   }
 
-  function notLaunched(known: string | undefined, received: ReceivedMessage, outcome: Outcome): Outcome {
-    if (known === "not-launched") remember(received.id, "not-launched");
-    return outcome;
+  function outcome(pool: Pool, message: ScaleMessage, plan: ScalePlan): Outcome {
+    switch (plan.kind) {
+      case "ack":
+        return { kind: "ack" };
+      case "retry":
+        return plan;
+      case "at-cap":
+        deferred(pool, message);
+        return { kind: "retry", afterSeconds: plan.afterSeconds, reason: `pool ${pool.name} at max runners` };
+      case "give-up":
+        gaveUp(pool, message, plan.reason);
+        return { kind: "dead-letter", reason: plan.reason };
+      case "dead-letter":
+        return plan;
+      default:
+        throw new Error(`scale plan ${plan.kind} is not an outcome`);
+    }
   }
 
-  function failed(error: Error, attempt: number): Outcome {
-    // A reused token is ours to fix, not the admin's: the next delivery derives a new one.
-    if (error instanceof LaunchConfigError && error.code === "IdempotentParameterMismatch") {
-      return retry(
-        retryDelaySeconds(attempt, { ...THROTTLE_RETRY, random }),
-        "launch token reused; retrying with a new one",
-      );
-    }
-    if (error instanceof LaunchConfigError)
-      return { kind: "dead-letter", reason: `launch configuration error: ${error.message}` };
-    if (error instanceof ThrottledError) {
-      return retry(
-        Math.max(error.retryAfterMs / 1000, retryDelaySeconds(attempt, { ...THROTTLE_RETRY, random })),
-        "throttled",
-      );
-    }
-    if (error instanceof CapacityError || error instanceof QuotaError) {
-      return retry(
-        retryDelaySeconds(attempt, { ...CAPACITY_RETRY, random }),
-        `${error.name}: ${error.message}`,
-      );
-    }
-    return retry(
-      retryDelaySeconds(attempt, { ...THROTTLE_RETRY, random }),
-      `${error.name}: ${error.message}`,
-    );
+  function deferred(pool: Pool, message: ScaleMessage): void {
+    // One event per pool per 10 s is enough for the dashboard.
+    if ((lastDeferral.get(pool.name) ?? Number.NEGATIVE_INFINITY) + 10_000 >= deps.now()) return;
+    lastDeferral.set(pool.name, deps.now());
+    deps.events.record({
+      kind: "launch.deferred",
+      pool: pool.name,
+      jobId: message.jobId,
+      message: `pool ${pool.name} is at its max of ${pool.maxRunners} runners; jobs wait`,
+    });
+  }
+
+  /** The job will not get a runner from us: said once, where the admin looks (dashboard, metrics, log). */
+  function gaveUp(pool: Pool, message: ScaleMessage, reason: string): void {
+    deps.metrics.jobsWithoutRunner.inc({ pool: pool.name, reason: "launch-limit" });
+    deps.events.record({
+      kind: "launch.gave-up",
+      pool: pool.name,
+      org: message.org,
+      repo: message.repo,
+      jobId: message.jobId,
+      reason: "launch-limit",
+      message: `job ${message.jobId} failed to get a runner: ${reason}`,
+    });
+    deps.log.warn({ jobId: message.jobId, pool: pool.name, reason }, "job failed to get a runner");
   }
 }
-export type Scaler = ReturnType<typeof createScaler>;

@@ -15,7 +15,7 @@ export type JobDecision =
  */
 export async function decideJob(
   payload: WorkflowJobPayload,
-  deps: { pools: readonly Pool[]; jobs: Jobs },
+  deps: { pools: readonly Pool[]; jobs: Pick<Jobs, "isForkRun"> },
 ): Promise<JobDecision> {
   const { workflow_job: job, repository, installation } = payload;
   const match = matchPool(job.labels, deps.pools);

@@ -1,21 +1,32 @@
 import type { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
-import type { Probot } from "probot";
 import type { Metrics } from "../metrics.js";
-import { workflowJobPayloadSchema } from "./workflow-job-event.js";
+import type { InstallationCheck } from "./known-installations.js";
+import type { WorkflowJobHandlers } from "./workflow-job.js";
+import { type WorkflowJobEvent, workflowJobPayloadSchema } from "./workflow-job-event.js";
+
+export interface WebhookRouteDeps {
+  path: string;
+  /** HMAC-SHA256 check of the body against the App's webhook secret (Probot's @octokit/webhooks). */
+  verify(body: string, signature: string): Promise<boolean>;
+  installations: { check(installationId: number, org: string): Promise<InstallationCheck> };
+  handlers: WorkflowJobHandlers;
+  log: Logger;
+  metrics: Pick<Metrics, "webhooks">;
+  now: () => number;
+  timeoutMs?: number;
+}
 
 /**
  * The webhook intake. Verifies before anything else (a forged or unsigned delivery is a 401 and touches
- * nothing), then parses (a malformed one is a 400 naming the problem), then hands the event to the Probot
- * app, whose handlers resolve only once the work is durably queued. GitHub waits 10 s and never retries
- * on its own, so the answer is bounded: past `timeoutMs` it is a 503 and the delivery is recorded as
- * failed, to be redelivered.
+ * nothing), then parses, once (a malformed one is a 400 naming the problem), then drops deliveries for
+ * installations the App does not have (2xx, counted, nothing queued: ADR 0009), then calls the handler,
+ * which resolves only once the work is durably queued. GitHub waits 10 s and never retries on its own, so
+ * the answer is bounded: past `timeoutMs` it is a 503 and the delivery is recorded as failed, to be
+ * redelivered.
  */
-export function mountWebhookRoute(
-  app: Hono,
-  deps: { path: string; probot: Probot; log: Logger; metrics: Metrics; timeoutMs?: number },
-): void {
+export function mountWebhookRoute(app: Hono, deps: WebhookRouteDeps): void {
   const timeoutMs = deps.timeoutMs ?? 8_000;
   app.post(
     deps.path,
@@ -26,7 +37,7 @@ export function mountWebhookRoute(
       const event = c.req.header("x-github-event");
       const body = await c.req.text();
       if (!signature) return refuse(c, 401, "missing X-Hub-Signature-256: is the App's webhook secret set?");
-      if (!(await verify(deps.probot, body, signature))) {
+      if (!(await deps.verify(body, signature).catch(() => false))) {
         return refuse(
           c,
           401,
@@ -51,16 +62,27 @@ export function mountWebhookRoute(
           `malformed workflow_job payload: ${first?.path.join(".") || "(root)"} ${first?.message ?? ""}`.trim(),
         );
       }
-      try {
-        await withTimeout(
-          deps.probot.receive({ id: delivery, name: "workflow_job", payload: parsed.data } as never),
-          timeoutMs,
+      const { action, installation } = parsed.data;
+      const org = parsed.data.organization?.login ?? parsed.data.repository.owner.login;
+      const known = installation ? await deps.installations.check(installation.id, org) : "unknown";
+      if (known !== "known") {
+        const result = known === "unknown" ? "unknown-installation" : "unverified-installation";
+        deps.metrics.webhooks.inc({ action, result });
+        deps.log.warn(
+          { delivery, installationId: installation?.id, org },
+          `webhook ignored: ${known === "unknown" ? "not an installation of this App on that org" : "installation not verifiable now (look-up budget spent); GitHub records a failure and it is redelivered"}`,
         );
+        return known === "unknown"
+          ? c.json({ ok: true, ignored: "unknown installation" }, 202)
+          : c.json({ error: "installation cannot be verified now; redeliver later" }, 503);
+      }
+      const received: WorkflowJobEvent = { id: delivery, receivedAt: deps.now(), payload: parsed.data };
+      try {
+        await withTimeout(dispatch(deps.handlers, received, deps.log), timeoutMs);
       } catch (error) {
-        deps.metrics.webhooks.inc({ action: parsed.data.action, result: "error" });
-        // The error carries the whole payload (@octokit/webhooks attaches the event): log only what failed.
-        const causes = error instanceof AggregateError ? error.errors : [error];
-        const reasons = causes.map((e) => `${(e as Error).name}: ${(e as Error).message}`);
+        deps.metrics.webhooks.inc({ action, result: "error" });
+        // Log only what failed, never the payload.
+        const reasons = [`${(error as Error).name}: ${(error as Error).message}`];
         deps.log.error(
           { delivery, reasons },
           "webhook not queued; GitHub records a failed delivery and the reaper redelivers it",
@@ -78,11 +100,20 @@ export function mountWebhookRoute(
   );
 }
 
-async function verify(probot: Probot, body: string, signature: string): Promise<boolean> {
-  try {
-    return await probot.webhooks.verify(body, signature);
-  } catch {
-    return false;
+function dispatch(handlers: WorkflowJobHandlers, event: WorkflowJobEvent, log: Logger): Promise<void> {
+  switch (event.payload.action) {
+    case "queued":
+      return handlers.queued(event);
+    case "in_progress":
+      return handlers.inProgress(event);
+    case "completed":
+      return handlers.completed(event);
+    default:
+      log.debug(
+        { jobId: event.payload.workflow_job.id },
+        `workflow_job.${event.payload.action}: nothing to do`,
+      );
+      return Promise.resolve();
   }
 }
 

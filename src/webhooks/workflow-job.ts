@@ -1,14 +1,10 @@
 import type { Logger } from "pino";
 import { matchPool } from "../domain/match-pool.js";
 import { isMayflyRunnerName } from "../domain/runner-name.js";
-import type { EventLog } from "../events/event-log.js";
-import type { RunnerJobs } from "../events/runner-jobs.js";
-import type { Jobs } from "../github/jobs.js";
 import type { Metrics } from "../metrics.js";
-import type { Pool } from "../pool-file.js";
-import type { JobQueue } from "../queue/job-queue.js";
 import { reapEnvelope, scaleEnvelope } from "../queue/messages.js";
 import { decideJob } from "./decide-job.js";
+import { createJobStartedHandler, type JobStartedDeps } from "./job-started.js";
 import type { WorkflowJobEvent } from "./workflow-job-event.js";
 
 /**
@@ -16,22 +12,21 @@ import type { WorkflowJobEvent } from "./workflow-job-event.js";
  * only once the message is durably queued, so the webhook is answered 2xx only then; a failure answers
  * 5xx and GitHub records a failed delivery, which the reaper's redelivery brings back.
  */
-export interface WorkflowJobDeps {
-  pools: readonly Pool[];
-  scaleQueue: JobQueue;
-  reapQueue: JobQueue;
-  jobs: Jobs;
-  events: EventLog;
-  metrics: Metrics;
-  runnerJobs: RunnerJobs;
-  runnerPrefix: string;
-  /** Terminate a Mayfly runner that GitHub handed a job the policy denies (default on). */
-  enforceOnRunners?: boolean;
+export interface WorkflowJobDeps extends Omit<JobStartedDeps, "now" | "metrics"> {
+  scaleQueue: JobStartedDeps["reapQueue"];
+  metrics: JobStartedDeps["metrics"] & Pick<Metrics, "jobsQueued">;
   log: Logger;
   now?: () => number;
 }
 
-export function createWorkflowJobHandlers(deps: WorkflowJobDeps) {
+/** What the intake dispatches to, by action. */
+export interface WorkflowJobHandlers {
+  queued(event: WorkflowJobEvent): Promise<void>;
+  inProgress(event: WorkflowJobEvent): Promise<void>;
+  completed(event: WorkflowJobEvent): Promise<void>;
+}
+
+export function createWorkflowJobHandlers(deps: WorkflowJobDeps): WorkflowJobHandlers {
   const now = deps.now ?? Date.now;
   const ours = (runnerName: string) => isMayflyRunnerName(deps.runnerPrefix, runnerName);
 
@@ -91,62 +86,6 @@ export function createWorkflowJobHandlers(deps: WorkflowJobDeps) {
     });
   }
 
-  async function inProgress(event: WorkflowJobEvent): Promise<void> {
-    const { workflow_job: job, repository, installation } = event.payload;
-    const runnerName = job.runner_name ?? "";
-    deps.metrics.webhooks.inc({ action: "in_progress", result: ours(runnerName) ? "ours" : "other" });
-    if (!ours(runnerName)) return;
-    const startedAt = Date.parse(job.started_at) || now();
-    const created = Date.parse(job.created_at);
-    const queueSeconds = Number.isNaN(created) ? undefined : Math.max(0, (startedAt - created) / 1000);
-    const org = event.payload.organization?.login ?? repository.owner.login;
-    const pool = matchPool(job.labels, deps.pools).pool?.name ?? "unknown";
-    if (queueSeconds !== undefined) deps.metrics.queueTime.observe({ pool }, queueSeconds);
-    deps.runnerJobs.record({
-      runnerName,
-      jobId: job.id,
-      org,
-      repo: repository.full_name,
-      workflowName: job.workflow_name ?? undefined,
-      jobName: job.name,
-      htmlUrl: job.html_url ?? undefined,
-      startedAt,
-      queueSeconds,
-    });
-    const where = { pool, org, repo: repository.full_name, jobId: job.id, runnerName };
-    deps.events.record({ kind: "job.started", message: `${runnerName} started job ${job.id}`, ...where });
-    if (deps.enforceOnRunners === false || !installation) return;
-
-    // GitHub hands a queued job to ANY idle runner whose labels match, so a job the policy refused a
-    // launch can still land on a runner launched for another job. Deny by default holds on the runner
-    // too: its instance is terminated at once, which ends the job.
-    const decided = await decideJob(event.payload, deps);
-    if (decided.kind !== "decided" || decided.decision.allow) return;
-    const reason = decided.decision.code;
-    deps.metrics.policyDecisions.inc({ decision: "violation", reason });
-    deps.events.record({
-      kind: "policy.violation",
-      reason,
-      message: `job ${job.id} of ${repository.full_name} started on ${runnerName} although the policy denies it (${decided.decision.reason}); terminating the runner`,
-      ...where,
-    });
-    deps.log.warn({ ...where, reason }, "denied job on a Mayfly runner: terminating it");
-    await deps.reapQueue.send([
-      reapEnvelope({
-        kind: "reap",
-        cause: "policy-violation",
-        org,
-        installationId: installation.id,
-        runnerName,
-        runnerId: job.runner_id || null,
-        jobId: job.id,
-        conclusion: null,
-        receivedAt: event.receivedAt,
-        deliveryId: event.id,
-      }),
-    ]);
-  }
-
   async function completed(event: WorkflowJobEvent): Promise<void> {
     const { workflow_job: job, repository, installation } = event.payload;
     const runnerName = job.runner_name ?? "";
@@ -195,5 +134,5 @@ export function createWorkflowJobHandlers(deps: WorkflowJobDeps) {
     });
   }
 
-  return { queued, inProgress, completed };
+  return { queued, inProgress: createJobStartedHandler({ ...deps, now }), completed };
 }

@@ -10,8 +10,11 @@ import { type Dashboard, mountDashboard } from "../dashboard/mount-dashboard.js"
 import type { EventLog } from "../events/event-log.js";
 import type { RunnerJobs } from "../events/runner-jobs.js";
 import { mountHealthRoutes } from "../http/health.js";
+import { mountMetricsRoute } from "../http/metrics-route.js";
 import type { Metrics } from "../metrics.js";
+import { createKnownInstallations } from "../webhooks/known-installations.js";
 import { mountWebhookRoute } from "../webhooks/route.js";
+import type { WorkflowJobHandlers } from "../webhooks/workflow-job.js";
 import type { Adapters } from "./adapters.js";
 
 /** The HTTP surface of the roles this process runs. */
@@ -23,6 +26,7 @@ export function mountRoutes(
     events: EventLog;
     runnerJobs: RunnerJobs;
     metrics: Metrics;
+    handlers: WorkflowJobHandlers;
     log: Logger;
     now: () => number;
     ready: () => boolean;
@@ -31,13 +35,21 @@ export function mountRoutes(
 ): { dashboard?: Dashboard } {
   const { config, adapters, events, metrics, log, now } = ctx;
   const roles = new Set(config.roles);
-  mountHealthRoutes(http, { ready: ctx.ready, metrics });
+  mountHealthRoutes(http, { ready: ctx.ready });
+  mountMetricsRoute(http, { registry: metrics.registry, token: config.metrics.token });
   if (roles.has("webhooks")) {
     mountWebhookRoute(http, {
       path: config.github.webhookPath,
-      probot: adapters.probot,
+      verify: (body, signature) => adapters.probot.webhooks.verify(body, signature),
+      installations: createKnownInstallations({
+        directory: adapters.installations,
+        lookups: config.github.installationLookups,
+        now,
+      }),
+      handlers: ctx.handlers,
       log: log.child({ role: "webhooks" }),
       metrics,
+      now,
     });
     const enrol = createEnrolment({
       tokens: createTokenVerifier({

@@ -77,6 +77,8 @@ export function createWorkers(
     log: scalerLog,
     recheckIntervalSeconds: config.scaler.recheckIntervalSeconds,
     checkJobQueued: config.scaler.checkJobQueued,
+    maxLaunchesPerJob: config.scaler.maxLaunchesPerJob,
+    metrics,
     now,
   });
   const completion = createCompletionHandler({
@@ -92,6 +94,7 @@ export function createWorkers(
   });
   const sweeper = createSweeper({
     observe: adapters.observe,
+    fleet: adapters.fleet,
     runners: adapters.runners,
     terminator: adapters.terminator,
     pools: config.pools,

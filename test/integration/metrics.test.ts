@@ -21,6 +21,8 @@ describe("Prometheus metrics follow a scripted scenario", () => {
   let sandbox: Sandbox;
   let mayfly: Mayfly & { url: string };
   let metrics: Map<string, number>;
+  const scrape = () =>
+    fetch(`${mayfly.url}/metrics`, { headers: { authorization: `Bearer ${mayfly.config.metrics.token}` } });
   beforeAll(async () => {
     sandbox = await startSandbox({ bootDelayMs: 100 });
     mayfly = await startMayfly(sandbox);
@@ -37,13 +39,13 @@ describe("Prometheus metrics follow a scripted scenario", () => {
     });
     await waitFor("both busy", () => sandbox.github.runners("acme").filter((r) => r.busy).length === 2);
     await mayfly.sweep();
-    metrics = parse(await (await fetch(`${mayfly.url}/metrics`)).text());
+    metrics = parse(await (await scrape()).text());
     expect(metrics.get('mayfly_runners{pool="small",state="busy"}')).toBe(2);
     await waitFor("jobs done", () => jobs.every((j) => sandbox.github.job(j.id)?.conclusion === "success"));
     await waitFor("revoked", () => mayfly.events.list({ kinds: ["reap.terminated"] }).length === 2);
     await waitFor("fleet empty", () => sandbox.ec2.instances().every((i) => i.state === "terminated"));
     await mayfly.sweep();
-    const res = await fetch(`${mayfly.url}/metrics`);
+    const res = await scrape();
     expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
     metrics = parse(await res.text());
   });
@@ -62,7 +64,7 @@ describe("Prometheus metrics follow a scripted scenario", () => {
     ['mayfly_queue_time_seconds_count{pool="small"}', 2],
     ['mayfly_launch_latency_seconds_count{pool="small"}', 2],
     ["mayfly_time_to_revoke_seconds_count", 2],
-    ['mayfly_reaps_total{reason="job-completed",action="terminate"}', 2],
+    ['mayfly_reaps_total{reason="job-completed",action="terminated"}', 2],
     ['mayfly_webhooks_total{action="queued",result="queued"}', 2],
     ['mayfly_webhooks_total{action="queued",result="denied"}', 1],
     ['mayfly_webhooks_total{action="completed",result="reap"}', 2],

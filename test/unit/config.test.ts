@@ -54,6 +54,7 @@ describe("loadConfig", () => {
       recheckIntervalSeconds: 60,
       recheckBudgetPerHour: 1200,
       checkJobQueued: true,
+      maxLaunchesPerJob: 3,
     });
   });
 

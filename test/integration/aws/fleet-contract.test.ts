@@ -4,7 +4,12 @@ import { startEc2Emulator } from "../../../emulators/src/ec2/emulator.js";
 import { createEc2Fleet } from "../../../src/aws/ec2-fleet.js";
 import type { Fleet, LaunchSpec, Market } from "../../../src/aws/fleet.js";
 import { createMemoryFleet } from "../../../src/aws/memory-fleet.js";
-import { CapacityError, LaunchConfigError, ThrottledError } from "../../../src/errors.js";
+import {
+  CapacityError,
+  LaunchConfigError,
+  LaunchTokenReusedError,
+  ThrottledError,
+} from "../../../src/errors.js";
 import { type Pool, parsePoolFile } from "../../../src/pool-file.js";
 
 /** Generous: these files share two cores with the rest of the suite. */
@@ -147,7 +152,7 @@ describe.each(harnesses)("Fleet contract: %s", (_name, makeHarness) => {
     const again = await h.fleet.launch({ ...once });
     expect(ids(again)).toEqual(ids(first));
     expect(await h.fleet.list()).toHaveLength(2);
-    await expect(h.fleet.launch({ ...once, count: 3 })).rejects.toBeInstanceOf(LaunchConfigError);
+    await expect(h.fleet.launch({ ...once, count: 3 })).rejects.toBeInstanceOf(LaunchTokenReusedError);
   });
 
   it("launches fewer than asked when capacity is short", async () => {

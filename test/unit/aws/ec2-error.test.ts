@@ -4,6 +4,7 @@ import { ec2ErrorCode, translateEc2Error } from "../../../src/aws/ec2-error.js";
 import {
   CapacityError,
   LaunchConfigError,
+  LaunchTokenReusedError,
   QuotaError,
   ThrottledError,
   UnavailableError,
@@ -44,7 +45,7 @@ describe("translateEc2Error", () => {
     ["InvalidSubnetID.NotFound", 400, LaunchConfigError],
     ["InvalidGroup.NotFound", 400, LaunchConfigError],
     ["UnauthorizedOperation", 403, LaunchConfigError],
-    ["IdempotentParameterMismatch", 400, LaunchConfigError],
+    ["IdempotentParameterMismatch", 400, LaunchTokenReusedError],
     ["InvalidLaunchTemplateName.NotFoundException", 400, LaunchConfigError],
     ["InvalidLaunchTemplateId.VersionNotFound", 400, LaunchConfigError],
     ["MissingParameter", 400, LaunchConfigError],

@@ -78,6 +78,10 @@ const removeOrphan = (instanceId: string, detail: string): ReapAction => ({
   reason: "runner-without-instance",
   detail,
 });
+const rogue = (instanceId: string, detail: string): ReapAction => ({
+  ...removeOrphan(instanceId, detail),
+  reason: "rogue-runner",
+});
 const busy = runner(7, "i-a", true);
 const idle = runner(7, "i-a");
 const STOPPED = "instance is stopped (launches set shutdown to terminate)";
@@ -198,8 +202,8 @@ const rows: Row[] = [
   },
   // Runners without a live instance.
   {
-    case: "idle runner, no instance → remove it",
-    input: { runners: [runner(7, "i-gone")] },
+    case: "idle runner, instance just terminated (EC2 still shows it) → remove it",
+    input: { runners: [runner(7, "i-gone")], knownInstanceIds: new Set(["i-gone"]) },
     expected: [removeOrphan("i-gone", "no pending or running instance i-gone (runner online)")],
   },
   {
@@ -208,8 +212,30 @@ const rows: Row[] = [
     expected: [removeOrphan("i-gone", "no pending or running instance i-gone (runner offline, busy)")],
   },
   {
-    case: "busy online runner, no instance (listing lag) → keep",
-    input: { runners: [runner(7, "i-gone", true)] },
+    case: "busy online runner, instance just terminated → keep until GitHub lets go",
+    input: { runners: [runner(7, "i-gone", true)], knownInstanceIds: new Set(["i-gone"]) },
+    expected: [],
+  },
+  {
+    case: "idle online runner that no instance of ours ever had → rogue, remove it",
+    input: { runners: [runner(7, "i-rogue")] },
+    expected: [rogue("i-rogue", "runner online with no instance i-rogue of this deployment in any state")],
+  },
+  {
+    case: "busy online runner that no instance of ours ever had → rogue, remove it (GitHub may refuse)",
+    input: { runners: [runner(7, "i-rogue", true)] },
+    expected: [
+      rogue("i-rogue", "runner online, busy with no instance i-rogue of this deployment in any state"),
+    ],
+  },
+  {
+    case: "offline runner that no instance ever had → an ordinary leftover, not rogue",
+    input: { runners: [runner(7, "i-rogue", false, "offline")] },
+    expected: [removeOrphan("i-rogue", "no pending or running instance i-rogue (runner offline)")],
+  },
+  {
+    case: "online runner of a shutting-down instance → not rogue",
+    input: { instances: [inst("i-a", 50 * S, "shutting-down")], runners: [runner(7, "i-a", true)] },
     expected: [],
   },
   {
@@ -274,6 +300,7 @@ describe("planReap", () => {
       instances: [inst("i-c", 400 * S), inst("i-a", 400 * S, "stopped"), inst("i-b", 400 * S)],
       runners: [runner(3, "i-z"), runner(2, "i-b"), runner(1, "i-y")],
       idleSince: ago("i-b", 601 * S),
+      knownInstanceIds: new Set(["i-y", "i-z"]),
     });
     expect(actions.map((a) => `${a.reason} ${a.kind === "terminate" ? a.instanceId : a.runnerName}`)).toEqual(
       [

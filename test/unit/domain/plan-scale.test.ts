@@ -1,0 +1,238 @@
+import { describe, expect, it } from "vitest";
+import {
+  planAfterLaunch,
+  planLaunchFailure,
+  planScale,
+  type ScaleFacts,
+} from "../../../src/domain/plan-scale.js";
+import {
+  CapacityError,
+  LaunchConfigError,
+  LaunchTokenReusedError,
+  QuotaError,
+  ThrottledError,
+  UnavailableError,
+} from "../../../src/errors.js";
+
+const NOW = 10_000_000;
+const young = NOW - 20_000; // queued 20 s ago
+const old = NOW - 400_000; // queued 400 s ago: past SQS's 5-minute dedup window
+
+/** A first delivery of a young job with room, budgets and no launches yet; rows change what they are about. */
+function facts(overrides: Partial<ScaleFacts> = {}): ScaleFacts {
+  return {
+    now: NOW,
+    jobCreatedAt: young,
+    receiveCount: 1,
+    launches: 0,
+    maxLaunches: 3,
+    room: true,
+    enrolment: true,
+    rechecks: { available: true, secondsUntilNext: 0 },
+    checkJobQueued: true,
+    recheckIntervalSeconds: 10,
+    jitter: 0.5,
+    ...overrides,
+  };
+}
+const spent = { available: false, secondsUntilNext: 60 };
+
+describe("planScale", () => {
+  it.each<[string, Partial<ScaleFacts>, string, RegExp]>([
+    // First deliveries
+    ["a young job's first delivery launches unasked", {}, "launch", /launch 1 of at most 3/],
+    ["at the pool's max it waits, asking nobody", { room: false }, "at-cap", /pool at max runners/],
+    ["without enrolment capacity it waits", { enrolment: false }, "retry", /enrolment capacity/],
+    // Late duplicate (issue 10 finding 10): past the dedup window SQS cannot collapse a redelivered webhook
+    ["a late first delivery asks GitHub first", { jobCreatedAt: old }, "ask-github", /past the dedup window/],
+    [
+      "a late duplicate of a job EC2 shows launched for asks before anything else",
+      { jobCreatedAt: old, launches: 1, room: false },
+      "ask-github",
+      /1 launch\(es\) so far/,
+    ],
+    [
+      "a late duplicate whose job started is acked",
+      { jobCreatedAt: old, launches: 1, job: { status: "in_progress" } },
+      "ack",
+      /in progress/,
+    ],
+    [
+      "a late duplicate whose job completed is acked",
+      { jobCreatedAt: old, job: { status: "completed" } },
+      "ack",
+      /completed/,
+    ],
+    [
+      "a late duplicate that EC2 shows launched for is not relaunched with the budget spent",
+      { jobCreatedAt: old, launches: 1, rechecks: spent },
+      "retry",
+      /recheck budget spent/,
+    ],
+    [
+      "a late first delivery never launched for launches unasked with the budget spent",
+      { jobCreatedAt: old, rechecks: spent },
+      "launch",
+      /launch 1/,
+    ],
+    [
+      "the check is off: a late delivery launches unasked",
+      { jobCreatedAt: old, checkJobQueued: false },
+      "launch",
+      /launch 1/,
+    ],
+    // Redeliveries
+    [
+      "a redelivery never launched for waits at the cap before asking",
+      { receiveCount: 2, room: false },
+      "at-cap",
+      /max/,
+    ],
+    [
+      "a redelivery never launched for asks once there is room",
+      { receiveCount: 2 },
+      "ask-github",
+      /redelivered/,
+    ],
+    ["a redelivery launched for asks first", { receiveCount: 2, launches: 1 }, "ask-github", /still queued/],
+    [
+      "its job still queued: are spare runners left?",
+      { receiveCount: 2, launches: 1, job: { status: "queued" } },
+      "count-spare",
+      /spare runner/,
+    ],
+    [
+      "a spare runner will take it: look again later",
+      { receiveCount: 2, launches: 1, job: { status: "queued", spare: 1 } },
+      "retry",
+      /1 spare runner/,
+    ],
+    [
+      "no spare runner left: launch again",
+      { receiveCount: 2, launches: 1, job: { status: "queued", spare: 0 } },
+      "launch",
+      /launch 2 of at most 3/,
+    ],
+    [
+      "a job never launched for and still queued launches",
+      { receiveCount: 2, job: { status: "queued" } },
+      "launch",
+      /launch 1/,
+    ],
+    [
+      "a job awaiting approval is looked at later",
+      { receiveCount: 2, job: { status: "waiting" } },
+      "retry",
+      /not yet runnable/,
+    ],
+    ["a deleted run is acked", { receiveCount: 2, job: { status: "missing" } }, "ack", /no longer exists/],
+    // The bound (issue 10 finding 9)
+    [
+      "the third launch is still allowed",
+      { receiveCount: 5, launches: 2, job: { status: "queued", spare: 0 } },
+      "launch",
+      /launch 3 of at most 3/,
+    ],
+    [
+      "after the last allowed launch the job is given up",
+      { receiveCount: 6, launches: 3, job: { status: "queued", spare: 0 } },
+      "give-up",
+      /no runner after 3 launch\(es\) \(at most 3 per job\)/,
+    ],
+    [
+      "a pool's own bound counts",
+      { receiveCount: 3, launches: 1, maxLaunches: 1, job: { status: "queued", spare: 0 } },
+      "give-up",
+      /at most 1 per job/,
+    ],
+    [
+      "at the bound with the check off it gives up unasked",
+      { receiveCount: 4, launches: 3, checkJobQueued: false },
+      "give-up",
+      /3 launch/,
+    ],
+    [
+      "at the bound a job that started is still acked, not given up",
+      { receiveCount: 6, launches: 3, job: { status: "in_progress" } },
+      "ack",
+      /in progress/,
+    ],
+    [
+      "at the bound a booting last instance is waited for",
+      { receiveCount: 6, launches: 3, job: { status: "queued", spare: 1 } },
+      "retry",
+      /spare/,
+    ],
+    // The recheck budget
+    [
+      "with the budget spent a launched job is looked at later",
+      { receiveCount: 2, launches: 1, rechecks: spent },
+      "retry",
+      /recheck budget spent/,
+    ],
+    [
+      "with the budget spent a never-launched job launches unasked",
+      { receiveCount: 2, rechecks: spent },
+      "launch",
+      /launch 1/,
+    ],
+  ])("%s", (_, overrides, kind, reason) => {
+    const plan = planScale(facts(overrides));
+    expect(plan.kind).toBe(kind);
+    expect(plan.reason).toMatch(reason);
+  });
+
+  it("waits for the next GET, with jitter, when the budget is spent", () => {
+    const plan = planScale(facts({ receiveCount: 2, launches: 1, rechecks: spent, jitter: 0.5 }));
+    expect(plan).toMatchObject({ kind: "retry", afterSeconds: 90 });
+  });
+
+  it("rechecks an old job less often: a quarter of its age, at most 15 minutes", () => {
+    const waiting = { receiveCount: 2, job: { status: "waiting" as const } };
+    expect(planScale(facts({ ...waiting, jobCreatedAt: NOW - 400_000 }))).toMatchObject({
+      afterSeconds: 100,
+    });
+    expect(planScale(facts({ ...waiting, jobCreatedAt: NOW - 36_000_000 }))).toMatchObject({
+      afterSeconds: 900,
+    });
+  });
+
+  it("decides alike for any replica: the same facts give the same plan", () => {
+    const f = facts({ receiveCount: 3, launches: 2, job: { status: "queued", spare: 0 } });
+    expect(planScale(structuredClone(f))).toEqual(planScale(structuredClone(f)));
+  });
+});
+
+describe("planAfterLaunch", () => {
+  it.each([
+    [true, "retry", /recheck that the job started/],
+    [false, "ack", /launched/],
+  ] as const)("checkJobQueued %s → %s", (checkJobQueued, kind, reason) => {
+    const plan = planAfterLaunch(facts({ checkJobQueued }));
+    expect(plan.kind).toBe(kind);
+    expect(plan.reason).toMatch(reason);
+  });
+});
+
+describe("planLaunchFailure", () => {
+  it.each<[Error, string, RegExp]>([
+    [new LaunchTokenReusedError("EC2 IdempotentParameterMismatch"), "retry", /token reused/],
+    [
+      new LaunchConfigError("bad AMI", "InvalidAMIID.NotFound"),
+      "dead-letter",
+      /launch configuration error: bad AMI/,
+    ],
+    [new ThrottledError("slow down", 120_000), "retry", /throttled/],
+    [new CapacityError("none", "InsufficientInstanceCapacity"), "retry", /CapacityError/],
+    [new QuotaError("vcpu", "VcpuLimitExceeded"), "retry", /QuotaError/],
+    [new UnavailableError("down"), "retry", /UnavailableError/],
+  ])("%s", (error, kind, reason) => {
+    const plan = planLaunchFailure(error, 2, 0.5);
+    expect(plan.kind).toBe(kind);
+    expect(plan.reason).toMatch(reason);
+  });
+
+  it("a throttle's hint is a floor", () => {
+    expect(planLaunchFailure(new ThrottledError("slow", 120_000), 1, 0)).toMatchObject({ afterSeconds: 120 });
+  });
+});

@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { scaleWorld } from "./scale-world.js";
+
+describe("the scaler over the in-memory fleet", () => {
+  it("launches once for a first delivery and tags the instance with its job", async () => {
+    const w = scaleWorld();
+    const outcome = await w.replica().scaler(w.message(), w.delivery(1));
+    expect(outcome).toMatchObject({ kind: "retry", reason: "launched; recheck that the job started" });
+    expect(w.fleet.instances()).toHaveLength(1);
+    expect(w.fleet.instances()[0]?.tags["mayfly:jobs"]).toBe("42");
+    expect(w.github.gets).toBe(0);
+  });
+
+  it("a redelivery to another replica sees the launch in EC2 and does not launch twice", async () => {
+    const w = scaleWorld();
+    await w.replica().scaler(w.message(), w.delivery(1));
+    w.clock.now += 10_000;
+    // The instance is booting (no runner yet): a spare for the job, so the other replica waits.
+    const outcome = await w.replica().scaler(w.message(), w.delivery(2));
+    expect(outcome).toMatchObject({ kind: "retry" });
+    expect(w.fleet.instances()).toHaveLength(1);
+    expect(w.github.gets).toBe(1);
+  });
+
+  it("gives a job whose instances never enrol at most 3 launches, then reports it", async () => {
+    const w = scaleWorld();
+    const replicas = [w.replica(), w.replica()];
+    let outcome = await replicas[0]!.scaler(w.message(), w.delivery(1));
+    for (let n = 2; n <= 8; n++) {
+      w.terminateAll(); // each instance is reaped after its boot timeout, never having enrolled
+      w.clock.now += 300_000;
+      outcome = await replicas[n % 2]!.scaler(w.message(), w.delivery(n));
+      if (outcome.kind === "dead-letter") break;
+    }
+    expect(w.fleet.launches).toHaveLength(3);
+    expect(outcome).toMatchObject({
+      kind: "dead-letter",
+      reason: expect.stringMatching(/no runner after 3 launch/),
+    });
+    const gaveUp = replicas.flatMap((r) => r.events.list({ kinds: ["launch.gave-up"] }));
+    expect(gaveUp).toMatchObject([{ jobId: 42, pool: "small", reason: "launch-limit" }]);
+    const metric = await replicas.map((r) => r.metrics.jobsWithoutRunner.get());
+    const counted = (await Promise.all(metric)).flatMap((m) => m.values).reduce((s, v) => s + v.value, 0);
+    expect(counted).toBe(1);
+  });
+
+  it("a pool's maxLaunchesPerJob overrides the default", async () => {
+    const w = scaleWorld({ pool: { maxLaunchesPerJob: 1 } });
+    const r = w.replica();
+    await r.scaler(w.message(), w.delivery(1));
+    w.terminateAll();
+    w.clock.now += 300_000;
+    expect(await r.scaler(w.message(), w.delivery(2))).toMatchObject({ kind: "dead-letter" });
+    expect(w.fleet.launches).toHaveLength(1);
+  });
+
+  it("a late queued duplicate (new message, past the dedup window) of a running job launches nothing", async () => {
+    const w = scaleWorld();
+    const created = w.clock.now;
+    await w.replica().scaler(w.message(), w.delivery(1));
+    w.github.status = "in_progress";
+    w.clock.now += 6 * 60_000;
+    const late = w.message({ jobCreatedAt: created, deliveryId: "d-2" });
+    expect(await w.replica().scaler(late, w.delivery(1, "m-2"))).toEqual({ kind: "ack" });
+    expect(w.fleet.launches).toHaveLength(1);
+    expect(w.github.gets).toBe(1);
+  });
+
+  it("with the recheck budget spent a launched job is looked at later, not relaunched", async () => {
+    const w = scaleWorld({ rechecksPerHour: 60 });
+    await w.replica().scaler(w.message(), w.delivery(1));
+    w.terminateAll();
+    const other = w.replica();
+    while (other.rechecks.tryTake(1));
+    const outcome = await other.scaler(w.message(), w.delivery(2));
+    expect(outcome).toMatchObject({ kind: "retry", reason: expect.stringMatching(/recheck budget spent/) });
+    expect(outcome.kind === "retry" && outcome.afterSeconds).toBeGreaterThanOrEqual(60);
+    expect(w.fleet.launches).toHaveLength(1);
+    expect(w.github.gets).toBe(0);
+  });
+
+  it("at the pool's max it waits and tells the dashboard once", async () => {
+    const w = scaleWorld({ pool: { maxRunners: 1 } });
+    const r = w.replica();
+    await r.scaler(w.message(), w.delivery(1));
+    const outcome = await r.scaler(w.message({ jobId: 43 }), w.delivery(1, "m-2"));
+    expect(outcome).toMatchObject({ kind: "retry", reason: "pool small at max runners" });
+    await r.scaler(w.message({ jobId: 44 }), w.delivery(1, "m-3"));
+    expect(r.events.list({ kinds: ["launch.deferred"] })).toHaveLength(1);
+    expect(w.fleet.launches).toHaveLength(1);
+  });
+
+  it("dead-letters a message for a pool that is no longer configured", async () => {
+    const w = scaleWorld();
+    expect(await w.replica().scaler(w.message({ pool: "gone" }), w.delivery(1))).toMatchObject({
+      kind: "dead-letter",
+    });
+  });
+});
