@@ -13,6 +13,7 @@ export interface RequiredFields {
   "policy.violation": { reason: string };
   "launch.requested": { pool: string };
   "launch.failed": { pool: string; reason: string };
+  "launch.gave-up": { pool: string; reason: string };
   "bootstrap.issued": { pool: string };
   "bootstrap.refused": { reason: string };
   "reap.runner-removed": { reason: string };
@@ -58,6 +59,10 @@ export const REPORT_TABLE: { [K in EventKind]: ReportEntry<K> } = {
     count: (m, f, n) => m.launches.inc({ pool: f.pool, result: f.reason }, n),
   },
   "launch.deferred": { level: "info" },
+  "launch.gave-up": {
+    level: "warn",
+    count: (m, f, n) => m.jobsWithoutRunner.inc({ pool: f.pool, reason: f.reason }, n),
+  },
   "bootstrap.issued": { level: "info", count: (m, f, n) => m.bootstrapIssued.inc({ pool: f.pool }, n) },
   "bootstrap.refused": {
     level: "warn",
