@@ -1,6 +1,7 @@
 import type { RequestListener } from "node:http";
 import { listen } from "../http.js";
 import { actionsRoutes } from "./actions-routes.js";
+import { rerunRoutes } from "./rerun-routes.js";
 import type { ApiDeps } from "./api-deps.js";
 import { createApiHandler } from "./api-handler.js";
 import { appRoutes } from "./app-routes.js";
@@ -84,6 +85,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): 
     ...runnerRoutes(deps),
     ...runnerGroupRoutes(deps),
     ...actionsRoutes(deps),
+    ...rerunRoutes(deps),
     ...userRoutes(deps),
   );
   handler = createRequestHandler({
