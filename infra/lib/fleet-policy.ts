@@ -79,6 +79,12 @@ export function fleetPolicyStatements(stack: Stack, input: FleetPolicyInput): ia
     allow("TagOnLaunchOnly", ["ec2:CreateTags"], [instances, volumes], {
       StringEquals: { "ec2:CreateAction": "RunInstances", ...taggedAsOurs },
     }),
+    // At a spot interruption warning the app marks its own instance (ADR 0015): only that one tag key, only
+    // on instances already tagged as this deployment's, so it can neither adopt nor retag anything else.
+    allow("MarkOwnInstancesInterrupted", ["ec2:CreateTags"], [instances], {
+      StringEquals: { [`aws:ResourceTag/${MANAGED_BY_TAG}`]: input.deploymentId },
+      "ForAllValues:StringEquals": { "aws:TagKeys": ["mayfly:interrupted"] },
+    }),
     allow("TerminateOwnInstances", ["ec2:TerminateInstances"], [instances], {
       StringEquals: { [`aws:ResourceTag/${MANAGED_BY_TAG}`]: input.deploymentId },
     }),

@@ -1,3 +1,4 @@
+import { interruptedAt } from "../aws/ec2-mark-interrupted.js";
 import type { Fleet, ManagedInstance } from "../aws/fleet.js";
 import { jobsOf } from "../domain/job-tags.js";
 import { runnerNameOf } from "../domain/runner-name.js";
@@ -31,6 +32,8 @@ interface Snapshot {
   live: ManagedInstance[];
   /** job id → launch ids among every listed instance, terminated ones included. */
   launchesByJob: Map<number, Set<string>>;
+  /** pool → times of its instances' spot interruption warnings (the `mayfly:interrupted` tag; ADR 0015). */
+  interruptions: Map<string, number[]>;
 }
 
 export function createInventory(options: {
@@ -65,7 +68,18 @@ export function createInventory(options: {
           for (const job of jobsOf(i.tags))
             launchesByJob.set(job, (launchesByJob.get(job) ?? new Set()).add(launch));
         }
-        snapshot = { at: startedAt, live: listed.filter((i) => LIVE_STATES.has(i.state)), launchesByJob };
+        const interruptions = new Map<string, number[]>();
+        for (const i of listed) {
+          const at = interruptedAt(i.tags);
+          const pool = i.tags[TAG.pool];
+          if (at !== undefined && pool) interruptions.set(pool, [...(interruptions.get(pool) ?? []), at]);
+        }
+        snapshot = {
+          at: startedAt,
+          live: listed.filter((i) => LIVE_STATES.has(i.state)),
+          launchesByJob,
+          interruptions,
+        };
         const seen = new Set(listed.map((i) => i.instanceId));
         // A launch stops counting once a snapshot shows it, or once a snapshot taken well after it does not
         // (it already ended); the grace covers DescribeInstances' eventual consistency after RunInstances.
@@ -94,6 +108,11 @@ export function createInventory(options: {
       const launches = new Set(snapshot?.launchesByJob.get(jobId));
       for (const r of recent.values()) if (r.jobId === jobId) launches.add(r.launch);
       return { room: liveCount(pool.name) < pool.maxRunners, launches: launches.size };
+    },
+
+    /** Spot interruption times of the pool's instances in the last snapshot (EC2 lists them ~1 h). */
+    interruptions(pool: Pool): number[] {
+      return snapshot?.interruptions.get(pool.name) ?? [];
     },
 
     /**

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { Probot } from "probot";
 import { createEc2Fleet } from "../aws/ec2-fleet.js";
+import { createEc2InterruptionMarker } from "../aws/ec2-mark-interrupted.js";
 import { instrumentEc2 } from "../aws/instrument.js";
 import { createInstanceLookup } from "../bootstrap/instance-lookup.js";
 import type { Config } from "../config.js";
@@ -8,6 +9,7 @@ import { createDeliveries } from "../github/deliveries.js";
 import { createInstallations } from "../github/installations.js";
 import { createGitHubJobs } from "../github/jobs.js";
 import { createMayflyOctokit } from "../github/octokit.js";
+import { createGitHubRerun } from "../github/rerun.js";
 import { createGitHubRunners } from "../github/runners.js";
 import type { MayflyOptions } from "../mayfly.js";
 import type { Metrics } from "../metrics.js";
@@ -52,6 +54,8 @@ export function createAdapters(
     installations,
     fleet,
     jobs: createGitHubJobs({ auth, now }),
+    rerun: createGitHubRerun({ auth, now }),
+    marker: createEc2InterruptionMarker({ client: options.ec2 }),
     deliveries: createDeliveries({ appOctokit, now }),
     queues: createQueues(config, options),
     instances: createInstanceLookup({ fleet }),

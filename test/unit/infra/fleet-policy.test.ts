@@ -140,6 +140,19 @@ describe("the app's EC2 policy", () => {
     });
   });
 
+  it("tags existing instances only with mayfly:interrupted, and only this deployment's", () => {
+    expect(bySid(fleet, "MarkOwnInstancesInterrupted")).toEqual({
+      Sid: "MarkOwnInstancesInterrupted",
+      Effect: "Allow",
+      Action: "ec2:CreateTags",
+      Resource: ec2Arn("instance/*"),
+      Condition: {
+        StringEquals: { "aws:ResourceTag/mayfly:managed-by": "Mayfly" },
+        "ForAllValues:StringEquals": { "aws:TagKeys": ["mayfly:interrupted"] },
+      },
+    });
+  });
+
   it("terminates only instances that carry this deployment's managed-by tag", () => {
     expect(bySid(fleet, "TerminateOwnInstances")).toEqual({
       Sid: "TerminateOwnInstances",
