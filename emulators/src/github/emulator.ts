@@ -1,7 +1,6 @@
 import type { RequestListener } from "node:http";
 import { listen } from "../http.js";
 import { actionsRoutes } from "./actions-routes.js";
-import { rerunRoutes } from "./rerun-routes.js";
 import type { ApiDeps } from "./api-deps.js";
 import { createApiHandler } from "./api-handler.js";
 import { appRoutes } from "./app-routes.js";
@@ -12,6 +11,7 @@ import { Faults } from "./faults.js";
 import { OAuthRoutes } from "./oauth-routes.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { createRequestHandler } from "./request-handler.js";
+import { rerunRoutes } from "./rerun-routes.js";
 import { Router } from "./router.js";
 import { RunnerBroker } from "./runner-broker.js";
 import { runnerGroupRoutes } from "./runner-group-routes.js";

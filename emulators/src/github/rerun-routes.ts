@@ -25,9 +25,13 @@ export function rerunRoutes(deps: ApiDeps): Route[] {
         const id = Number(ctx.params.job_id);
         const job = world.jobs.get(id);
         if (!job || job.repoRecord !== repo) throw notFound();
-        if (job.status !== "completed") throw new ApiError(403, "This job is not complete and cannot be re-run");
-        const later = [...world.jobs.values()].some((j) => j.runId === job.runId && j.runAttempt > job.runAttempt);
-        if (later) throw new ApiError(403, "A later attempt of this workflow run exists; it cannot be re-run");
+        if (job.status !== "completed")
+          throw new ApiError(403, "This job is not complete and cannot be re-run");
+        const later = [...world.jobs.values()].some(
+          (j) => j.runId === job.runId && j.runAttempt > job.runAttempt,
+        );
+        if (later)
+          throw new ApiError(403, "A later attempt of this workflow run exists; it cannot be re-run");
         deps.dispatcher.rerun(job);
         // GitHub answers 201 with an empty object; the new job is seen in the `queued` webhook.
         return { status: 201, body: {} };
