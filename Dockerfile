@@ -21,6 +21,8 @@ WORKDIR /app
 COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# Setup mode posts it to GitHub as the App manifest (MAYFLY_APP_MANIFEST_PATH).
+COPY app.yml ./
 COPY infra/docker-entrypoint.sh /usr/local/bin/mayfly-entrypoint
 USER node
 EXPOSE 3000

@@ -6,7 +6,8 @@ import { durationSeconds } from "./duration.js";
  * the rules that span variables, and the fix to print for each. `src/config.ts` applies it.
  */
 
-export const ROLES = ["webhooks", "scaler", "reaper", "dashboard"] as const;
+/** `bootstrap` serves POST /bootstrap (the only role runners reach); `all` names every role. */
+export const ROLES = ["webhooks", "bootstrap", "scaler", "reaper", "dashboard"] as const;
 export type Role = (typeof ROLES)[number];
 
 // `abort` stops an empty value from also failing the length rule: one problem, reported once.
@@ -31,9 +32,15 @@ export const envSchema = z.object({
       v
         .split(",")
         .map((r) => r.trim())
-        .filter(Boolean),
+        .filter(Boolean)
+        .flatMap((r) => (r === "all" ? [...ROLES] : [r])),
     )
     .pipe(z.array(z.enum(ROLES)).min(1)),
+  /**
+   * Proxies in front of the app that append to X-Forwarded-For (the stack's ALB: 1). 0 = use the socket
+   * address; N = the client is the N-th entry from the right (entries left of it can be forged).
+   */
+  MAYFLY_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
   PUBLIC_URL: url,
   MAYFLY_POOLS_FILE: z.string().min(1),
   MAYFLY_DEPLOYMENT_ID: z
@@ -50,6 +57,10 @@ export const envSchema = z.object({
     .optional(),
 
   APP_ID: z.coerce.number().int().positive(),
+  GITHUB_APP_SLUG: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, "must be the App's slug, e.g. mayfly-acme")
+    .optional(),
   PRIVATE_KEY: z.string().min(1).optional(),
   PRIVATE_KEY_PATH: z.string().min(1).optional(),
   WEBHOOK_SECRET: secret(16, "use a long random string"),
@@ -58,7 +69,10 @@ export const envSchema = z.object({
   GITHUB_WEB_URL: url.default("https://github.com"),
   GITHUB_CLIENT_ID: z.string().min(1).optional(),
   GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
-  GITHUB_WRITE_POINTS_PER_MINUTE: z.coerce.number().int().min(5).max(900).default(800),
+  GITHUB_WRITE_POINTS_PER_MINUTE: z.coerce.number().int().min(5).max(900).default(875),
+  GITHUB_APPS_FILE: z.string().min(1).optional(),
+  GITHUB_RUNNER_REGISTRATIONS_PER_5_MINUTES: z.coerce.number().int().min(10).max(1_000_000).default(1500),
+  MAYFLY_REPLICAS: z.coerce.number().int().min(1).max(100).default(1),
   /** GETs a minute intake may spend asking GitHub about installation ids it does not know (ADR 0009). */
   MAYFLY_INSTALLATION_LOOKUPS_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(30),
 
@@ -80,6 +94,17 @@ export const envSchema = z.object({
   MAYFLY_ENFORCE_POLICY_ON_RUNNERS: bool.default(true),
   MAYFLY_SWEEP_INTERVAL: durationSeconds(5, 3600).default(60),
   MAYFLY_REDELIVER_INTERVAL: durationSeconds(30, 86_400).default(300),
+
+  MAYFLY_SETUP_TOKEN: secret(24, "generate with: openssl rand -base64 32").optional(),
+  MAYFLY_APP_MANIFEST_PATH: z.string().min(1).default("app.yml"),
+  MAYFLY_ENV_FILE: z.string().min(1).default(".env"),
+  MAYFLY_APP_SECRET_ARN: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/,
+      "must be a Secrets Manager secret ARN",
+    )
+    .optional(),
 
   MAYFLY_SESSION_KEY: secret(32, "generate with: openssl rand -base64 48").optional(),
   MAYFLY_DASHBOARD_TOKEN: secret(24, "generate with: openssl rand -base64 32").optional(),
@@ -114,7 +139,7 @@ export function crossFieldProblems(
     problems.push({ key: "MAYFLY_QUEUE", problem: "is memory in production, which loses jobs on restart" });
   }
   const roles = (env.MAYFLY_ROLES ?? ROLES.join(",")).split(",").map((r) => r.trim());
-  if (roles.includes("dashboard") && unset("MAYFLY_DASHBOARD_TOKEN")) {
+  if ((roles.includes("dashboard") || roles.includes("all")) && unset("MAYFLY_DASHBOARD_TOKEN")) {
     for (const key of ["GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET", "MAYFLY_SESSION_KEY"]) {
       if (unset(key)) problems.push({ key, problem: "is missing (needed for dashboard sign-in)" });
     }
@@ -129,7 +154,8 @@ function durationSecondsMs(min: number, max: number) {
 export const FIXES: Record<string, string> = {
   PUBLIC_URL: "set the https URL where GitHub and runners reach this app, e.g. https://mayfly.example.com",
   MAYFLY_POOLS_FILE: "point it at your pool file (see mayfly.example.yml)",
-  APP_ID: "set the numeric App ID from the GitHub App's settings page",
+  APP_ID:
+    "leave APP_ID unset to start in setup mode (docs/deploy.md), or set the numeric App ID from the App's settings page",
   PRIVATE_KEY: "set PRIVATE_KEY to the App's PEM key, or PRIVATE_KEY_PATH to its file",
   WEBHOOK_SECRET: "set the App's webhook secret (openssl rand -hex 32), the same in GitHub's App settings",
   AWS_REGION: "set the region the runners launch in, e.g. us-east-1",
@@ -142,13 +168,19 @@ export const FIXES: Record<string, string> = {
   MAYFLY_SESSION_KEY: "set a random key for dashboard sessions: openssl rand -base64 48",
   MAYFLY_DASHBOARD_TOKEN: "set a random bearer token: openssl rand -base64 32",
   MAYFLY_METRICS_TOKEN: "set a random bearer token for Prometheus: openssl rand -base64 32",
+  MAYFLY_SETUP_TOKEN:
+    "set a random token (openssl rand -base64 32), or unset it and copy the one setup mode logs",
   GITHUB_CLIENT_ID: "set the App's OAuth client id (App settings → Client ID)",
   GITHUB_CLIENT_SECRET: "set an OAuth client secret generated in the App settings",
-  MAYFLY_ROLES: `use a comma list of ${ROLES.join(", ")}`,
+  MAYFLY_ROLES: `use all, or a comma list of ${ROLES.join(", ")}`,
+  MAYFLY_TRUSTED_PROXY_HOPS: "set the number of proxies that append to X-Forwarded-For (behind one ALB: 1)",
   MAYFLY_QUEUE: "use sqs in production (memory is for the demo and tests)",
   MAYFLY_SCALE_QUEUE_URL: "set the SQS FIFO queue URL from the stack outputs",
   MAYFLY_REAP_QUEUE_URL: "set the SQS FIFO queue URL from the stack outputs",
   MAYFLY_DEAD_LETTER_QUEUE_URL: "set the dead-letter FIFO queue URL from the stack outputs",
+  GITHUB_APPS_FILE: "point it at a JSON list of extra Apps (docs/deploy.md), or unset it",
+  GITHUB_RUNNER_REGISTRATIONS_PER_5_MINUTES: "set the org's runner-registration limit (GitHub: 1500)",
+  MAYFLY_REPLICAS: "set how many replicas run the roles that call GitHub (each takes 1/N of every budget)",
 };
 
 /** Secrets are given as base64 (openssl rand -base64) or, failing that, taken as raw UTF-8 bytes. */

@@ -99,3 +99,15 @@ export class RunnerExistsError extends Error {
 export class UnavailableError extends Error {
   override name = "UnavailableError";
 }
+
+/** Setup mode refused a step (a bad code, a forged request, already configured); nothing was stored. */
+export class SetupError extends Error {
+  override name = "SetupError";
+  constructor(
+    message: string,
+    readonly status: 400 | 403 | 404 | 409 | 422 | 502,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,40 +1,59 @@
+import { readFileSync } from "node:fs";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { pino } from "pino";
-import { loadConfig } from "./config.js";
+import { type Config, readEnvironment } from "./config.js";
 import { ConfigError } from "./errors.js";
 import { createMayfly } from "./mayfly.js";
+import { hasCredentials } from "./setup/app-credentials.js";
+import { loadStartup, type Startup } from "./setup/load-startup.js";
+import { startApp } from "./setup/start-app.js";
 
 /**
  * Process entry (`npm start`). Clients follow the standard AWS SDK environment (credential chain,
  * AWS_REGION, AWS_ENDPOINT_URL_EC2/_SQS). EC2 calls are made once (`maxAttempts: 1`): the scaler owns
  * retries, so a capacity error moves to the next instance type at once instead of being retried by the SDK.
+ * Without App credentials it starts in setup mode (src/setup/start-app.ts).
  * SIGTERM/SIGINT: stop receiving, finish in-flight work, exit.
  */
+
+const FIRST_STEPS = `Mayfly is not configured yet. Where to begin:
+  - To try Mayfly with nothing to configure (local emulators of GitHub, EC2 and SQS): npm run demo
+  - To register the GitHub App on your organization: set PUBLIC_URL and the settings above (.env.example
+    lists them; a .env file here is loaded), leave APP_ID unset, and npm start again. Mayfly then starts
+    in setup mode and creates the App for you (docs/deploy.md).`;
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
+  const env = readEnvironment();
+  let startup: Startup;
   try {
-    config = loadConfig();
+    startup = loadStartup({ env });
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
+      process.stderr.write(`${hasCredentials(env) ? "" : FIRST_STEPS}\n${error.message}\n`);
       process.exit(1);
     }
     throw error;
   }
+  const { config } = startup;
   const log = pino({ level: config.logLevel, base: { app: "mayfly" } });
   // The SDK's default of 50 sockets per client would queue a burst's long polls, batch deletes and
   // visibility changes behind each other; Mayfly paces its calls with its own budgets, so the socket pool
   // need not pace them too.
   const requestHandler = { httpAgent: { maxSockets: 256 }, httpsAgent: { maxSockets: 256 } };
-  const mayfly = await createMayfly(config, {
-    ec2: new EC2Client({ region: config.aws.region, maxAttempts: 1, requestHandler }),
-    sqs:
-      config.queue.kind === "sqs" ? new SQSClient({ region: config.aws.region, requestHandler }) : undefined,
+  const build = (c: Config, server?: Parameters<typeof createMayfly>[1]["server"]) =>
+    createMayfly(c, {
+      ec2: new EC2Client({ region: c.aws.region, maxAttempts: 1, requestHandler }),
+      sqs: c.queue.kind === "sqs" ? new SQSClient({ region: c.aws.region, requestHandler }) : undefined,
+      log,
+      server,
+    });
+  const mayfly = await startApp({
+    startup,
+    createMayfly: build,
+    readFile: (path) => readFileSync(path, "utf8"),
     log,
   });
-  const url = await mayfly.start();
-  log.info({ url, publicUrl: config.publicUrl }, "listening");
+  log.info({ url: mayfly.url, publicUrl: config.publicUrl, mode: mayfly.mode() }, "listening");
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -12,6 +12,7 @@ import { EventLog } from "./events/event-log.js";
 import { RunnerJobs } from "./events/runner-jobs.js";
 import { createHttpApp } from "./http/create-http-app.js";
 import { createMetrics, type Metrics } from "./metrics.js";
+import { poolWarnings } from "./pool-file.js";
 import type { JobQueue } from "./queue/job-queue.js";
 import { createWorkflowJobHandlers } from "./webhooks/workflow-job.js";
 import { createAdapters } from "./wiring/adapters.js";
@@ -33,6 +34,8 @@ export interface MayflyOptions {
   runInstancesBucket?: { capacity: number; refillPerSecond: number };
   consumer?: { concurrency?: number; visibilitySeconds?: number };
   dashboardTiming?: Partial<DashboardTiming>;
+  /** A server already listening (setup mode's): `start` takes over its requests instead of listening. */
+  server?: Server;
 }
 
 export interface Mayfly {
@@ -87,7 +90,8 @@ export async function createMayfly(config: Config, options: MayflyOptions): Prom
     ready: () => ready,
     dashboardTiming: options.dashboardTiming,
   });
-  const server = createServer(getRequestListener(http.fetch));
+  const listener = getRequestListener(http.fetch);
+  const server = options.server ?? createServer(listener);
   const workers = createWorkers(config, options, { adapters, events, runnerJobs, metrics, log, now });
 
   return {
@@ -100,15 +104,21 @@ export async function createMayfly(config: Config, options: MayflyOptions): Prom
     sweep: workers.sweep,
     redeliver: workers.redeliver,
     async start() {
-      await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(config.port, config.host, () => resolve());
-      });
+      if (options.server) {
+        server.removeAllListeners("request");
+        server.on("request", listener);
+      } else {
+        await new Promise<void>((resolve, reject) => {
+          server.once("error", reject);
+          server.listen(config.port, config.host, () => resolve());
+        });
+      }
       workers.start();
       dashboard?.start();
       ready = true;
       const address = server.address() as AddressInfo;
       log.info({ roles: config.roles, port: address.port }, "mayfly started");
+      for (const warning of poolWarnings(config.pools)) log.warn(warning);
       return `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
     },
     async stop() {

@@ -106,6 +106,24 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
       registers,
     }),
+    warmActions: new Counter({
+      name: "mayfly_warm_actions_total",
+      help: "Warm capacity (issue 13): warm instances launched and removed, by pool, role and reason",
+      labelNames: ["pool", "role", "action", "reason"] as const,
+      registers,
+    }),
+    warmClaims: new Counter({
+      name: "mayfly_warm_claims_total",
+      help: "Queued jobs served from warm capacity (hot, stopped) or not (miss, a cold launch), by pool",
+      labelNames: ["pool", "result"] as const,
+      registers,
+    }),
+    warmLevel: new Gauge({
+      name: "mayfly_warm_instances",
+      help: "Warm capacity per pool and role: the target in force and the ready instances",
+      labelNames: ["pool", "role", "kind"] as const,
+      registers,
+    }),
     reaps: new Counter({
       name: "mayfly_reaps_total",
       help: "Reaper actions, by reason and action (terminated, runner-removed, skipped)",

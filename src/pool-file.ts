@@ -1,5 +1,6 @@
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
+import { nearestKey } from "./domain/nearest-key.js";
 import { durationSeconds } from "./duration.js";
 import type { ConfigProblem } from "./errors.js";
 import { warmSchema } from "./warm-schema.js";
@@ -29,11 +30,28 @@ const allowSchema = z.strictObject({
   allowForks: z.boolean().default(false),
 });
 
+/** Where the stack's image pipeline (infra/lib/image-pipeline.ts) writes each variant's newest AMI. */
+export const imageParameter = (variant: string, arch: string) => `/mayfly/images/runner-${variant}-${arch}`;
+
 const imageSchema = z.union([
-  z.string().regex(/^ami-[0-9a-f]{8,17}$/, "must be an AMI id (ami-…) or { ssmParameter: /path }"),
+  z
+    .string()
+    .regex(/^ami-[0-9a-f]{8,17}$/, "must be an AMI id (ami-…), { ssmParameter: /path } or { variant: … }"),
   z.strictObject({
     ssmParameter: z.string().regex(/^\/[\w./-]+$/, "must be an SSM parameter path like /mayfly/ami"),
+    /**
+     * Accounts that may own the AMI the parameter names (12-digit ids or `amazon`); the app's IAM role
+     * may launch only their images (infra/lib/fleet-policy.ts). Default: the deploying account.
+     */
+    owners: z
+      .array(z.string().regex(/^(\d{12}|amazon)$/, "must be a 12-digit account id or amazon"))
+      .min(1)
+      .optional(),
   }),
+  // A variant of Mayfly's own image (docs/runner-image.md) is a name for its pipeline's SSM parameter.
+  z
+    .strictObject({ variant: z.enum(["minimal", "standard"]), arch: z.enum(["x64", "arm64"]).default("x64") })
+    .transform((image) => ({ ssmParameter: imageParameter(image.variant, image.arch) })),
 ]);
 
 const poolSchema = z.strictObject({
@@ -79,6 +97,8 @@ const poolSchema = z.strictObject({
     .default({ boot: 300, idle: 600, job: 6 * 3600 }),
   allow: allowSchema.optional(),
   warm: warmSchema.optional(),
+  // The job's user cannot reach IMDS unless the pool says `allow` (docs/runner-image.md, "IMDS").
+  jobImds: z.enum(["block", "allow"]).optional(),
 });
 
 const priceSchema = z.strictObject({
@@ -127,7 +147,8 @@ const FIXES: Record<string, string> = {
   name: "give each pool a unique lower-case name",
   labels: "list the runs-on labels this pool serves, e.g. [linux, x64, mayfly-large]",
   instanceTypes: "list instance types in order of preference, e.g. [m7i.large, m6i.large]",
-  image: "set `image: ami-…` or `image: { ssmParameter: /path }` to your hardened runner image",
+  image: "set `image: { variant: standard }`, `image: ami-…` or `image: { ssmParameter: /path }`",
+  jobImds: "use block (the default) or allow",
   subnets: "list private subnet ids the runners may use",
   securityGroups: "list security group ids (no ingress needed) for the runners",
   maxRunners: "set the most runners this pool may have at once, e.g. 20",
@@ -152,6 +173,13 @@ const FIXES: Record<string, string> = {
   timeZone: "an IANA time zone like Europe/Paris or America/New_York",
   maxAge: "how old a warm instance may get before it is replaced, between 10m and 30d, e.g. 1d",
 };
+
+/** Pool settings that are allowed but weaken a default; logged as warnings at startup. */
+export function poolWarnings(pools: readonly Pool[]): string[] {
+  return pools
+    .filter((pool) => pool.jobImds === "allow")
+    .map((pool) => `pool ${pool.name}: jobImds: allow lets its jobs read IMDS (instance role, identity)`);
+}
 
 export function parsePoolFile(text: string, source: string): { file?: PoolFile; problems: ConfigProblem[] } {
   const lineCounter = new LineCounter();
@@ -194,7 +222,7 @@ export function parsePoolFile(text: string, source: string): { file?: PoolFile; 
         return {
           key,
           problem: describeIssue(issue, input),
-          fix: "remove or correct the key; mayfly.example.yml shows every key",
+          fix: suggestKeys(issue.keys) ?? "remove or correct the key; mayfly.example.yml shows every key",
         };
       }
       const last = [...issue.path].reverse().find((p) => typeof p === "string");
@@ -206,6 +234,22 @@ export function parsePoolFile(text: string, source: string): { file?: PoolFile; 
       };
     }),
   };
+}
+
+/** Every key the pool file knows, for "did you mean" on an unknown one. */
+const KNOWN_KEYS = [
+  ...Object.keys(poolSchema.shape),
+  ...Object.keys(allowSchema.shape),
+  ...["version", "pools", "prices", "ssmParameter", "boot", "idle", "job", "onDemand", "spot"],
+  ...["deviceName", "sizeGiB", "type", "iops", "throughput", "kmsKeyId"],
+];
+
+function suggestKeys(keys: readonly string[]): string | undefined {
+  const hints = keys.flatMap((k) => {
+    const near = nearestKey(k, KNOWN_KEYS);
+    return near ? [`${k} → ${near}?`] : [];
+  });
+  return hints.length ? `did you mean: ${hints.join(", ")} (mayfly.example.yml shows every key)` : undefined;
 }
 
 function formatPath(source: string, path: readonly PropertyKey[]): string {

@@ -11,6 +11,8 @@ import { checkStackProps } from "./check-stack-props.js";
 import { deployedPoolFile, type RunnerSecurityGroupMode } from "./deployed-pool-file.js";
 import { Ec2InstanceEvents } from "./ec2-instance-events.js";
 import { GithubOidcRole, type GithubOidcRoleProps } from "./github-oidc-role.js";
+import { ImagePipeline } from "./image-pipeline.js";
+import type { ImagePipelineSettings } from "./image-settings.js";
 import { ImportedNetwork } from "./imported-network.js";
 import { assertDeployablePools } from "./pool-guard.js";
 import { RunnerLaunchTemplates } from "./runner-launch-templates.js";
@@ -41,6 +43,8 @@ export interface MayflyStackProps extends StackProps {
   rotateBootstrapKey?: boolean;
   /** An example GitHub OIDC role allowed to `cdk deploy` this stack from one repository and branch. */
   deployRole?: GithubOidcRoleProps;
+  /** The scheduled rebuild of the runner images (infra/lib/image-pipeline.ts); absent: none. */
+  imagePipeline?: ImagePipelineSettings;
 }
 
 /**
@@ -97,6 +101,8 @@ export class MayflyStack extends Stack {
         PORT: String(APP_PORT),
         PUBLIC_URL: `https://${props.domainName}`,
         MAYFLY_DEPLOYMENT_ID: this.stackName,
+        // The ALB appends the client to X-Forwarded-For: /bootstrap rate-limits per instance, not per ALB.
+        MAYFLY_TRUSTED_PROXY_HOPS: "1",
         MAYFLY_RUNNER_PREFIX: props.runnerPrefix ?? "mayfly-",
         MAYFLY_LAUNCH_TEMPLATE_PREFIX: templatePrefix,
         AWS_REGION: this.region,
@@ -129,6 +135,10 @@ export class MayflyStack extends Stack {
     output("DeadLetterQueueUrl", queues.deadLetter.queueUrl, "Dead-lettered scale and reap messages");
     output("RunnerSecurityGroupId", runners.securityGroup.securityGroupId, "Security group of every runner");
     output("AppLogGroup", app.logGroup.logGroupName, "The app's logs");
+    if (props.imagePipeline) {
+      const images = new ImagePipeline(this, "Images", { vpc, ...props.imagePipeline });
+      output("ImageParameters", images.parameterNames.join(","), "SSM parameters the image pipeline writes");
+    }
     if (props.deployRole) {
       const deploy = new GithubOidcRole(this, "DeployRole", {
         description: "Example: a GitHub Actions workflow deploys this stack with no stored AWS keys",

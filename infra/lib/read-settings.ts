@@ -3,6 +3,7 @@ import { ConfigError, type ConfigProblem } from "../../src/errors.js";
 import { parsePoolFile } from "../../src/pool-file.js";
 import { RUNNER_SECURITY_GROUP_MODES, type RunnerSecurityGroupMode } from "./deployed-pool-file.js";
 import type { GithubOidcRoleProps } from "./github-oidc-role.js";
+import { readImageSettings } from "./image-settings.js";
 import type { MayflyStackProps } from "./mayfly-stack.js";
 
 /** Where the container image comes from: built from the repo's Dockerfile by `cdk deploy`, or pulled. */
@@ -123,6 +124,7 @@ export function readSettings({ context, readFile, root }: ReadSettingsOptions): 
   const identityCertificatePem = (identityPath && read("identityCertificate", identityPath)) ?? "";
   const deployRole = example ? { repository: "acme/mayfly-deploy", branch: "main" } : deployRoleFrom(text);
   const runnerEgressPorts = numbers("runnerEgressPorts", [443]);
+  const imagePipeline = readImageSettings({ text, list, appSubnetIds: network.appSubnetIds, problems });
   if (problems.length > 0 || !parsed.file) throw new ConfigError(problems);
 
   const imageUri = text("image");
@@ -150,6 +152,7 @@ export function readSettings({ context, readFile, root }: ReadSettingsOptions): 
       logRetention: retentionDays as logs.RetentionDays,
       rotateBootstrapKey: flag("rotateBootstrapKey"),
       deployRole,
+      imagePipeline,
     },
   };
 }

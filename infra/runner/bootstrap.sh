@@ -5,7 +5,7 @@
 # launch sets InstanceInitiatedShutdownBehavior=terminate, so powering off ends the instance.
 # Every way out of this script powers off (the EXIT trap); a watchdog powers off after the maximum
 # lifetime whatever happens. The token and the JIT config are never logged nor written to disk.
-# Needs: bash >= 5, curl, jq >= 1.6, coreutils, util-linux (setpriv). Docs: docs/runner-image.md.
+# Needs: bash >= 5, curl, jq >= 1.6, coreutils, util-linux (setpriv), nftables. Docs: docs/runner-image.md.
 set -euo pipefail
 set +x # tracing would print the token and the JIT config, even if SHELLOPTS=xtrace came in from outside
 umask 077
@@ -151,6 +151,41 @@ parse_user_data() {
   local https='^https://[^/]+' loopback='^http://(127\.0\.0\.1|localhost|\[::1\])(:[0-9]+)?(/|$)'
   [[ "$app_url" =~ $https || "$app_url" =~ $loopback ]] || die "MAYFLY_URL must be an https:// URL"
   app_url="${app_url%/}"
+  # Absent (an older app) means block: the safe default.
+  job_imds="${settings[MAYFLY_JOB_IMDS]-block}"
+  [[ "$job_imds" == block || "$job_imds" == allow ]] ||
+    die "MAYFLY_JOB_IMDS must be block or allow, got '$job_imds'"
+}
+
+# Closes IMDS to the job's user once this script has read all it needs from it (DESIGN.md "bootstrap"):
+# the token and the identity document stay out of the job's reach, and so do the instance role's
+# credentials. The socket owner's uid is matched, so the runner and every process it starts are refused
+# while root (this script, dockerd) is not. The forward chain drops IMDS traffic routed from containers
+# on a bridge network. A job that is root on its instance (docker group, standard variant) can undo
+# this; see docs/runner-image.md, "IMDS". Fails closed: no rule, no job, and the token is not spent.
+block_imds() {
+  local uid
+  if [[ "$job_imds" == allow ]]; then
+    log "WARNING: pool $pool lets its jobs reach IMDS (jobImds: allow); instance metadata stays open"
+    return
+  fi
+  uid=$(id -u ${RUNNER_USER:+"$RUNNER_USER"}) || die "no uid for ${RUNNER_USER:-the current user}"
+  command -v nft >/dev/null || die "nft is not installed: cannot close IMDS to the job, not running it"
+  nft -f - <<RULES || die "could not load the IMDS firewall rule (nft status $?); not running the job"
+table inet mayfly_imds {
+  chain output {
+    type filter hook output priority 0; policy accept;
+    meta skuid $uid ip daddr 169.254.169.254 counter reject
+    meta skuid $uid ip6 daddr fd00:ec2::254 counter reject
+  }
+  chain forward {
+    type filter hook forward priority 0; policy accept;
+    ip daddr 169.254.169.254 counter drop
+    ip6 daddr fd00:ec2::254 counter drop
+  }
+}
+RULES
+  log "IMDS closed to uid $uid"
 }
 
 # Powers off after the maximum lifetime, whatever the runner is doing: TERM to this script runs the EXIT
@@ -250,6 +285,7 @@ main() {
   parse_user_data
   DEADLINE_SECONDS="${DEADLINE_OVERRIDE:-$boot_timeout}"
   deadline_ms=$((started_ms + DEADLINE_SECONDS * 1000))
+  block_imds
   start_watchdog "$max_lifetime"
   enrol
   run_runner

@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 export CHECKPOINT_DISABLE=1
 
 echo "--- shellcheck"
-shellcheck bootstrap.sh check.sh image/*.sh
+shellcheck bootstrap.sh check.sh check-release.sh image/*.sh
 
 echo "--- systemd unit"
 if command -v systemd-analyze >/dev/null; then
@@ -29,6 +29,17 @@ fi
 
 echo "--- packer"
 packer fmt -check -diff runner.pkr.hcl
-packer validate runner.pkr.hcl
-packer validate -var arch=arm64 runner.pkr.hcl
+# ssh_source_cidrs has no default (the build host's range): a documentation address stands in.
+cidrs='ssh_source_cidrs=["192.0.2.10/32"]'
+for variant in minimal standard; do
+  for arch in x86_64 arm64; do
+    echo "packer validate: $variant $arch"
+    packer validate -var "$cidrs" -var "variant=$variant" -var "arch=$arch" runner.pkr.hcl
+  done
+done
+# The template must refuse an SSH range open to the internet.
+if packer validate -var 'ssh_source_cidrs=["0.0.0.0/0"]' runner.pkr.hcl >/dev/null 2>&1; then
+  echo "runner.pkr.hcl accepts ssh_source_cidrs=0.0.0.0/0" >&2
+  exit 1
+fi
 echo "infra/runner: all checks passed"

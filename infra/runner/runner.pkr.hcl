@@ -1,5 +1,7 @@
-# Mayfly runner image: Amazon Linux 2023 minimal + the GitHub Actions runner (pinned, checksum-verified) +
-# the bootstrap unit. No SSH server, no sudo rules, no compilers. Build and extend: docs/runner-image.md.
+# Mayfly runner image, both variants: Amazon Linux 2023 minimal + the GitHub Actions runner (pinned,
+# checksum-verified) + the bootstrap unit; `standard` adds Docker engine, buildx (pinned) and the common build
+# tools. No SSH server, no sudo rules, no listening ports. Build and extend: docs/runner-image.md. The
+# stack's scheduled pipeline (infra/lib/image-pipeline.ts) runs the same install.sh and harden.sh.
 #
 # Written for Packer 1.6.6 (Debian's package) and newer: the amazon-ebs builder is built in, so there is no
 # `packer { required_plugins }` block (1.7+) and no `data` source (1.7+); the base AMI is found with
@@ -18,6 +20,16 @@ variable "arch" {
   validation {
     condition     = var.arch == "x86_64" || var.arch == "arm64"
     error_message = "The arch must be x86_64 or arm64."
+  }
+}
+
+variable "variant" {
+  type        = string
+  default     = "minimal"
+  description = "minimal (the runner only) or standard (Docker engine, buildx, build tools)."
+  validation {
+    condition     = var.variant == "minimal" || var.variant == "standard"
+    error_message = "The variant must be minimal or standard."
   }
 }
 
@@ -53,6 +65,33 @@ variable "runner_sha256_arm64" {
   }
 }
 
+# buildx for the standard variant, pinned like the runner: https://github.com/docker/buildx/releases, the
+# release's checksums.txt lines for buildx-v<version>.linux-{amd64,arm64}. No default checksum is shipped
+# (none was checked against a release here); without one the standard image has no buildx, and
+# docker/setup-buildx-action installs it in the job.
+variable "buildx_version" {
+  type    = string
+  default = "0.19.3"
+}
+
+variable "buildx_sha256_x64" {
+  type    = string
+  default = ""
+  validation {
+    condition     = var.buildx_sha256_x64 == "" || length(var.buildx_sha256_x64) == 64
+    error_message = "The buildx_sha256_x64 must be a SHA-256: 64 hex digits."
+  }
+}
+
+variable "buildx_sha256_arm64" {
+  type    = string
+  default = ""
+  validation {
+    condition     = var.buildx_sha256_arm64 == "" || length(var.buildx_sha256_arm64) == 64
+    error_message = "The buildx_sha256_arm64 must be a SHA-256: 64 hex digits."
+  }
+}
+
 variable "kms_key_id" {
   type        = string
   default     = ""
@@ -65,10 +104,15 @@ variable "subnet_id" {
   description = "Subnet for the build instance; empty uses the default VPC."
 }
 
+# Packer reaches the build instance over SSH until harden.sh removes the server. No default: the range is
+# the build host's, and the whole internet is refused.
 variable "ssh_source_cidrs" {
   type        = list(string)
-  default     = ["0.0.0.0/0"]
-  description = "Who may reach the build instance's SSH port while Packer provisions it; narrow this to your build host."
+  description = "Who may reach the build instance's SSH port while Packer provisions it: your build host, e.g. [\"203.0.113.7/32\"]."
+  validation {
+    condition     = length(var.ssh_source_cidrs) > 0 && ! contains(var.ssh_source_cidrs, "0.0.0.0/0") && ! contains(var.ssh_source_cidrs, "::/0")
+    error_message = "The ssh_source_cidrs must name your build host's range, not 0.0.0.0/0 or ::/0."
+  }
 }
 
 variable "ssm_agent" {
@@ -90,6 +134,7 @@ variable "ami_name_prefix" {
 locals {
   runner_arch   = var.arch == "arm64" ? "arm64" : "x64"
   runner_sha256 = var.arch == "arm64" ? var.runner_sha256_arm64 : var.runner_sha256_x64
+  buildx_sha256 = var.arch == "arm64" ? var.buildx_sha256_arm64 : var.buildx_sha256_x64
   instance_type = var.instance_type != "" ? var.instance_type : (var.arch == "arm64" ? "t4g.small" : "t3.small")
   stamp         = formatdate("YYYYMMDDhhmmss", timestamp())
 }
@@ -131,10 +176,11 @@ source "amazon-ebs" "runner" {
   kms_key_id   = var.kms_key_id
   ena_support  = true
 
-  ami_name        = "${var.ami_name_prefix}-${var.runner_version}-${var.arch}-${local.stamp}"
-  ami_description = "Mayfly ephemeral runner: AL2023 minimal, actions/runner ${var.runner_version}, no sshd"
+  ami_name        = "${var.ami_name_prefix}-${var.variant}-${var.runner_version}-${var.arch}-${local.stamp}"
+  ami_description = "Mayfly ephemeral runner (${var.variant}): AL2023, actions/runner ${var.runner_version}, no sshd"
   tags = {
     "mayfly:image"          = "runner"
+    "mayfly:image-variant"  = var.variant
     "mayfly:runner-version" = var.runner_version
     "mayfly:base-ami"       = "{{ .SourceAMI }}"
     "mayfly:base-ami-name"  = "{{ .SourceAMIName }}"
@@ -160,6 +206,7 @@ build {
       "${path.root}/mayfly-bootstrap.service",
       "${path.root}/image/cloud-init.cfg",
       "${path.root}/image/sysctl.conf",
+      "${path.root}/image/docker-daemon.json",
     ]
     destination = "/tmp/mayfly/"
   }
@@ -171,6 +218,9 @@ build {
       "RUNNER_VERSION=${var.runner_version}",
       "RUNNER_ARCH=${local.runner_arch}",
       "RUNNER_SHA256=${local.runner_sha256}",
+      "VARIANT=${var.variant}",
+      "BUILDX_VERSION=${var.buildx_version}",
+      "BUILDX_SHA256=${local.buildx_sha256}",
     ]
   }
 
@@ -178,7 +228,7 @@ build {
   provisioner "shell" {
     script            = "${path.root}/image/harden.sh"
     execute_command   = "chmod +x {{ .Path }}; sudo env {{ .Vars }} {{ .Path }}"
-    environment_vars  = ["SSM_AGENT=${var.ssm_agent}"]
+    environment_vars  = ["SSM_AGENT=${var.ssm_agent}", "VARIANT=${var.variant}", "BUILDER=packer"]
     expect_disconnect = true
     skip_clean        = true
   }

@@ -69,7 +69,7 @@ export function buildRunInstancesInput(spec: LaunchSpec, deploymentId: string): 
           },
         }
       : {}),
-    InstanceInitiatedShutdownBehavior: "terminate",
+    InstanceInitiatedShutdownBehavior: spec.shutdownBehaviour ?? "terminate",
     ClientToken: spec.clientToken,
     ...(spec.launchTemplate
       ? { LaunchTemplate: { LaunchTemplateName: spec.launchTemplate, Version: "$Default" } }

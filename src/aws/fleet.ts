@@ -1,5 +1,6 @@
 import type { InstanceState } from "../domain/instance-state.js";
 import type { Pool } from "../pool-file.js";
+import type { ShutdownBehaviour } from "./warm-fleet.js";
 
 /**
  * What the scaler, the bootstrap route and the reaper need from EC2 (STYLE.md principle 4).
@@ -24,6 +25,8 @@ export interface LaunchSpec {
   tags: Record<string, string>;
   /** Launch template name, when the deployment provides one per pool. */
   launchTemplate?: string;
+  /** Guest power-off: `terminate` (default, every job's instance) or `stop` (a stopped pool's warm-up). */
+  shutdownBehaviour?: ShutdownBehaviour;
 }
 
 export interface LaunchedInstance {

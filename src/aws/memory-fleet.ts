@@ -2,8 +2,9 @@ import type { InstanceState } from "../domain/instance-state.js";
 import { TAG } from "../domain/tags.js";
 import { CapacityError, LaunchConfigError, LaunchTokenReusedError } from "../errors.js";
 import type { Fleet, LaunchedInstance, LaunchSpec, ManagedInstance, Market } from "./fleet.js";
+import type { ShutdownBehaviour, WarmFleet } from "./warm-fleet.js";
 
-export type FleetOperation = "launch" | "list" | "describe" | "terminate";
+export type FleetOperation = "launch" | "list" | "describe" | "terminate" | "start" | "stop" | "modify";
 
 export interface MemoryCapacityRule {
   instanceType?: string;
@@ -14,7 +15,7 @@ export interface MemoryCapacityRule {
 }
 
 /** An in-memory Fleet for unit tests of other roles, behaving as the EC2 adapter does. */
-export interface MemoryFleet extends Fleet {
+export interface MemoryFleet extends Fleet, WarmFleet {
   readonly deploymentId: string;
   /** Every launch request received (failed ones included), in order. */
   readonly launches: readonly LaunchSpec[];
@@ -26,12 +27,19 @@ export interface MemoryFleet extends Fleet {
   failNext(operation: FleetOperation, error: Error, times?: number): void;
   setCapacity(rule: MemoryCapacityRule): void;
   setState(instanceId: string, state: InstanceState): void;
+  /** The guest powers itself off: stopped or terminated, as its shutdown behaviour says. */
+  powerOff(instanceId: string): void;
+  userDataOf(instanceId: string): string | undefined;
+  shutdownBehaviourOf(instanceId: string): ShutdownBehaviour | undefined;
+  /** Adds or replaces tags on an instance (what CreateTags does), e.g. bootstrap's `mayfly:enrolled`. */
+  setTags(instanceId: string, tags: Record<string, string>): void;
   /** Another deployment's fleet over the same in-memory cloud. */
   forDeployment(deploymentId: string): MemoryFleet;
 }
 
 interface Cloud {
   instances: Map<string, ManagedInstance>;
+  attributes: Map<string, { userData: string; shutdown: ShutdownBehaviour }>;
   tokens: Map<string, { fingerprint: string; launched: LaunchedInstance[] }>;
   capacity: MemoryCapacityRule[];
   failures: { operation: FleetOperation; error: Error; times: number }[];
@@ -44,6 +52,7 @@ interface Cloud {
 export function createMemoryFleet(options: { now?: () => number; deploymentId?: string } = {}): MemoryFleet {
   const cloud: Cloud = {
     instances: new Map(),
+    attributes: new Map(),
     tokens: new Map(),
     capacity: [],
     failures: [],
@@ -95,6 +104,7 @@ function fleetOver(cloud: Cloud, deploymentId: string): MemoryFleet {
         if (instance) instance.state = "terminated";
       }
     },
+    ...warmOver(cloud, fail),
     instances: () => [...cloud.instances.values()].map(copy),
     failNext: (operation, error, times = 1) => {
       cloud.failures.push({ operation, error, times });
@@ -107,9 +117,19 @@ function fleetOver(cloud: Cloud, deploymentId: string): MemoryFleet {
       if (Number.isFinite(rule.limit)) cloud.capacity.push({ ...rule });
     },
     setState: (instanceId, state) => {
+      known(cloud, instanceId).state = state;
+    },
+    powerOff: (instanceId) => {
+      const instance = known(cloud, instanceId);
+      if (instance.state !== "running") return;
+      instance.state = cloud.attributes.get(instanceId)?.shutdown === "stop" ? "stopped" : "terminated";
+    },
+    userDataOf: (instanceId) => cloud.attributes.get(instanceId)?.userData,
+    shutdownBehaviourOf: (instanceId) => cloud.attributes.get(instanceId)?.shutdown,
+    setTags: (instanceId, tags) => {
       const instance = cloud.instances.get(instanceId);
       if (!instance) throw new Error(`memory fleet: unknown instance ${instanceId}`);
-      instance.state = state;
+      instance.tags = { ...instance.tags, ...tags };
     },
     forDeployment: (other) => fleetOver(cloud, other),
   };
@@ -151,6 +171,10 @@ function launch(cloud: Cloud, spec: LaunchSpec, deploymentId: string): LaunchedI
       market: spec.market,
       tags: { ...spec.tags, [TAG.managedBy]: deploymentId },
     });
+    cloud.attributes.set(instanceId, {
+      userData: spec.userData,
+      shutdown: spec.shutdownBehaviour ?? "terminate",
+    });
     return {
       instanceId,
       instanceType: spec.instanceType,
@@ -181,4 +205,67 @@ function available(cloud: Cloud, spec: LaunchSpec): number {
 
 function copy(instance: ManagedInstance): ManagedInstance {
   return { ...instance, tags: { ...instance.tags } };
+}
+
+function known(cloud: Cloud, instanceId: string): ManagedInstance {
+  const instance = cloud.instances.get(instanceId);
+  if (!instance) throw new Error(`memory fleet: unknown instance ${instanceId}`);
+  return instance;
+}
+
+/** EC2's refusal for the wrong state, as the adapter translates it. */
+function incorrectState(instanceId: string, what: string): LaunchConfigError {
+  return new LaunchConfigError(
+    `EC2 IncorrectInstanceState (memory fleet): ${instanceId} ${what}`,
+    "IncorrectInstanceState",
+  );
+}
+
+/** WarmFleet in memory: the states EC2 allows each call in, and the fake's straight-to-the-end transitions. */
+function warmOver(cloud: Cloud, fail: (operation: FleetOperation) => void): WarmFleet {
+  const attributes = (id: string) => {
+    known(cloud, id);
+    const found = cloud.attributes.get(id) ?? { userData: "", shutdown: "terminate" as const };
+    cloud.attributes.set(id, found);
+    return found;
+  };
+  return {
+    async setUserData(id, userData) {
+      fail("modify");
+      const instance = cloud.instances.get(id);
+      if (instance?.state !== "stopped") return "not-stopped";
+      attributes(id).userData = userData;
+      return "set";
+    },
+    async setShutdownBehaviour(id, behaviour) {
+      fail("modify");
+      const instance = known(cloud, id);
+      if (instance.state === "terminated" || instance.state === "shutting-down")
+        throw incorrectState(id, `is ${instance.state}`);
+      attributes(id).shutdown = behaviour;
+    },
+    async start(ids) {
+      fail("start");
+      const instances = ids.map((id) => known(cloud, id));
+      const wrong = instances.find((i) => !["stopped", "pending", "running"].includes(i.state));
+      if (wrong) throw incorrectState(wrong.instanceId, "is not in a state from which it can be started");
+      for (const instance of instances) {
+        if (instance.state !== "stopped") continue;
+        instance.state = "pending";
+        // EC2's LaunchTime is the latest start (API reference, Instance.LaunchTime).
+        instance.launchedAt = cloud.now();
+      }
+    },
+    async stop(ids) {
+      fail("stop");
+      const instances = ids.map((id) => known(cloud, id));
+      const wrong = instances.find((i) => !["running", "stopping", "stopped"].includes(i.state));
+      if (wrong) throw incorrectState(wrong.instanceId, "is not in a state from which it can be stopped");
+      for (const instance of instances) if (instance.state === "running") instance.state = "stopped";
+    },
+    async untag(id, key) {
+      fail("modify");
+      delete known(cloud, id).tags[key];
+    },
+  };
 }

@@ -19,6 +19,8 @@ export interface UserDataValues {
    * JIT configs (EnrolmentBudget) on the promise that an instance waits this long.
    */
   bootTimeoutSeconds: number;
+  /** The pool's `jobImds`: absent or "block" and the image firewalls IMDS off from the job's user. */
+  jobImds?: "block" | "allow";
 }
 
 export function renderUserData(values: UserDataValues): string {
@@ -30,6 +32,7 @@ export function renderUserData(values: UserDataValues): string {
     `MAYFLY_POOL=${quote(values.pool)}`,
     `MAYFLY_MAX_LIFETIME_SECONDS=${quote(String(values.maxLifetimeSeconds))}`,
     `MAYFLY_BOOT_TIMEOUT_SECONDS=${quote(String(values.bootTimeoutSeconds))}`,
+    `MAYFLY_JOB_IMDS=${quote(values.jobImds ?? "block")}`,
   ];
   return `${lines.join("\n")}\n`;
 }

@@ -7,6 +7,8 @@ export interface ObservedInstance {
   state: "pending" | "running" | "shutting-down" | "terminated" | "stopping" | "stopped";
   /** Epoch ms. */
   launchedAt: number;
+  /** Its `mayfly:warm` tag: a warm instance not yet claimed for a job (issue 13, ADR 0014). */
+  warm?: "hot" | "stopped";
 }
 
 export interface ObservedRunner {
@@ -88,7 +90,7 @@ export function planReap(input: ReapInput): ReapAction[] {
     const runner = runners.get(runnerNameOf(input.runnerPrefix, instance.instanceId));
     if (runner) claimed.add(runner.name);
     const pool = instance.pool === undefined ? undefined : pools.get(instance.pool);
-    const action = planInstance(input, instance, runner, pool?.timeouts ?? DEFAULT_TIMEOUTS);
+    const action = planInstance(input, instance, runner, warmTimeouts(instance, pool));
     if (action) actions.push(pool || action.reason === "stopped" ? action : unknownPool(action, instance));
   }
   const known = new Set([...input.instances.map((i) => i.instanceId), ...(input.knownInstanceIds ?? [])]);
@@ -120,6 +122,16 @@ export function planReap(input: ReapInput): ReapAction[] {
   return actions;
 }
 
+/**
+ * An unclaimed hot runner waits idle on purpose: the idle timeout does not apply (planWarm removes the
+ * ones beyond the target), and its lifetime runs to the warm maximum age, then a job, as a backstop.
+ */
+function warmTimeouts(instance: ObservedInstance, pool: Pool | undefined): Timeouts {
+  const t = pool?.timeouts ?? DEFAULT_TIMEOUTS;
+  if (instance.warm !== "hot" || !pool?.warm) return t;
+  return { ...t, idle: Math.max(t.idle, pool.warm.maxAge) };
+}
+
 function planInstance(
   input: ReapInput,
   instance: ObservedInstance,
@@ -145,6 +157,8 @@ function planInstance(
     return undefined;
   }
   if (instance.state === "stopped" || instance.state === "stopping") {
+    // A stopped pool's instance waits stopped on purpose; the warm loop owns it (planWarm: max age, excess).
+    if (instance.warm === "stopped" && !runner) return undefined;
     const detail = `instance is ${instance.state} (launches set shutdown to terminate)`;
     return runner
       ? { kind: "terminate", instanceId, runnerId: runner.id, reason: "stopped", detail }

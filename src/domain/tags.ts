@@ -6,7 +6,14 @@ export const TAG = {
   launch: "mayfly:launch",
   /** Written at a spot interruption warning (ISO time): the breaker and the re-run read it (ADR 0015). */
   interrupted: "mayfly:interrupted",
+  /**
+   * Written by the bootstrap role, never at launch: the instance has enrolled (ADR 0007). With
+   * `interrupted`, the only keys the app may write after launch (infra/lib/fleet-policy.ts).
+   */
+  enrolled: "mayfly:enrolled",
   /** The jobs a launch was for (see job-tags.ts). */
   jobs: "mayfly:jobs",
+  /** hot | stopped: launched as warm capacity; removed when the instance is claimed for a job (ADR 0014). */
+  warm: "mayfly:warm",
   name: "Name",
 } as const;

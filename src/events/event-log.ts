@@ -27,6 +27,9 @@ export const EVENT_KINDS = [
   "reap.skipped",
   "runner.rogue",
   "webhook.redelivered",
+  "warm.launched",
+  "warm.removed",
+  "warm.claimed",
   "admin.action",
   "error",
 ] as const;

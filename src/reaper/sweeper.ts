@@ -8,6 +8,7 @@ import {
 } from "../domain/plan-reap.js";
 import { instanceIdOf, runnerNameOf } from "../domain/runner-name.js";
 import { TAG } from "../domain/tags.js";
+import { warmRoleOf } from "../domain/warm-role.js";
 import { RunnerBusyError } from "../errors.js";
 import type { EventInput } from "../events/event-log.js";
 import type { RunnerJob } from "../events/runner-jobs.js";
@@ -84,6 +85,7 @@ export function createSweeper(deps: SweeperDeps) {
         pool: i.tags[TAG.pool],
         state: i.state,
         launchedAt: i.launchedAt,
+        ...warmRoleOf(i.tags),
       })),
       runners: observed,
       pools: deps.pools,

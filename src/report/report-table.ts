@@ -24,6 +24,10 @@ export interface RequiredFields {
   "spot.interrupted": { pool: string; reason: "busy" | "idle" | "no-runner" };
   "spot.rerun": { pool: string; reason: "rerun" | "refused" | "already-a-rerun" };
   "spot.breaker": { pool: string; reason: "opened" | "closed" };
+  "warm.launched": { pool: string; role: string };
+  "warm.removed": { pool: string; role: string; reason: string };
+  /** result: hot, stopped (a warm hit) or miss (no warm capacity: a cold launch). */
+  "warm.claimed": { pool: string; result: "hot" | "stopped" | "miss" };
 }
 
 type Fields<K extends EventKind> = K extends keyof RequiredFields ? RequiredFields[K] : object;
@@ -100,6 +104,20 @@ export const REPORT_TABLE: { [K in EventKind]: ReportEntry<K> } = {
     count: (m, f, n) => m.reaps.inc({ reason: f.reason, action: reapAction("reap.skipped") }, n),
   },
   "webhook.redelivered": { level: "info" },
+  "warm.launched": {
+    level: "info",
+    count: (m, f, n) =>
+      m.warmActions.inc({ pool: f.pool, role: f.role, action: "launched", reason: "target" }, n),
+  },
+  "warm.removed": {
+    level: "info",
+    count: (m, f, n) =>
+      m.warmActions.inc({ pool: f.pool, role: f.role, action: "removed", reason: f.reason }, n),
+  },
+  "warm.claimed": {
+    level: "info",
+    count: (m, f, n) => m.warmClaims.inc({ pool: f.pool, result: f.result }, n),
+  },
   /** Both admin actions end in a termination the reap metric counts, as the reaper's own do. */
   "admin.action": {
     level: "info",

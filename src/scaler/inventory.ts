@@ -34,6 +34,8 @@ interface Snapshot {
   launchesByJob: Map<number, Set<string>>;
   /** pool → times of its instances' spot interruption warnings (the `mayfly:interrupted` tag; ADR 0015). */
   interruptions: Map<string, number[]>;
+  /** job id → its live instances that have not enrolled yet (no `mayfly:enrolled` tag): waiting for a config. */
+  awaitingByJob: Map<number, number>;
 }
 
 export function createInventory(options: {
@@ -62,11 +64,15 @@ export function createInventory(options: {
           states: ["pending", "running", "shutting-down", "stopping", "terminated"],
         });
         const launchesByJob = new Map<number, Set<string>>();
+        const awaitingByJob = new Map<number, number>();
         for (const i of listed) {
           const launch = i.tags[TAG.launch];
           if (launch === undefined) continue;
-          for (const job of jobsOf(i.tags))
+          const awaiting = LIVE_STATES.has(i.state) && i.tags[TAG.enrolled] === undefined;
+          for (const job of jobsOf(i.tags)) {
             launchesByJob.set(job, (launchesByJob.get(job) ?? new Set()).add(launch));
+            if (awaiting) awaitingByJob.set(job, (awaitingByJob.get(job) ?? 0) + 1);
+          }
         }
         const interruptions = new Map<string, number[]>();
         for (const i of listed) {
@@ -79,6 +85,7 @@ export function createInventory(options: {
           live: listed.filter((i) => LIVE_STATES.has(i.state)),
           launchesByJob,
           interruptions,
+          awaitingByJob,
         };
         const seen = new Set(listed.map((i) => i.instanceId));
         // A launch stops counting once a snapshot shows it, or once a snapshot taken well after it does not
@@ -101,13 +108,21 @@ export function createInventory(options: {
   const liveCount = (pool: string) => inPool(pool).length + unlisted(pool).length + (reserved.get(pool) ?? 0);
 
   return {
-    /** Whether the pool is under its max, and how many launches its job has had (EC2 and own recent ones). */
-    async observe(pool: Pool, jobId: number): Promise<{ room: boolean; launches: number }> {
+    /**
+     * Whether the pool is under its max, how many launches its job has had (EC2 and own recent ones), and
+     * how many of its instances are alive but not enrolled yet (own launches not yet listed count too).
+     */
+    async observe(
+      pool: Pool,
+      jobId: number,
+    ): Promise<{ room: boolean; launches: number; awaitingConfig: number }> {
       await fresh();
       if (liveCount(pool.name) >= pool.maxRunners) await fresh(AT_CAP_TTL_MS);
       const launches = new Set(snapshot?.launchesByJob.get(jobId));
+      const own = unlisted(pool.name).filter((r) => r.jobId === jobId);
       for (const r of recent.values()) if (r.jobId === jobId) launches.add(r.launch);
-      return { room: liveCount(pool.name) < pool.maxRunners, launches: launches.size };
+      const awaitingConfig = (snapshot?.awaitingByJob.get(jobId) ?? 0) + own.length;
+      return { room: liveCount(pool.name) < pool.maxRunners, launches: launches.size, awaitingConfig };
     },
 
     /** Spot interruption times of the pool's instances in the last snapshot (EC2 lists them ~1 h). */

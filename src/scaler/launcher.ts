@@ -109,6 +109,7 @@ export function createLauncher(deps: LauncherDeps) {
         pool: pool.name,
         maxLifetimeSeconds: pool.timeouts.boot + pool.timeouts.idle + pool.timeouts.job,
         bootTimeoutSeconds: pool.timeouts.boot,
+        jobImds: pool.jobImds,
       });
       const batchTags = {
         [TAG.managedBy]: deps.deploymentId,

@@ -26,7 +26,7 @@ import type { LaunchResult } from "./launcher.js";
 
 /** What the scaler needs of the inventory (`inventory.ts`). */
 export interface ScalerInventory {
-  observe(pool: Pool, jobId: number): Promise<{ room: boolean; launches: number }>;
+  observe(pool: Pool, jobId: number): Promise<{ room: boolean; launches: number; awaitingConfig: number }>;
   tryReserve(pool: Pool): (() => void) | undefined;
   noteLaunched(pool: Pool, launch: { instanceId: string; launch: string; jobId: number }): void;
   /** Spot interruption times of the pool's instances, from the last observation (ADR 0015). */
@@ -88,6 +88,7 @@ export function createScaler(deps: ScalerDeps) {
         jobCreatedAt: message.jobCreatedAt,
         receiveCount: received.receiveCount,
         launches: seen.launches,
+        awaitingConfig: seen.awaitingConfig,
         maxLaunches: pool.maxLaunchesPerJob ?? deps.maxLaunchesPerJob,
         room: seen.room,
         enrolment: deps.enrolment.available(installation),

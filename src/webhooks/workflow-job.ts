@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { matchPool } from "../domain/match-pool.js";
+import { nearestPool } from "../domain/nearest-pool.js";
 import { isMayflyRunnerName } from "../domain/runner-name.js";
 import type { Metrics } from "../metrics.js";
 import { reapEnvelope, scaleEnvelope } from "../queue/messages.js";
@@ -34,7 +35,20 @@ export function createWorkflowJobHandlers(deps: WorkflowJobDeps): WorkflowJobHan
     const { workflow_job: job, installation } = event.payload;
     const decided = await decideJob(event.payload, deps);
     if (decided.kind === "unclaimed") {
-      deps.log.debug({ jobId: job.id, labels: job.labels }, `ignored: ${decided.reason}`);
+      const near =
+        job.labels.some((l) => l.toLowerCase() === "self-hosted") && nearestPool(job.labels, deps.pools);
+      if (near) {
+        // A self-hosted job nobody serves is usually a label typo: say which pool it nearly matched.
+        const message = `no pool matches [${job.labels.join(", ")}]; nearest is "${near.pool.name}", which lacks [${near.missing.join(", ")}]`;
+        deps.events.record({
+          kind: "job.ignored",
+          message,
+          pool: near.pool.name,
+          jobId: job.id,
+          reason: "no-pool",
+        });
+        deps.log.info({ jobId: job.id, labels: job.labels, nearest: near.pool.name }, message);
+      } else deps.log.debug({ jobId: job.id, labels: job.labels }, `ignored: ${decided.reason}`);
       deps.metrics.webhooks.inc({ action: "queued", result: "ignored" });
       return;
     }

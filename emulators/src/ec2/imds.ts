@@ -13,13 +13,15 @@ import type { InstanceRecord } from "./model.js";
  */
 export class Imds {
   readonly #tokens = new Map<string, { instanceId: string; expiresAt: number }>();
-  readonly #signatures = new WeakMap<InstanceRecord, string>();
+  readonly #signatures = new WeakMap<InstanceRecord, { document: string; signature: string }>();
   readonly #store: InstanceStore;
   readonly #now: () => number;
+  readonly #settleTags: () => void;
 
-  constructor(store: InstanceStore, now: () => number) {
+  constructor(store: InstanceStore, now: () => number, settleTags: () => void = () => {}) {
     this.#store = store;
     this.#now = now;
+    this.#settleTags = settleTags;
   }
 
   handle(req: IncomingMessage, res: ServerResponse, instanceId: string, path: string): void {
@@ -41,6 +43,7 @@ export class Imds {
     if (path === "/latest/api/token") return this.#token(req, instance);
     if (req.method !== "GET" && req.method !== "HEAD") return answer(405, "Method Not Allowed");
     if (!this.#authorized(req, instance)) return answer(401, "Unauthorized");
+    this.#settleTags();
     const value =
       path === "/latest/dynamic/instance-identity/signature"
         ? this.#signature(instance)
@@ -68,13 +71,12 @@ export class Imds {
     return entry !== undefined && entry.instanceId === instance.instanceId && entry.expiresAt > this.#now();
   }
 
-  /** PKCS#1 v1.5 is deterministic: one signature per document, computed once. */
+  /** PKCS#1 v1.5 is deterministic: one signature per document (a start makes a new one), computed once. */
   #signature(instance: InstanceRecord): string {
-    let signature = this.#signatures.get(instance);
-    if (signature === undefined) {
-      signature = signDocument(instance.identityDocument);
-      this.#signatures.set(instance, signature);
-    }
+    const cached = this.#signatures.get(instance);
+    if (cached?.document === instance.identityDocument) return cached.signature;
+    const signature = signDocument(instance.identityDocument);
+    this.#signatures.set(instance, { document: instance.identityDocument, signature });
     return signature;
   }
 

@@ -1,3 +1,4 @@
+import { identityDocument } from "./identity.js";
 import type { InstanceStore } from "./instance-store.js";
 import {
   type EmulatedInstance,
@@ -19,6 +20,10 @@ const REASON = {
     code: "Client.InstanceInitiatedShutdown",
     message: "Client.InstanceInitiatedShutdown: Instance initiated shutdown",
   },
+  userStop: {
+    code: "Client.UserInitiatedShutdown",
+    message: "Client.UserInitiatedShutdown: User initiated shutdown",
+  },
   spot: {
     code: "Server.SpotInstanceTermination",
     message: "Server.SpotInstanceTermination: Spot instance termination",
@@ -26,7 +31,7 @@ const REASON = {
 } as const satisfies Record<string, StateReason>;
 
 /**
- * Instance state machine with timers: pending → running after the boot delay; guest power-off →
+ * Instance state machine with timers: pending → running after the boot delay (or the start delay); guest power-off →
  * shutting-down → terminated (or stopping → stopped); terminated instances vanish after the retention.
  * Timers are unref'd so they never keep the process alive.
  */
@@ -50,6 +55,32 @@ export class Lifecycle {
   launched(record: InstanceRecord): void {
     this.#after(this.#options.bootDelayMs, () => {
       if (record.state === "pending") this.#set(record, "running");
+    });
+  }
+
+  /**
+   * StartInstances on a stopped instance: pending, then running after the start delay. EC2 generates a
+   * new identity document on every start ("generated when the instance is stopped and started",
+   * instance-identity-documents docs), so its pendingTime is this start; LaunchTime is "the time that the
+   * instance was last launched" (API reference, Instance), so it moves too. Id, volumes and private
+   * address are kept.
+   */
+  start(record: InstanceRecord): void {
+    if (record.state !== "stopped") return;
+    record.launchTime = this.#options.now();
+    record.identityDocument = identityDocument(record, this.#options.region, this.#options.accountId);
+    this.#set(record, "pending");
+    this.#after(this.#options.startDelayMs, () => {
+      if (record.state === "pending") this.#set(record, "running");
+    });
+  }
+
+  /** StopInstances on a running instance: stopping, then stopped after the shutdown delay. */
+  stopByUser(record: InstanceRecord): void {
+    if (record.state !== "running") return;
+    this.#set(record, "stopping", REASON.userStop, true);
+    this.#after(this.#options.shutdownDelayMs, () => {
+      if (record.state === "stopping") this.#set(record, "stopped", REASON.userStop, true);
     });
   }
 

@@ -80,7 +80,7 @@ export interface EmulatedInstance {
   clientToken: string;
   launchTemplate?: { id: string; name: string; version: string };
   fleetId?: string;
-  /** The exact identity-document bytes IMDS serves (generated once per launch, as on EC2). */
+  /** The exact identity-document bytes IMDS serves (generated at launch and at every start, as on EC2). */
   identityDocument: string;
   /** Set by a spot interruption warning: IMDS `spot/instance-action` serves it. */
   spotInstanceAction?: { action: "terminate" | "stop" | "hibernate"; time: string };

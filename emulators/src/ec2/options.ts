@@ -21,6 +21,11 @@ export interface ThrottlingConfig {
   /** DescribeInstances / DescribeVolumes with no filter, no ids and no MaxResults. */
   describeUnfiltered: BucketConfig;
   createTags: BucketConfig;
+  startInstances: BucketConfig;
+  /** Instances started. */
+  startInstancesResource: BucketConfig;
+  /** Instances stopped (its request bucket is the mutating one). */
+  stopInstancesResource: BucketConfig;
   /** Other mutating actions (CreateFleet is not listed separately, so it falls here). */
   mutating: BucketConfig;
 }
@@ -33,6 +38,9 @@ export const DEFAULT_THROTTLING: ThrottlingConfig = {
   describe: { capacity: 100, refillPerSecond: 20 },
   describeUnfiltered: { capacity: 50, refillPerSecond: 10 },
   createTags: { capacity: 100, refillPerSecond: 10 },
+  startInstances: { capacity: 5, refillPerSecond: 2 },
+  startInstancesResource: { capacity: 1000, refillPerSecond: 2 },
+  stopInstancesResource: { capacity: 1000, refillPerSecond: 20 },
   mutating: { capacity: 50, refillPerSecond: 5 },
 };
 
@@ -96,8 +104,10 @@ export interface Ec2EmulatorOptions {
   port?: number;
   region?: string;
   accountId?: string;
-  /** pending → running. */
+  /** pending → running after RunInstances / CreateFleet (a cold boot). */
   bootDelayMs?: number;
+  /** pending → running after StartInstances (a stopped instance: no image fetch, a warmed disk). */
+  startDelayMs?: number;
   /** shutting-down → terminated and stopping → stopped. */
   shutdownDelayMs?: number;
   /** How long terminated instances stay visible (default 1 h, as on EC2). */
@@ -114,6 +124,8 @@ export interface Ec2EmulatorOptions {
   throttling?: false | Partial<ThrottlingConfig>;
   latencyMs?: number | Partial<Record<string, number>>;
   launchTemplates?: LaunchTemplateInput[];
+  /** EC2's eventual consistency for tags: a CreateTags write shows in DescribeInstances this much later (0). */
+  tagVisibilityDelayMs?: number;
   /** Epoch-ms clock for launch times, tokens and buckets (timers still run on real time). */
   now?: () => number;
 }
@@ -122,12 +134,14 @@ export interface ResolvedOptions {
   region: string;
   accountId: string;
   bootDelayMs: number;
+  startDelayMs: number;
   shutdownDelayMs: number;
   terminatedRetentionMs: number;
   subnets?: Record<string, string>;
   amis?: ReadonlySet<string>;
   ssmParameters?: Record<string, string>;
   spotPrices?: Record<string, number>;
+  tagVisibilityDelayMs: number;
   now: () => number;
 }
 
@@ -136,12 +150,14 @@ export function resolveOptions(options: Ec2EmulatorOptions): ResolvedOptions {
     region: options.region ?? "us-east-1",
     accountId: options.accountId ?? "123456789012",
     bootDelayMs: options.bootDelayMs ?? 500,
+    startDelayMs: options.startDelayMs ?? options.bootDelayMs ?? 500,
     shutdownDelayMs: options.shutdownDelayMs ?? 200,
     terminatedRetentionMs: options.terminatedRetentionMs ?? 3_600_000,
     ...(options.subnets ? { subnets: options.subnets } : {}),
     ...(options.amis ? { amis: new Set(options.amis) } : {}),
     ...(options.ssmParameters ? { ssmParameters: options.ssmParameters } : {}),
     ...(options.spotPrices ? { spotPrices: options.spotPrices } : {}),
+    tagVisibilityDelayMs: options.tagVisibilityDelayMs ?? 0,
     now: options.now ?? Date.now,
   };
 }

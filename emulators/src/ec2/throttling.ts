@@ -9,6 +9,11 @@ const REQUEST_BUCKET: Record<string, BucketName> = {
   RunInstances: "runInstances",
   TerminateInstances: "terminateInstances",
   CreateTags: "createTags",
+  DeleteTags: "createTags",
+  StartInstances: "startInstances",
+  // StopInstances and ModifyInstanceAttribute are not listed by AWS: the mutating category.
+  StopInstances: "mutating",
+  ModifyInstanceAttribute: "mutating",
   DescribeInstanceAttribute: "describe",
   CreateFleet: "mutating",
   CreateLaunchTemplate: "mutating",
@@ -48,8 +53,15 @@ export class Throttler {
     if (name) this.#take(name, 1);
   }
 
-  /** Takes `count` resource tokens (instances launched or terminated), or throws RequestLimitExceeded. */
-  resource(name: "runInstancesResource" | "terminateInstancesResource", count: number): void {
+  /** Takes `count` resource tokens (instances launched, started, stopped or terminated), or throws RequestLimitExceeded. */
+  resource(
+    name:
+      | "runInstancesResource"
+      | "terminateInstancesResource"
+      | "startInstancesResource"
+      | "stopInstancesResource",
+    count: number,
+  ): void {
     if (count > 0) this.#take(name, count);
   }
 

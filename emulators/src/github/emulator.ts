@@ -8,6 +8,8 @@ import { deliveryRoutes } from "./delivery-routes.js";
 import { Dispatcher } from "./dispatcher.js";
 import { EventBus } from "./event-bus.js";
 import { Faults } from "./faults.js";
+import { InstallationFlow } from "./installation-flow.js";
+import { ManifestFlow } from "./manifest-flow.js";
 import { OAuthRoutes } from "./oauth-routes.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { createRequestHandler } from "./request-handler.js";
@@ -28,11 +30,11 @@ export type * from "./types.js";
 
 /**
  * Starts the GitHub emulator: REST API (App JWT, installation and user tokens, runners, runner groups,
- * jobs, runs, webhook deliveries, rate limits), OAuth web flow, Actions job dispatch with signed
+ * jobs, runs, webhook deliveries, rate limits), OAuth web flow, the App manifest and installation flows, Actions job dispatch with signed
  * `workflow_job` webhooks, and `/_emulator/` control and runner-protocol endpoints.
  */
 export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): Promise<GitHubEmulator> {
-  const now = Date.now;
+  const now = options.now ?? Date.now;
   const timers = new Timers();
   const events = new EventBus();
   const world = new World(now);
@@ -44,6 +46,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): 
       primaryPerHour: options.rateLimits?.primaryPerHour ?? 5_000,
       secondaryPointsPerMinute: options.rateLimits?.secondaryPointsPerMinute ?? 900,
       maxConcurrent: options.rateLimits?.maxConcurrent ?? 100,
+      registrationsPer5Minutes: options.rateLimits?.registrationsPer5Minutes ?? 1_500,
     },
     now,
   );
@@ -79,6 +82,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): 
   broker.attach(dispatcher);
 
   const deps: ApiDeps = { world, dispatcher, broker, webhooks, limiter, stats, now };
+  const manifests = new ManifestFlow({ world, webhooks, now });
   const router = new Router().add(
     ...appRoutes(deps),
     ...deliveryRoutes(deps),
@@ -87,6 +91,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): 
     ...actionsRoutes(deps),
     ...rerunRoutes(deps),
     ...userRoutes(deps),
+    ...manifests.routes(),
   );
   handler = createRequestHandler({
     api: createApiHandler({ ...deps, router, faults }),
@@ -94,6 +99,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): 
     control: () => emulator,
     broker,
     stats,
+    web: [manifests, new InstallationFlow({ world, webhooks, manifests })],
   });
 
   let stopped = false;

@@ -8,8 +8,8 @@ import type { RunnerBroker } from "./runner-broker.js";
 import type { Stats } from "./stats.js";
 
 /**
- * Splits traffic three ways: `/_emulator/*` (control and runner protocol, never rate limited or
- * slowed), `/login/oauth/*` (github.com's OAuth pages), and everything else as the REST API, which also
+ * Splits traffic: `/_emulator/*` (control and runner protocol, never rate limited or
+ * slowed), `/login/oauth/*` (github.com's OAuth pages), the new-App and install pages, and everything else as the REST API, which also
  * answers under `/api/v3` like GitHub Enterprise Server (Probot's GHE_HOST builds that base URL).
  */
 export function createRequestHandler(deps: {
@@ -18,6 +18,15 @@ export function createRequestHandler(deps: {
   control: () => ControlApi;
   broker: RunnerBroker;
   stats: Stats;
+  /** github.com's web pages for the App manifest and installation flows. */
+  web: ReadonlyArray<{
+    handle(
+      req: IncomingMessage,
+      res: ServerResponse,
+      path: string,
+      params: URLSearchParams,
+    ): number | undefined;
+  }>;
 }): RequestListener {
   return (req, res) => {
     handle(req, res).catch(() => {
@@ -69,6 +78,15 @@ export function createRequestHandler(deps: {
       deps.stats.call(`${method} ${path}`);
       deps.stats.status(deps.oauth.handle(req, res, path, params));
       return;
+    }
+    if (/^\/(organizations\/[^/]+\/)?settings\/apps\/new$|^\/apps\/[^/]+\/installations\/new$/.test(path)) {
+      const params = new URLSearchParams(url.searchParams);
+      for (const [k, v] of formOrJson(req, rawBody)) params.set(k, v);
+      deps.stats.call(`${method} ${path}`);
+      for (const page of deps.web) {
+        const status = page.handle(req, res, path, params);
+        if (status !== undefined) return deps.stats.status(status);
+      }
     }
     const status = await deps.api({ req, res, method, path, prefix, query: url.searchParams, rawBody });
     deps.stats.status(status);

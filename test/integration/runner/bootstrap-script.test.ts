@@ -71,7 +71,9 @@ afterAll(async () => {
   await app?.close();
 });
 
-function userData(overrides: { maxLifetimeSeconds?: number; bootTimeoutSeconds?: number } = {}): string {
+function userData(
+  overrides: { maxLifetimeSeconds?: number; bootTimeoutSeconds?: number; jobImds?: "block" | "allow" } = {},
+): string {
   return renderUserData({
     appUrl: app.url,
     token: TOKEN,
@@ -99,9 +101,21 @@ async function launch(data: string): Promise<string> {
   return id;
 }
 
-/** Stand-ins: run.sh records its argv and pid, then exits 0 or sleeps; poweroff tells the emulator. */
-async function standIns(dir: string, id: string, runner: "exits" | "sleeps"): Promise<void> {
+/**
+ * Stand-ins: run.sh records its argv and pid, then exits 0 or sleeps; poweroff tells the emulator; nft
+ * records the ruleset it was given (so the host's firewall is never touched) and succeeds or fails.
+ * test/image/ loads the real ruleset into a real kernel and attacks it.
+ */
+async function standIns(
+  dir: string,
+  id: string,
+  runner: "exits" | "sleeps",
+  nft: "ok" | "fails",
+): Promise<void> {
   const events = join(dir, "events");
+  const nftSh = `#!/bin/sh\necho "$*" > '${dir}/nft.args'\ncat > '${dir}/nft.rules'\necho nft >> '${events}'\nexit ${nft === "ok" ? 0 : 1}\n`;
+  await writeFile(join(dir, "bin", "nft"), nftSh);
+  await chmod(join(dir, "bin", "nft"), 0o755);
   const tail = runner === "exits" ? `sleep 0.1\necho run.sh-exit >> '${events}'\nexit 0` : "exec sleep 30";
   const runSh = `#!/bin/sh\nprintf '%s\\n' "$@" > '${dir}/argv'\necho $$ > '${dir}/runner.pid'\necho run.sh-start >> '${events}'\n${tail}\n`;
   const poweroff = `#!/bin/sh\necho poweroff >> '${events}'\nexec curl -fsS -X POST '${emulator.url}/_emulator/instances/${id}/poweroff'\n`;
@@ -114,13 +128,14 @@ async function standIns(dir: string, id: string, runner: "exits" | "sleeps"): Pr
 async function boot(options: {
   userData?: string;
   runner?: "exits" | "sleeps";
+  nft?: "ok" | "fails";
   env?: Record<string, string>;
 }) {
   const id = await launch(options.userData ?? userData());
   const dir = await mkdtemp(join(tmpdir(), "mayfly-bootstrap-"));
   dirs.push(dir);
   await Promise.all(["bin", "runner", "tmp"].map((sub) => mkdir(join(dir, sub))));
-  await standIns(dir, id, options.runner ?? "exits");
+  await standIns(dir, id, options.runner ?? "exits", options.nft ?? "ok");
   const env = {
     PATH: `${join(dir, "bin")}:${process.env.PATH ?? "/usr/bin:/bin"}`,
     LC_ALL: "C",
@@ -149,6 +164,8 @@ async function boot(options: {
     events: ((await read("events")) ?? "").split("\n").filter(Boolean),
     argv: (await read("argv"))?.split("\n").filter(Boolean),
     runnerPid: Number(await read("runner.pid")),
+    nftRules: await read("nft.rules"),
+    nftArgs: await read("nft.args"),
     scratch: await readdir(join(dir, "tmp")),
   };
 }
@@ -177,7 +194,7 @@ describe("infra/runner/bootstrap.sh", () => {
     const signature = Buffer.from(body.identity.signature.replace(/\s+/g, ""), "base64");
     expect(verify("sha256", Buffer.from(body.identity.document, "utf8"), key, signature)).toBe(true);
     expect(run.argv).toEqual(["--jitconfig", CONFIG]);
-    expect(run.events).toEqual(["run.sh-start", "run.sh-exit", "poweroff"]);
+    expect(run.events).toEqual(["nft", "run.sh-start", "run.sh-exit", "poweroff"]);
     await vi.waitFor(() =>
       expect(["shutting-down", "terminated"]).toContain(emulator.instance(run.id)?.state),
     );
@@ -193,7 +210,7 @@ describe("infra/runner/bootstrap.sh", () => {
     expect(run.code).toBe(1);
     expect(received).toHaveLength(1);
     expect(run.argv).toBeUndefined();
-    expect(run.events).toEqual(["poweroff"]);
+    expect(run.events).toEqual(["nft", "poweroff"]);
     expect(run.output).toContain("bootstrap refused (HTTP 403); not retrying");
   });
 
@@ -208,7 +225,7 @@ describe("infra/runner/bootstrap.sh", () => {
     expect((third ?? 0) - (second ?? 0)).toBeGreaterThanOrEqual(200);
     expect(new Set(received.map((r) => r.body)).size).toBe(1);
     expect(run.argv).toEqual(["--jitconfig", CONFIG]);
-    expect(run.events).toEqual(["run.sh-start", "run.sh-exit", "poweroff"]);
+    expect(run.events).toEqual(["nft", "run.sh-start", "run.sh-exit", "poweroff"]);
   });
 
   it("honours retry-after on 429: gives up at once when the wait would pass the deadline", async () => {
@@ -217,7 +234,7 @@ describe("infra/runner/bootstrap.sh", () => {
     expect(received).toHaveLength(1);
     expect(run.ms).toBeLessThan(5_000);
     expect(run.code).toBe(1);
-    expect(run.events).toEqual(["poweroff"]);
+    expect(run.events).toEqual(["nft", "poweroff"]);
     expect(run.output).toContain("giving up");
   });
 
@@ -229,7 +246,7 @@ describe("infra/runner/bootstrap.sh", () => {
     expect(received.length).toBeGreaterThanOrEqual(2);
     expect(run.code).toBe(1);
     expect(run.argv).toBeUndefined();
-    expect(run.events).toEqual(["poweroff"]);
+    expect(run.events).toEqual(["nft", "poweroff"]);
   });
 
   it("keeps asking for its config until the pool's boot timeout from user-data, then powers off", async () => {
@@ -241,7 +258,7 @@ describe("infra/runner/bootstrap.sh", () => {
     expect(received.length).toBeGreaterThanOrEqual(2);
     expect(run.ms).toBeLessThan(10_000);
     expect(run.code).toBe(1);
-    expect(run.events).toEqual(["poweroff"]);
+    expect(run.events).toEqual(["nft", "poweroff"]);
     expect(run.output).toContain("no time left before the 3s bootstrap deadline");
   });
 
@@ -251,9 +268,57 @@ describe("infra/runner/bootstrap.sh", () => {
     expect(run.ms).toBeGreaterThanOrEqual(1_000);
     expect(run.ms).toBeLessThan(10_000);
     expect(run.code).toBe(143);
-    expect(run.events).toEqual(["run.sh-start", "poweroff"]);
+    expect(run.events).toEqual(["nft", "run.sh-start", "poweroff"]);
     expect(run.output).toContain("maximum lifetime of 1s reached");
     expect(alive(run.runnerPid)).toBe(false);
+  });
+
+  it("closes IMDS to the job's user after reading IMDS and before enrolling or starting the runner", async () => {
+    replies = [OK];
+    const run = await boot({});
+    expect(run.code).toBe(0);
+    expect(run.events).toEqual(["nft", "run.sh-start", "run.sh-exit", "poweroff"]);
+    expect(run.nftArgs?.trim()).toBe("-f -");
+    const uid = String(process.getuid?.());
+    expect(run.nftRules).toContain(`meta skuid ${uid} ip daddr 169.254.169.254 counter reject`);
+    expect(run.nftRules).toContain(`meta skuid ${uid} ip6 daddr fd00:ec2::254 counter reject`);
+    expect(run.nftRules).toMatch(/hook forward[^}]*ip daddr 169\.254\.169\.254 counter drop/s);
+    expect(run.output).toContain(`IMDS closed to uid ${uid}`);
+  });
+
+  it("fails closed: when the rule cannot be loaded, it spends no token, runs no job and powers off", async () => {
+    replies = [OK];
+    const run = await boot({ nft: "fails" });
+    expect(run.code).toBe(1);
+    expect(received).toHaveLength(0);
+    expect(run.argv).toBeUndefined();
+    expect(run.events).toEqual(["nft", "poweroff"]);
+    expect(run.output).toContain("could not load the IMDS firewall rule");
+  });
+
+  it("leaves IMDS open for a pool with jobImds: allow, and says so", async () => {
+    replies = [OK];
+    const run = await boot({ userData: userData({ jobImds: "allow" }) });
+    expect(run.code).toBe(0);
+    expect(run.events).toEqual(["run.sh-start", "run.sh-exit", "poweroff"]);
+    expect(run.output).toContain("WARNING: pool linux-small lets its jobs reach IMDS (jobImds: allow)");
+  });
+
+  it.each([["open"], ["BLOCK"], [""]])("refuses MAYFLY_JOB_IMDS='%s' before enrolling", async (value) => {
+    replies = [OK];
+    const data = userData().replace("MAYFLY_JOB_IMDS='block'", `MAYFLY_JOB_IMDS='${value}'`);
+    const run = await boot({ userData: data });
+    expect(run.code).toBe(1);
+    expect(received).toHaveLength(0);
+    expect(run.events).toEqual(["poweroff"]);
+    expect(run.output).toContain("MAYFLY_JOB_IMDS must be block or allow");
+  });
+
+  it("treats user-data without MAYFLY_JOB_IMDS (an older app) as block", async () => {
+    replies = [OK];
+    const run = await boot({ userData: userData().replace(/^MAYFLY_JOB_IMDS=.*\n/m, "") });
+    expect(run.code).toBe(0);
+    expect(run.events).toEqual(["nft", "run.sh-start", "run.sh-exit", "poweroff"]);
   });
 
   it("checks for the runner before enrolling, so a broken image does not spend the one-time token", async () => {

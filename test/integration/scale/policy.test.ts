@@ -17,7 +17,7 @@ describe("deny by default", () => {
     sandbox.github.addOrg("evil");
     sandbox.github.addRepo({ owner: "evil", name: "miner", visibility: "private" });
     sandbox.github.installApp(sandbox.app.id, "evil");
-    mayfly = await startMayfly(sandbox, { env: { MAYFLY_ROLES: "webhooks,scaler" } });
+    mayfly = await startMayfly(sandbox, { env: { MAYFLY_ROLES: "webhooks,bootstrap,scaler" } });
   });
   afterAll(async () => {
     await mayfly?.stop();
@@ -58,7 +58,7 @@ describe("deny by default", () => {
     expect(sandbox.ec2.instances()).toHaveLength(before);
   });
 
-  it("ignores labels no pool claims: no launch, no denial", async () => {
+  it("ignores labels no pool claims: no launch, no denial, a note naming the nearest pool", async () => {
     const queued = sandbox.github.enqueueJob({
       org: "acme",
       repo: "api",
@@ -73,7 +73,10 @@ describe("deny by default", () => {
           .find((d) => (d.payload as { workflow_job?: { id: number } }).workflow_job?.id === queued.id)
           ?.statusCode === 200,
     );
-    expect(mayfly.events.list().some((e) => e.jobId === queued.id)).toBe(false);
+    // Only the note for the dashboard: the pool it nearly matched (issue 12), no launch, no denial.
+    const events = mayfly.events.list().filter((e) => e.jobId === queued.id);
+    expect(events.map((e) => e.kind)).toEqual(["job.ignored"]);
+    expect(events[0]?.message).toContain('nearest is "small", which lacks [gpu]');
     expect(await mayfly.metrics.registry.getSingleMetricAsString("mayfly_webhooks_total")).toContain(
       'action="queued",result="ignored"',
     );

@@ -10,7 +10,7 @@ describe("user-data", () => {
     bootTimeoutSeconds: 300,
   };
 
-  it("holds only the app URL, the one-time token, the pool, the lifetime and the boot timeout", () => {
+  it("holds only the app URL, the one-time token, the pool, the lifetime, the boot timeout and the IMDS rule", () => {
     const text = renderUserData(values);
     expect(parseUserData(text)).toEqual({
       MAYFLY_URL: values.appUrl,
@@ -18,9 +18,18 @@ describe("user-data", () => {
       MAYFLY_POOL: "linux",
       MAYFLY_MAX_LIFETIME_SECONDS: "23400",
       MAYFLY_BOOT_TIMEOUT_SECONDS: "300",
+      MAYFLY_JOB_IMDS: "block",
     });
     expect(text).not.toMatch(/jitconfig|ghs_|ghp_|PRIVATE KEY/i);
     expect(Buffer.byteLength(text)).toBeLessThan(16 * 1024);
+  });
+
+  it.each([
+    [undefined, "block"],
+    ["block", "block"],
+    ["allow", "allow"],
+  ] as const)("pool jobImds %s renders MAYFLY_JOB_IMDS='%s'", (jobImds, rendered) => {
+    expect(parseUserData(renderUserData({ ...values, jobImds })).MAYFLY_JOB_IMDS).toBe(rendered);
   });
 
   it.each([

@@ -348,3 +348,63 @@ describe("trackIdle", () => {
     expect(trackIdle(busy, [runner(1, "i-a")], NOW).get("mayfly-i-a")).toBe(NOW);
   });
 });
+
+describe("planReap with warm capacity (issue 13)", () => {
+  // boot 5m, idle 10m, job 1h; warm instances live up to a day.
+  const warmPool = makePool({
+    name: "w",
+    timeouts: { boot: 300, idle: 600, job: 3600 },
+    warm: { hot: 1, stopped: 1, schedules: [], maxAge: 86_400 },
+  });
+  const warm = (role: "hot" | "stopped", ageMs: number, state: ObservedInstance["state"], p = "w") => ({
+    ...inst("i-a", ageMs, state, p),
+    warm: role,
+  });
+  const warmRows: Row[] = [
+    {
+      case: "a stopped pool's instance waits stopped, days after its launch",
+      input: { instances: [warm("stopped", 3 * 86_400 * S, "stopped")] },
+      expected: [],
+    },
+    {
+      case: "a stopped instance that lost its warm tag (claimed) is an ordinary stopped one",
+      input: { instances: [{ ...inst("i-a", 10 * S, "stopped", "w") }] },
+      expected: [terminate("stopped", STOPPED)],
+    },
+    {
+      case: "a hot runner idle past the idle timeout is kept",
+      input: {
+        instances: [warm("hot", 3_000 * S, "running")],
+        runners: [idle],
+        idleSince: ago("i-a", 2_000 * S),
+      },
+      expected: [],
+    },
+    {
+      case: "a hot runner idle past the warm maximum age is removed (backstop for planWarm)",
+      input: {
+        instances: [warm("hot", 90_000 * S, "running")],
+        runners: [idle],
+        idleSince: ago("i-a", 86_400 * S + 1),
+      },
+      expected: [removeThenTerminate("idle-timeout", "idle 86400.001s > idle timeout 86400s")],
+    },
+    {
+      case: "a hot instance that never registered is still reaped at the boot timeout",
+      input: { instances: [warm("hot", 301 * S, "running")] },
+      expected: [terminate("boot-timeout", "never registered: age 301s > boot timeout 300s")],
+    },
+    {
+      case: "a hot tag in a pool with no warm key gets no exemption",
+      input: {
+        instances: [warm("hot", 3_000 * S, "running", "p")],
+        runners: [idle],
+        idleSince: ago("i-a", 2_000 * S),
+      },
+      expected: [removeThenTerminate("idle-timeout", "idle 2000s > idle timeout 600s")],
+    },
+  ];
+  it.each(warmRows)("$case", ({ input, expected }) => {
+    expect(plan({ pools: [pool, warmPool], ...input })).toStrictEqual(expected);
+  });
+});

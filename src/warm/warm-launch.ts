@@ -1,0 +1,93 @@
+import { createHash } from "node:crypto";
+import type { Fleet, LaunchedInstance } from "../aws/fleet.js";
+import type { TokenIssuer } from "../bootstrap/token.js";
+import { renderUserData } from "../bootstrap/user-data.js";
+import { launchAttempts } from "../domain/launch-attempts.js";
+import type { WarmRole } from "../domain/plan-warm.js";
+import { TAG } from "../domain/tags.js";
+import { CapacityError } from "../errors.js";
+import type { OrgRef } from "../github/runners.js";
+import type { Pool } from "../pool-file.js";
+import { renderWarmUpUserData } from "./warm-up-user-data.js";
+
+/** A ClientToken stays the same for this long, so replicas that see the same pool launch once. */
+const TOKEN_WINDOW_MS = 10 * 60_000;
+
+export interface WarmLaunchDeps {
+  fleet: Fleet;
+  tokens: TokenIssuer;
+  publicUrl: string;
+  deploymentId: string;
+}
+
+/**
+ * Launches `count` warm instances of a role. Hot ones are ordinary runner launches (a one-time token,
+ * enrolment at boot, the pool's runner group and policy) that idle until GitHub gives them a job; their
+ * watchdog allows the warm maximum age plus one job. Stopped ones boot once with warm-up user data and
+ * shutdown behaviour `stop`, on-demand only (one-time spot cannot be stopped, reference/wave2-facts.md).
+ * The ClientToken comes from what was observed (`known`: the role's instance ids), so two replicas acting
+ * on the same observation launch once, and a later pass that saw the launch asks with another token.
+ */
+export async function launchWarm(
+  deps: WarmLaunchDeps,
+  pool: Pool,
+  ref: OrgRef,
+  role: WarmRole,
+  count: number,
+  known: readonly string[],
+  now: number,
+): Promise<LaunchedInstance[]> {
+  if (!pool.warm || count <= 0) return [];
+  const launchId = createHash("sha256")
+    .update(
+      `warm|${pool.name}|${ref.org}|${role}|${[...known].sort().join(",")}|${Math.floor(now / TOKEN_WINDOW_MS)}`,
+    )
+    .digest("hex")
+    .slice(0, 32);
+  const userData =
+    role === "stopped"
+      ? renderWarmUpUserData({ pool: pool.name })
+      : renderUserData({
+          appUrl: deps.publicUrl,
+          token: await deps.tokens.issue({
+            pool: pool.name,
+            org: ref.org,
+            installation: ref.installationId,
+            launch: launchId,
+            ttlSeconds: pool.timeouts.boot,
+          }),
+          pool: pool.name,
+          maxLifetimeSeconds: pool.timeouts.boot + pool.warm.maxAge + pool.timeouts.job,
+          bootTimeoutSeconds: pool.timeouts.boot,
+        });
+  const tags = {
+    [TAG.managedBy]: deps.deploymentId,
+    [TAG.pool]: pool.name,
+    [TAG.org]: ref.org,
+    [TAG.launch]: launchId,
+    [TAG.warm]: role,
+    [TAG.name]: `mayfly-${pool.name}-${role}`,
+  };
+  const attempts = launchAttempts(pool, now).filter((a) => role === "hot" || a.market === "on-demand");
+  let lastError: Error = new CapacityError(
+    `pool ${pool.name} has no on-demand market for stopped instances`,
+    "NoOnDemand",
+  );
+  for (const attempt of attempts) {
+    try {
+      return await deps.fleet.launch({
+        pool,
+        ...attempt,
+        count,
+        clientToken: `warm-${launchId}`,
+        userData,
+        tags,
+        ...(role === "stopped" ? { shutdownBehaviour: "stop" as const } : {}),
+      });
+    } catch (error) {
+      if (!(error instanceof CapacityError)) throw error;
+      lastError = error;
+    }
+  }
+  throw lastError;
+}

@@ -1,0 +1,185 @@
+import { describe, expect, it } from "vitest";
+import type { ManagedInstance } from "../../../src/aws/fleet.js";
+import { createMemoryFleet } from "../../../src/aws/memory-fleet.js";
+import { createTokenIssuer } from "../../../src/bootstrap/token.js";
+import { parseUserData } from "../../../src/bootstrap/user-data.js";
+import { TAG } from "../../../src/domain/tags.js";
+import { RunnerBusyError } from "../../../src/errors.js";
+import { EventLog } from "../../../src/events/event-log.js";
+import type { GitHubRunner, OrgRef } from "../../../src/github/runners.js";
+import { createMetrics } from "../../../src/metrics.js";
+import type { Observation } from "../../../src/reaper/observe.js";
+import { createReport } from "../../../src/report/report.js";
+import { createStoppedClaimer } from "../../../src/warm/claim-stopped.js";
+import { createWarmPass } from "../../../src/warm/warm-pass.js";
+import { makePool } from "../domain/make-pool.js";
+
+const NOW = Date.parse("2026-11-25T10:00:00Z");
+const ACME: OrgRef = { installationId: 7, org: "acme" };
+const PREFIX = "mayfly-";
+const pool = makePool({
+  name: "warm",
+  allow: { orgs: ["acme"] } as never,
+  maxRunners: 10,
+  warm: { hot: 2, stopped: 1, schedules: [], maxAge: 86_400 },
+});
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+function setup(options: { busy?: boolean } = {}) {
+  let now = NOW;
+  const fleet = createMemoryFleet({ now: () => now, deploymentId: "d1" });
+  const events = new EventLog({ now: () => now });
+  const metrics = createMetrics();
+  const removed: number[] = [];
+  const tokens = createTokenIssuer({
+    keys: [new Uint8Array(32).fill(1)],
+    issuer: "mayfly:d1",
+    now: () => now,
+  });
+  const deps = {
+    fleet,
+    tokens,
+    publicUrl: "https://mayfly.example",
+    deploymentId: "d1",
+    runners: {
+      async remove(_ref: OrgRef, id: number) {
+        if (options.busy) throw new RunnerBusyError("busy");
+        removed.push(id);
+        return "removed" as const;
+      },
+    },
+    installations: { list: async () => [ACME] },
+    pools: [pool],
+    runnerPrefix: PREFIX,
+    report: createReport({ events, metrics, log: silent }),
+    metrics,
+    now: () => now,
+  };
+  const observe = async (runners: GitHubRunner[] = []): Promise<Observation> => ({
+    at: now,
+    instances: await fleet.list(),
+    runners: runners.map((r) => ({ ...r, ref: ACME })),
+    unreachableOrgs: [],
+  });
+  const idleRunner = (i: ManagedInstance, id: number): GitHubRunner => ({
+    id,
+    name: PREFIX + i.instanceId,
+    status: "online",
+    busy: false,
+    labels: [],
+  });
+  return {
+    fleet,
+    events,
+    removed,
+    observe,
+    idleRunner,
+    pass: createWarmPass(deps),
+    claim: createStoppedClaimer({ fleet, warm: fleet, tokens, publicUrl: deps.publicUrl, now: () => now }),
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
+}
+
+const byRole = (instances: ManagedInstance[], role: string) =>
+  instances.filter((i) => i.tags[TAG.warm] === role);
+
+describe("warm pass", () => {
+  it("launches hot runners that enrol and a stopped instance that warms up without a credential", async () => {
+    const w = setup();
+    const [result] = await w.pass(await w.observe());
+    expect(result?.plan.target).toMatchObject({ hot: 2, stopped: 1 });
+    const all = w.fleet.instances();
+    const hot = byRole(all, "hot");
+    const stopped = byRole(all, "stopped");
+    expect(hot).toHaveLength(2);
+    expect(stopped).toHaveLength(1);
+    for (const i of all)
+      expect(i.tags).toMatchObject({ [TAG.pool]: "warm", [TAG.org]: "acme", [TAG.managedBy]: "d1" });
+    const hotData = parseUserData(w.fleet.userDataOf(hot[0]?.instanceId ?? "") ?? "");
+    expect(hotData.MAYFLY_BOOTSTRAP_TOKEN).toMatch(/^ey/);
+    expect(Number(hotData.MAYFLY_MAX_LIFETIME_SECONDS)).toBe(300 + 86_400 + 6 * 3600);
+    const stoppedId = stopped[0]?.instanceId ?? "";
+    const warmUp = w.fleet.userDataOf(stoppedId) ?? "";
+    expect(parseUserData(warmUp)).toEqual({ MAYFLY_WARM_UP: "1", MAYFLY_POOL: "warm" });
+    expect(w.fleet.shutdownBehaviourOf(stoppedId)).toBe("stop");
+    expect(w.fleet.shutdownBehaviourOf(hot[0]?.instanceId ?? "")).toBe("terminate");
+    expect(w.fleet.launches.find((l) => l.tags[TAG.warm] === "stopped")?.market).toBe("on-demand");
+    // The same observation again launches nothing more: what is coming counts.
+    await w.pass(await w.observe());
+    expect(w.fleet.instances()).toHaveLength(3);
+  });
+
+  it("removes a hot runner beyond the target runner-first, and leaves one that took a job", async () => {
+    for (const busy of [false, true]) {
+      const w = setup({ busy });
+      await w.pass(await w.observe());
+      const hot = byRole(w.fleet.instances(), "hot");
+      for (const i of hot) w.fleet.setState(i.instanceId, "running");
+      const extra = await w.fleet.launch({
+        pool,
+        instanceType: "m7i.large",
+        subnetId: "subnet-0000000a",
+        market: "on-demand",
+        count: 1,
+        clientToken: "extra",
+        userData: "",
+        tags: { [TAG.pool]: "warm", [TAG.org]: "acme", [TAG.warm]: "hot" },
+      });
+      w.fleet.setState(extra[0]?.instanceId ?? "", "running");
+      w.advance(1_000);
+      const runners = [...hot, ...(await w.fleet.describe([extra[0]?.instanceId ?? ""]))].map((i, k) =>
+        w.idleRunner(i, 100 + k),
+      );
+      await w.pass(await w.observe(runners));
+      const terminated = w.fleet.instances().filter((i) => i.state === "terminated");
+      if (busy) {
+        expect(terminated).toEqual([]);
+      } else {
+        // The oldest ready one goes; its runner is removed before its instance.
+        expect(w.removed).toEqual([100]);
+        expect(terminated.map((i) => i.instanceId)).toEqual([hot[0]?.instanceId]);
+      }
+    }
+  });
+});
+
+describe("claiming a stopped instance", () => {
+  it("untags it, writes a fresh token for its own launch, sets terminate-on-shutdown, and starts it", async () => {
+    const w = setup();
+    await w.pass(await w.observe());
+    const [stopped] = byRole(w.fleet.instances(), "stopped");
+    const id = stopped?.instanceId ?? "";
+    w.fleet.setState(id, "running");
+    w.fleet.powerOff(id);
+    expect(w.fleet.instances().find((i) => i.instanceId === id)?.state).toBe("stopped");
+
+    w.advance(3 * 3_600_000);
+    expect(await w.claim(pool, ACME, 5)).toEqual([id]);
+    const after = w.fleet.instances().find((i) => i.instanceId === id);
+    expect(after?.state).toBe("pending");
+    expect(after?.tags[TAG.warm]).toBeUndefined();
+    expect(after?.launchedAt).toBe(NOW + 3 * 3_600_000);
+    expect(w.fleet.shutdownBehaviourOf(id)).toBe("terminate");
+    const data = parseUserData(w.fleet.userDataOf(id) ?? "");
+    const claims = JSON.parse(
+      Buffer.from(data.MAYFLY_BOOTSTRAP_TOKEN?.split(".")[1] ?? "", "base64url").toString(),
+    );
+    expect(claims).toMatchObject({ pool: "warm", org: "acme", launch: stopped?.tags[TAG.launch] });
+    expect(claims.iat).toBe((NOW + 3 * 3_600_000) / 1000);
+    // Nothing left to claim: the next job goes cold.
+    expect(await w.claim(pool, ACME, 1)).toEqual([]);
+  });
+
+  it("skips stale instances (past maxAge) and other orgs' and pools'", async () => {
+    const w = setup();
+    await w.pass(await w.observe());
+    const [stopped] = byRole(w.fleet.instances(), "stopped");
+    w.fleet.setState(stopped?.instanceId ?? "", "stopped");
+    expect(await w.claim(pool, { installationId: 8, org: "other" }, 1)).toEqual([]);
+    expect(await w.claim(makePool({ name: "else", warm: pool.warm }), ACME, 1)).toEqual([]);
+    w.advance(86_400_000 + 1);
+    expect(await w.claim(pool, ACME, 1)).toEqual([]);
+  });
+});
