@@ -13,6 +13,7 @@ import {
   type EmulatedInstance,
   startEc2Emulator,
 } from "../emulators/src/ec2/emulator.js";
+import { createEventBus, type EventBus } from "../emulators/src/eventbridge/event-bus.js";
 import {
   type GitHubEmulator,
   type GitHubEmulatorOptions,
@@ -42,6 +43,11 @@ export interface SandboxOptions {
   poolsYaml?: string;
   agentBehaviour?: (instance: EmulatedInstance) => AgentBehaviour;
   agentPollWaitMs?: number;
+  /**
+   * Deliver EC2's events to the reap queue as the stack's EventBridge rules do. Off by default until
+   * every reap consumer understands them (a body it cannot parse is dead-lettered).
+   */
+  ec2Events?: boolean;
 }
 
 export interface Sandbox {
@@ -49,6 +55,8 @@ export interface Sandbox {
   sqs: SqsEmulator;
   github: GitHubEmulator;
   agents: AgentFleet;
+  /** EC2's events delivered to the reap queue as the stack's EventBridge rules do (infra/lib/ec2-instance-events.ts). */
+  events: EventBus;
   clock: SandboxClock;
   app: RegisteredApp;
   org: string;
@@ -97,7 +105,33 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const redrive = JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1000 });
   const queueAttributes = { FifoQueue: "true", VisibilityTimeout: "60", RedrivePolicy: redrive };
   const scale = await sqs.createQueue("mayfly-scale.fifo", queueAttributes);
-  const reap = await sqs.createQueue("mayfly-reap.fifo", queueAttributes);
+  // Content-based dedup: EventBridge's EC2 events arrive with no dedup id (infra/lib/work-queues.ts).
+  const reap = await sqs.createQueue("mayfly-reap.fifo", {
+    ...queueAttributes,
+    ContentBasedDeduplication: "true",
+  });
+  const events = createEventBus({
+    rules: [
+      {
+        name: "ec2-notices",
+        pattern: {
+          source: ["aws.ec2"],
+          "detail-type": ["EC2 Spot Instance Interruption Warning", "EC2 Instance Rebalance Recommendation"],
+        },
+        targets: [{ queueUrl: reap, messageGroupId: "ec2-events" }],
+      },
+      {
+        name: "ec2-terminations",
+        pattern: {
+          source: ["aws.ec2"],
+          "detail-type": ["EC2 Instance State-change Notification"],
+          detail: { state: ["shutting-down", "terminated"] },
+        },
+        targets: [{ queueUrl: reap, messageGroupId: "ec2-events" }],
+      },
+    ],
+  });
+  const offEvents = options.ec2Events ? ec2.onEvent((event) => events.put(event)) : () => undefined;
 
   const poolsFile = join(dir, "pools.yml");
   writeFileSync(poolsFile, options.poolsYaml ?? SANDBOX_POOLS_YAML);
@@ -119,6 +153,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     sqs,
     github,
     agents,
+    events,
     clock,
     app,
     org,
@@ -173,6 +208,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     sqsClient: () => new SQSClient({ endpoint: sqs.url, region: sqs.region, credentials: CREDENTIALS }),
     async stop() {
       agents.stop();
+      offEvents();
+      events.stop();
       await Promise.all([ec2.stop(), sqs.stop(), github.stop()]);
       rmSync(dir, { recursive: true, force: true });
     },

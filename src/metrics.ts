@@ -38,6 +38,30 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       help: "Mayfly-named runners online or busy with no instance of this deployment, as of the last sweep (alert on > 0)",
       registers,
     }),
+    spotInterruptions: new Counter({
+      name: "mayfly_spot_interruptions_total",
+      help: "Spot interruption warnings for this deployment's instances, by pool and what the runner was doing (busy, idle, no-runner)",
+      labelNames: ["pool", "runner"] as const,
+      registers,
+    }),
+    spotReruns: new Counter({
+      name: "mayfly_spot_reruns_total",
+      help: "Jobs cut short by a spot interruption: re-run once (rerun), refused by GitHub (refused), or not re-run because they were a re-run already (already-a-rerun)",
+      labelNames: ["pool", "result"] as const,
+      registers,
+    }),
+    spotBreakerOpen: new Gauge({
+      name: "mayfly_spot_breaker_open",
+      help: "1 while a pool's spot circuit breaker is open (the pool launches on on-demand), else 0",
+      labelNames: ["pool"] as const,
+      registers,
+    }),
+    launchFallbacks: new Counter({
+      name: "mayfly_launch_fallbacks_total",
+      help: "Launches that did not land on the pool's first choice, by pool and what changed (market: spot to on-demand; type; subnet)",
+      labelNames: ["pool", "change"] as const,
+      registers,
+    }),
     launches: new Counter({
       name: "mayfly_launches_total",
       help: "Instances launched (result=success) and launch requests that failed, by pool and result",

@@ -61,6 +61,9 @@ function fleet(total: number, overrides: Partial<CreateFleetCommandInput> = {}):
       },
     ],
     TargetCapacitySpecification: { TotalTargetCapacity: total, DefaultTargetCapacityType: "on-demand" },
+    // In the order listed (EC2's default, lowest-price, would pick by price: see the allocation tests).
+    OnDemandOptions: { AllocationStrategy: "prioritized" },
+    SpotOptions: { AllocationStrategy: "capacity-optimized-prioritized" },
     TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "mayfly:pool", Value: "large" }] }],
     ...overrides,
   };

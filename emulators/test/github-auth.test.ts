@@ -166,7 +166,7 @@ describe("installation tokens", () => {
     expect(ttl).toBeLessThanOrEqual(3_600_000);
     expect(data).toMatchObject({
       repository_selection: "all",
-      permissions: { organization_self_hosted_runners: "write", actions: "read", metadata: "read" },
+      permissions: { organization_self_hosted_runners: "write", actions: "write", metadata: "read" },
     });
     const more = octokit.request("POST /app/installations/{installation_id}/access_tokens", {
       installation_id: acmeInstallation,

@@ -6,6 +6,8 @@ import type { Pool } from "../../src/pool-file.js";
 export const MANAGED_BY_TAG = "mayfly:managed-by";
 /** The one tag the app writes after launch: the instance enrolled (src/domain/tags.ts, ADR 0007). */
 export const ENROLLED_TAG = "mayfly:enrolled";
+/** Written by the reaper at a spot interruption warning (ADR 0015). */
+export const INTERRUPTED_TAG = "mayfly:interrupted";
 
 export interface FleetPolicyInput {
   /** Value of the managed-by tag: the stack name (the app's MAYFLY_DEPLOYMENT_ID). */
@@ -86,6 +88,13 @@ export function fleetPolicyStatements(stack: Stack, input: FleetPolicyInput): ia
     ...imageStatements(stack, input.images, fromOwnTemplate),
     allow("TagOnLaunchOnly", ["ec2:CreateTags"], [instances, volumes], {
       StringEquals: { "ec2:CreateAction": "RunInstances", ...taggedAsOurs },
+    }),
+    // At a spot interruption warning the app marks its own instance (ADR 0015): only that one tag key, only
+    // on instances already tagged as this deployment's, so it can neither adopt nor retag anything else.
+    allow("MarkOwnInstancesInterrupted", ["ec2:CreateTags"], [instances], {
+      StringEquals: { [`aws:ResourceTag/${MANAGED_BY_TAG}`]: input.deploymentId },
+      "ForAllValues:StringEquals": { "aws:TagKeys": [INTERRUPTED_TAG] },
+      Null: { [`aws:RequestTag/${INTERRUPTED_TAG}`]: "false" },
     }),
     // Enrolment's record (ADR 0007): only the enrolled key, only on this deployment's instances.
     allow("RecordEnrolment", ["ec2:CreateTags"], [instances], {

@@ -9,6 +9,7 @@ import { AppSecrets } from "./app-secrets.js";
 import { APP_PORT, AppService } from "./app-service.js";
 import { checkStackProps } from "./check-stack-props.js";
 import { deployedPoolFile, type RunnerSecurityGroupMode } from "./deployed-pool-file.js";
+import { Ec2InstanceEvents } from "./ec2-instance-events.js";
 import { GithubOidcRole, type GithubOidcRoleProps } from "./github-oidc-role.js";
 import { ImagePipeline } from "./image-pipeline.js";
 import type { ImagePipelineSettings } from "./image-settings.js";
@@ -62,6 +63,7 @@ export class MayflyStack extends Stack {
     const vpc = network.vpc;
     const alarms = new AlarmTopic(this, "Alarms", { email: props.alarmEmail });
     const queues = new WorkQueues(this, "Queues", { alarmAction: alarms.action });
+    new Ec2InstanceEvents(this, "Ec2Events", { queue: queues.reap });
     const secrets = new AppSecrets(this, "Secrets", { rotateBootstrapKey: props.rotateBootstrapKey });
     const mode = props.runnerSecurityGroups ?? "stack-only";
     const runners = new RunnerLaunchTemplates(this, "Runners", {

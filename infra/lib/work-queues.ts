@@ -33,8 +33,10 @@ export class WorkQueues extends Construct {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
-    this.scale = this.#workQueue("Scale", `${prefix}-scale.fifo`);
-    this.reap = this.#workQueue("Reap", `${prefix}-reap.fifo`);
+    this.scale = this.#workQueue("Scale", `${prefix}-scale.fifo`, false);
+    // EventBridge sends EC2 events here with no deduplication id, which a FIFO queue accepts only with
+    // content-based deduplication on; the app's own messages still set theirs (an explicit id wins).
+    this.reap = this.#workQueue("Reap", `${prefix}-reap.fifo`, true);
     this.deadLetterAlarm = new cloudwatch.Alarm(this, "DeadLetterDepth", {
       alarmDescription:
         "Mayfly dead-lettered a message: a job may not get a runner. See the dashboard and the dead-letter queue.",
@@ -77,12 +79,12 @@ export class WorkQueues extends Construct {
     );
   }
 
-  #workQueue(id: string, queueName: string): sqs.Queue {
+  #workQueue(id: string, queueName: string, contentBasedDeduplication: boolean): sqs.Queue {
     return new sqs.Queue(this, id, {
       queueName,
       fifo: true,
       // The app sets MessageDeduplicationId itself (delivery GUID / job id).
-      contentBasedDeduplication: false,
+      contentBasedDeduplication,
       visibilityTimeout: Duration.seconds(60),
       // GitHub keeps webhook deliveries for 3 days; a message older than that cannot be recovered anyway.
       retentionPeriod: Duration.days(4),

@@ -19,13 +19,20 @@ const MARKETS = {
  * Subnets start at `rotation % subnets.length` so successive launches spread across availability zones,
  * as AWS advises for spot capacity:
  * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-best-practices.html
+ * `onDemandOnly` (a re-run after an interruption, or the pool's spot breaker is open; ADR 0015) launches
+ * on on-demand whatever the pool's market.
  */
-export function launchAttempts(pool: Pool, rotation: number): LaunchAttempt[] {
+export function launchAttempts(
+  pool: Pool,
+  rotation: number,
+  options: { onDemandOnly?: boolean } = {},
+): LaunchAttempt[] {
   const subnets = pool.subnets;
   const turn = Number.isFinite(rotation) ? Math.trunc(rotation) : 0;
   const start = subnets.length === 0 ? 0 : modulo(turn, subnets.length);
   const rotated = [...subnets.slice(start), ...subnets.slice(0, start)];
-  return MARKETS[pool.market].flatMap((market) =>
+  const markets: readonly Market[] = options.onDemandOnly ? ["on-demand"] : MARKETS[pool.market];
+  return markets.flatMap((market) =>
     pool.instanceTypes.flatMap((instanceType) =>
       rotated.map((subnetId) => ({ market, instanceType, subnetId })),
     ),

@@ -4,9 +4,11 @@ export const TAG = {
   pool: "mayfly:pool",
   org: "mayfly:org",
   launch: "mayfly:launch",
+  /** Written at a spot interruption warning (ISO time): the breaker and the re-run read it (ADR 0015). */
+  interrupted: "mayfly:interrupted",
   /**
-   * Written by the bootstrap role, never at launch: the instance has enrolled (ADR 0007). The only key
-   * the app may write after launch (infra/lib/fleet-policy.ts).
+   * Written by the bootstrap role, never at launch: the instance has enrolled (ADR 0007). With
+   * `interrupted`, the only keys the app may write after launch (infra/lib/fleet-policy.ts).
    */
   enrolled: "mayfly:enrolled",
   /** The jobs a launch was for (see job-tags.ts). */

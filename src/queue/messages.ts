@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ec2EventSchema } from "./ec2-event.js";
 
 /**
  * Bodies of the messages between the webhooks and the workers. Parsed on receipt (STYLE.md principle 6);
@@ -35,10 +36,20 @@ export const reapMessageSchema = z.object({
   runnerId: z.number().int().positive().nullable(),
   jobId: z.number().int().positive(),
   conclusion: z.string().nullable(),
+  /** The job's repository and attempt: an interrupted job is re-run from them (ADR 0015). */
+  repo: z
+    .string()
+    .regex(/^[^/]+\/[^/]+$/)
+    .optional(),
+  runAttempt: z.number().int().positive().optional(),
   receivedAt: z.number().int().nonnegative(),
   deliveryId: z.string().min(1),
 });
 export type ReapMessage = z.infer<typeof reapMessageSchema>;
+
+/** The reap queue carries the app's reap messages and EC2's events from EventBridge (ADR 0015). */
+export const reapQueueBodySchema = z.union([reapMessageSchema, ec2EventSchema]);
+export type ReapQueueBody = z.infer<typeof reapQueueBodySchema>;
 
 /** FIFO group per job so launches run in parallel; dedup on the job so duplicate deliveries collapse. */
 export function scaleEnvelope(message: ScaleMessage) {

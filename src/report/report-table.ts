@@ -20,6 +20,10 @@ export interface RequiredFields {
   "reap.terminated": { reason: string };
   "reap.skipped": { reason: string };
   "admin.action": { reason: "admin-drain" | "admin-terminate"; actor: string };
+  "launch.fallback": { pool: string; reason: "market" | "type" | "subnet" };
+  "spot.interrupted": { pool: string; reason: "busy" | "idle" | "no-runner" };
+  "spot.rerun": { pool: string; reason: "rerun" | "refused" | "already-a-rerun" };
+  "spot.breaker": { pool: string; reason: "opened" | "closed" };
   "warm.launched": { pool: string; role: string };
   "warm.removed": { pool: string; role: string; reason: string };
   /** result: hot, stopped (a warm hit) or miss (no warm capacity: a cold launch). */
@@ -67,6 +71,21 @@ export const REPORT_TABLE: { [K in EventKind]: ReportEntry<K> } = {
     level: "warn",
     count: (m, f, n) => m.jobsWithoutRunner.inc({ pool: f.pool, reason: f.reason }, n),
   },
+  "launch.fallback": {
+    level: "info",
+    count: (m, f, n) => m.launchFallbacks.inc({ pool: f.pool, change: f.reason }, n),
+  },
+  "spot.interrupted": {
+    level: "warn",
+    count: (m, f, n) => m.spotInterruptions.inc({ pool: f.pool, runner: f.reason }, n),
+  },
+  "spot.rebalance": { level: "info" },
+  "spot.rerun": {
+    level: "info",
+    count: (m, f, n) => m.spotReruns.inc({ pool: f.pool, result: f.reason }, n),
+  },
+  /** The gauge is set where the breaker is evaluated (the scaler); the event marks the change. */
+  "spot.breaker": { level: "warn" },
   "bootstrap.issued": { level: "info", count: (m, f, n) => m.bootstrapIssued.inc({ pool: f.pool }, n) },
   "bootstrap.refused": {
     level: "warn",

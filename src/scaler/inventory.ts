@@ -1,3 +1,4 @@
+import { interruptedAt } from "../aws/ec2-mark-interrupted.js";
 import type { Fleet, ManagedInstance } from "../aws/fleet.js";
 import { jobsOf } from "../domain/job-tags.js";
 import { runnerNameOf } from "../domain/runner-name.js";
@@ -31,6 +32,8 @@ interface Snapshot {
   live: ManagedInstance[];
   /** job id → launch ids among every listed instance, terminated ones included. */
   launchesByJob: Map<number, Set<string>>;
+  /** pool → times of its instances' spot interruption warnings (the `mayfly:interrupted` tag; ADR 0015). */
+  interruptions: Map<string, number[]>;
   /** job id → its live instances that have not enrolled yet (no `mayfly:enrolled` tag): waiting for a config. */
   awaitingByJob: Map<number, number>;
 }
@@ -71,10 +74,17 @@ export function createInventory(options: {
             if (awaiting) awaitingByJob.set(job, (awaitingByJob.get(job) ?? 0) + 1);
           }
         }
+        const interruptions = new Map<string, number[]>();
+        for (const i of listed) {
+          const at = interruptedAt(i.tags);
+          const pool = i.tags[TAG.pool];
+          if (at !== undefined && pool) interruptions.set(pool, [...(interruptions.get(pool) ?? []), at]);
+        }
         snapshot = {
           at: startedAt,
           live: listed.filter((i) => LIVE_STATES.has(i.state)),
           launchesByJob,
+          interruptions,
           awaitingByJob,
         };
         const seen = new Set(listed.map((i) => i.instanceId));
@@ -113,6 +123,11 @@ export function createInventory(options: {
       for (const r of recent.values()) if (r.jobId === jobId) launches.add(r.launch);
       const awaitingConfig = (snapshot?.awaitingByJob.get(jobId) ?? 0) + own.length;
       return { room: liveCount(pool.name) < pool.maxRunners, launches: launches.size, awaitingConfig };
+    },
+
+    /** Spot interruption times of the pool's instances in the last snapshot (EC2 lists them ~1 h). */
+    interruptions(pool: Pool): number[] {
+      return snapshot?.interruptions.get(pool.name) ?? [];
     },
 
     /**

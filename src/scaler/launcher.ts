@@ -4,7 +4,7 @@ import type { Fleet, LaunchedInstance } from "../aws/fleet.js";
 import type { TokenIssuer } from "../bootstrap/token.js";
 import { renderUserData } from "../bootstrap/user-data.js";
 import { jobTags } from "../domain/job-tags.js";
-import { launchAttempts } from "../domain/launch-attempts.js";
+import { type LaunchAttempt, launchAttempts } from "../domain/launch-attempts.js";
 import { TAG } from "../domain/tags.js";
 import { CapacityError } from "../errors.js";
 import type { EventLog } from "../events/event-log.js";
@@ -53,7 +53,10 @@ export interface LauncherDeps {
 export function createLauncher(deps: LauncherDeps) {
   const now = deps.now ?? Date.now;
   const maxBatch = deps.maxBatch ?? 100;
-  const pending = new Map<string, { pool: Pool; items: Pending[]; flushing: boolean }>();
+  const pending = new Map<
+    string,
+    { pool: Pool; onDemandOnly: boolean; items: Pending[]; flushing: boolean }
+  >();
   let rotation = 0;
 
   async function takeRequestToken(): Promise<void> {
@@ -71,7 +74,7 @@ export function createLauncher(deps: LauncherDeps) {
       while (queue.items.length > 0) {
         await takeRequestToken();
         const batch = queue.items.splice(0, maxBatch);
-        await launchBatch(queue.pool, batch);
+        await launchBatch(queue.pool, batch, queue.onDemandOnly);
       }
     } finally {
       queue.flushing = false;
@@ -80,7 +83,7 @@ export function createLauncher(deps: LauncherDeps) {
     }
   }
 
-  async function launchBatch(pool: Pool, batch: Pending[]): Promise<void> {
+  async function launchBatch(pool: Pool, batch: Pending[], onDemandOnly: boolean): Promise<void> {
     const first = batch[0]!.message;
     // Same jobs at the same delivery → same token, so an SDK retry or a crash-redelivered identical batch
     // cannot launch twice; a later delivery (a relaunch after a stolen runner) gets a new token, since
@@ -118,7 +121,7 @@ export function createLauncher(deps: LauncherDeps) {
       const sentAt = now();
       for (const p of batch)
         deps.metrics.launchLatency.observe({ pool: pool.name }, (sentAt - p.message.receivedAt) / 1000);
-      const attempts = launchAttempts(pool, rotation++);
+      const attempts = launchAttempts(pool, rotation++, { onDemandOnly });
       for (const [index, attempt] of attempts.entries()) {
         if (remaining.length === 0) break;
         if (index > 0) await takeRequestToken();
@@ -142,6 +145,7 @@ export function createLauncher(deps: LauncherDeps) {
             org: first.org,
             message: `launched ${instances.length} ${attempt.market} ${attempt.instanceType} in ${attempt.subnetId} for ${remaining.length} job(s) (launch ${launchId.slice(0, 8)})`,
           });
+          if (index > 0) reportFallback(pool, attempts[0]!, attempt, instances.length);
           remaining = remaining.slice(instances.length);
         } catch (error) {
           lastError = error as Error;
@@ -171,12 +175,32 @@ export function createLauncher(deps: LauncherDeps) {
     }
   }
 
+  /** A launch that did not land on the first choice: visible on the pool's row and in a metric (issue 14). */
+  function reportFallback(pool: Pool, first: LaunchAttempt, landed: LaunchAttempt, count: number): void {
+    const change =
+      first.market !== landed.market
+        ? "market"
+        : first.instanceType !== landed.instanceType
+          ? "type"
+          : "subnet";
+    deps.metrics.launchFallbacks.inc({ pool: pool.name, change }, count);
+    deps.events.record({
+      kind: "launch.fallback",
+      pool: pool.name,
+      reason: change,
+      message: `${count} launch(es) fell back from ${first.market} ${first.instanceType} in ${first.subnetId} to ${landed.market} ${landed.instanceType} in ${landed.subnetId}`,
+    });
+  }
+
   return {
-    /** Asks for one instance for this job; resolves when its batch has been launched (or failed). */
-    request(pool: Pool, message: ScaleMessage, attempt = 1): Promise<LaunchResult> {
-      const key = `${pool.name}|${message.org}|${message.installationId}`;
+    /**
+     * Asks for one instance for this job; resolves when its batch has been launched (or failed).
+     * `onDemandOnly` jobs (re-runs, an open spot breaker) batch apart from the pool's spot launches.
+     */
+    request(pool: Pool, message: ScaleMessage, attempt = 1, onDemandOnly = false): Promise<LaunchResult> {
+      const key = `${pool.name}|${message.org}|${message.installationId}|${onDemandOnly ? "on-demand" : "pool"}`;
       return new Promise((resolve) => {
-        const queue = pending.get(key) ?? { pool, items: [], flushing: false };
+        const queue = pending.get(key) ?? { pool, onDemandOnly, items: [], flushing: false };
         queue.items.push({ message, attempt, resolve });
         pending.set(key, queue);
         void flush(key);

@@ -6,6 +6,7 @@ import {
   type ScaleFacts,
   type ScalePlan,
 } from "../domain/plan-scale.js";
+import { type BreakerSettings, DEFAULT_BREAKER, spotBreaker } from "../domain/spot-breaker.js";
 import type { EventLog } from "../events/event-log.js";
 import type { Jobs } from "../github/jobs.js";
 import type { OrgRef } from "../github/runners.js";
@@ -28,12 +29,14 @@ export interface ScalerInventory {
   observe(pool: Pool, jobId: number): Promise<{ room: boolean; launches: number; awaitingConfig: number }>;
   tryReserve(pool: Pool): (() => void) | undefined;
   noteLaunched(pool: Pool, launch: { instanceId: string; launch: string; jobId: number }): void;
+  /** Spot interruption times of the pool's instances, from the last observation (ADR 0015). */
+  interruptions(pool: Pool): number[];
   spare(pool: Pool, ref: OrgRef): Promise<number>;
 }
 
 /** What the scaler needs of the launcher (`launcher.ts`). */
 export interface ScalerLauncher {
-  request(pool: Pool, message: ScaleMessage, attempt: number): Promise<LaunchResult>;
+  request(pool: Pool, message: ScaleMessage, attempt: number, onDemandOnly?: boolean): Promise<LaunchResult>;
 }
 
 /** A per-installation budget (`enrolment-budget.ts`, `recheck-budget.ts`). */
@@ -51,7 +54,9 @@ export interface ScalerDeps {
   rechecks: InstallationBudget;
   jobs: Pick<Jobs, "get">;
   events: Pick<EventLog, "record">;
-  metrics: Pick<Metrics, "jobsWithoutRunner">;
+  metrics: Pick<Metrics, "jobsWithoutRunner" | "spotBreakerOpen">;
+  /** The per-pool spot circuit breaker (src/domain/spot-breaker.ts); DEFAULT_BREAKER when omitted. */
+  breaker?: BreakerSettings;
   log: Logger;
   recheckIntervalSeconds: number;
   checkJobQueued: boolean;
@@ -69,6 +74,8 @@ export function createScaler(deps: ScalerDeps) {
   const pools = new Map(deps.pools.map((p) => [p.name, p]));
   /** When each pool last reported that its jobs wait: reporting only, never part of a decision. */
   const lastDeferral = new Map<string, number>();
+  /** Each pool's breaker as this replica last saw it: for the change event only, never a decision. */
+  const breakerOpen = new Map<string, boolean>();
 
   return async function handle(message: ScaleMessage, received: ReceivedMessage): Promise<Outcome> {
     const pool = pools.get(message.pool);
@@ -136,8 +143,38 @@ export function createScaler(deps: ScalerDeps) {
     }
   };
 
+  /**
+   * On-demand only for a re-run (run_attempt > 1: it may be the re-run of an interrupted job, and a job
+   * that already failed once is worth the premium; ADR 0015) and while the pool's spot breaker is open.
+   */
+  function onDemandOnly(pool: Pool, message: ScaleMessage): boolean {
+    if (pool.market === "on-demand") return false;
+    const breaker = spotBreaker(
+      deps.now(),
+      deps.inventory.interruptions(pool),
+      deps.breaker ?? DEFAULT_BREAKER,
+    );
+    const open = breaker.state === "open";
+    deps.metrics.spotBreakerOpen.set({ pool: pool.name }, open ? 1 : 0);
+    if (open !== (breakerOpen.get(pool.name) ?? false)) {
+      breakerOpen.set(pool.name, open);
+      deps.events.record({
+        kind: "spot.breaker",
+        pool: pool.name,
+        reason: open ? "opened" : "closed",
+        message: `pool ${pool.name}: spot breaker ${open ? "open" : "closed"} (${breaker.reason})`,
+      });
+    }
+    return open || message.runAttempt > 1;
+  }
+
   async function launch(pool: Pool, message: ScaleMessage, received: ReceivedMessage, facts: ScaleFacts) {
-    const result = await deps.launcher.request(pool, message, received.receiveCount);
+    const result = await deps.launcher.request(
+      pool,
+      message,
+      received.receiveCount,
+      onDemandOnly(pool, message),
+    );
     if (!result.ok) return planLaunchFailure(result.error, received.receiveCount, facts.jitter);
     deps.inventory.noteLaunched(pool, {
       instanceId: result.instance.instanceId,

@@ -133,6 +133,8 @@ export function createWorkflowJobHandlers(deps: WorkflowJobDeps): WorkflowJobHan
         runnerId: job.runner_id || null,
         jobId: job.id,
         conclusion: job.conclusion ?? null,
+        repo: repository.full_name,
+        runAttempt: job.run_attempt,
         receivedAt: event.receivedAt,
         deliveryId: event.id,
       }),

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { Probot } from "probot";
 import { createEc2Fleet } from "../aws/ec2-fleet.js";
+import { createEc2InterruptionMarker } from "../aws/ec2-mark-interrupted.js";
 import { instrumentEc2 } from "../aws/instrument.js";
 import { createEc2EnrolmentTags } from "../bootstrap/enrolment-tags.js";
 import { createInstanceLookup } from "../bootstrap/instance-lookup.js";
@@ -13,6 +14,7 @@ import { createMayflyOctokit, type GitHubCallObserver } from "../github/octokit.
 import { RegistrationBudget } from "../github/registration-budget.js";
 import { registrationShare, writeShare } from "../github/replica-share.js";
 import { createRunnerGroups } from "../github/runner-groups.js";
+import { createGitHubRerun } from "../github/rerun.js";
 import { createGitHubRunners } from "../github/runners.js";
 import type { MayflyOptions } from "../mayfly.js";
 import type { Metrics } from "../metrics.js";
@@ -97,6 +99,8 @@ export function createAdapters(
     fleet,
     jobs: createGitHubJobs({ auth, now }),
     runnerGroups: createRunnerGroups({ auth, now }),
+    rerun: createGitHubRerun({ auth, now }),
+    marker: createEc2InterruptionMarker({ client: options.ec2 }),
     deliveries: createDeliveries({ appOctokit, now }),
     queues: createQueues(config, options),
     instances: createInstanceLookup({ fleet }),

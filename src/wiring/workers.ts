@@ -6,10 +6,13 @@ import type { RunnerJobs } from "../events/runner-jobs.js";
 import type { MayflyOptions } from "../mayfly.js";
 import type { Metrics } from "../metrics.js";
 import { startConsumer } from "../queue/consumer.js";
-import { reapMessageSchema, scaleMessageSchema } from "../queue/messages.js";
+import { noticeOf } from "../queue/ec2-event.js";
+import { type ReapQueueBody, reapQueueBodySchema, scaleMessageSchema } from "../queue/messages.js";
 import { TokenBucket } from "../rate/token-bucket.js";
 import { createCompletionHandler } from "../reaper/completion.js";
+import { createInterruptionHandler } from "../reaper/interruption.js";
 import { createRedeliverer } from "../reaper/redeliverer.js";
+import { createInterruptedRerun } from "../reaper/rerun-interrupted.js";
 import { createSweeper } from "../reaper/sweeper.js";
 import { createReport } from "../report/report.js";
 import { EnrolmentBudget } from "../scaler/enrolment-budget.js";
@@ -126,6 +129,31 @@ export function createWorkers(
     log: reaperLog,
     now,
   });
+  const report = createReport({ events, metrics, log: reaperLog });
+  const interruption = createInterruptionHandler({
+    fleet: adapters.fleet,
+    marker: adapters.marker,
+    runners: adapters.runners,
+    installations: adapters.installations,
+    terminator: adapters.terminator,
+    report,
+    runnerPrefix: config.runnerPrefix,
+    log: reaperLog,
+  });
+  const rerunIfInterrupted = createInterruptedRerun({
+    fleet: adapters.fleet,
+    rerun: adapters.rerun,
+    report,
+    runnerPrefix: config.runnerPrefix,
+    log: reaperLog,
+  });
+  /** The reap queue: the app's completion messages and EC2's events from EventBridge (ADR 0015). */
+  const reap = async (body: ReapQueueBody) => {
+    if (!("kind" in body)) return interruption(noticeOf(body));
+    // Before the termination: a failure here retries the message, and completion is safe to repeat.
+    await rerunIfInterrupted(body);
+    return completion(body);
+  };
   const redeliverer = createRedeliverer({ deliveries: adapters.deliveries, events, log: reaperLog, now });
 
   const stoppers: Array<() => Promise<void>> = [];
@@ -155,8 +183,8 @@ export function createWorkers(
         const c = startConsumer({
           name: "reaper",
           queue,
-          schema: reapMessageSchema,
-          handle: completion,
+          schema: reapQueueBodySchema,
+          handle: reap,
           log: reaperLog,
           ...consumer,
         });

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { readBody, sendJson } from "../http.js";
 import type { EmulatedInstance } from "./model.js";
 import type { CapacityRule, Ec2Fault } from "./options.js";
+import type { InterruptionRate, InterruptOptions } from "./spot-interruptions.js";
 import type { Ec2Stats } from "./stats.js";
 
 /** What the control endpoints drive: the emulator's programmatic API. */
@@ -11,7 +12,9 @@ export interface ControlTarget {
   instances(): EmulatedInstance[];
   instance(id: string): EmulatedInstance | undefined;
   powerOff(instanceId: string): void;
-  interruptSpot(instanceId: string): void;
+  interruptSpot(instanceId: string, options?: InterruptOptions): void;
+  recommendRebalance(instanceId: string): void;
+  setInterruptionRate(rate: InterruptionRate): void;
   injectFault(fault: Ec2Fault): void;
   setLatency(action: string, ms: number): void;
   setCapacity(rule: CapacityRule): void;
@@ -38,13 +41,22 @@ const capacitySchema = z.strictObject({
     .transform((n) => n ?? Number.POSITIVE_INFINITY),
 });
 
+const interruptSchema = z.strictObject({ noticeMs: z.number().int().min(0).optional() });
+
+const rateSchema = z.strictObject({
+  perInstanceHour: z.number().min(0),
+  instanceType: z.string().optional(),
+  availabilityZone: z.string().optional(),
+  rebalanceFirst: z.number().min(0).max(1).optional(),
+});
+
 const latencySchema = z.strictObject({ action: z.string().min(1), ms: z.number().min(0) });
 const consistencySchema = z.strictObject({ tagVisibilityDelayMs: z.number().min(0).max(600_000) });
 
 /**
  * JSON control endpoints under `/_emulator/` for other processes (the demo, benchmarks):
- * instances, power-off and spot interruption, faults, latency, capacity, tag consistency, stats, the
- * identity certificate.
+ * instances, power-off, spot interruption (`{noticeMs?}`) and rebalance recommendation, interruption
+ * rates, faults, latency, capacity, tag consistency, stats, the identity certificate.
  */
 export async function handleControl(
   target: ControlTarget,
@@ -52,7 +64,7 @@ export async function handleControl(
   res: ServerResponse,
   path: string,
 ): Promise<void> {
-  const instanceAction = /^\/_emulator\/instances\/([^/]+)\/(poweroff|interrupt)$/.exec(path);
+  const instanceAction = /^\/_emulator\/instances\/([^/]+)\/(poweroff|interrupt|rebalance)$/.exec(path);
   if (req.method === "GET" && path === "/_emulator/instances") return sendJson(res, 200, target.instances());
   if (req.method === "GET" && path === "/_emulator/stats") return sendJson(res, 200, target.stats());
   if (req.method === "GET" && path === "/_emulator/identity-certificate") {
@@ -65,12 +77,19 @@ export async function handleControl(
     const [, id = "", verb] = instanceAction;
     if (!target.instance(id)) return sendJson(res, 404, { error: `unknown instance ${id}` });
     if (verb === "poweroff") target.powerOff(id);
-    else target.interruptSpot(id);
+    else if (verb === "rebalance") target.recommendRebalance(id);
+    else {
+      const text = (await readBody(req)).toString("utf8");
+      const parsed = interruptSchema.safeParse(text ? JSON.parse(text) : {});
+      if (!parsed.success) return sendJson(res, 400, { error: z.prettifyError(parsed.error) });
+      target.interruptSpot(id, parsed.data);
+    }
     return sendJson(res, 204, undefined);
   }
   const parsers = {
     "/_emulator/faults": (body: unknown) => target.injectFault(faultSchema.parse(body)),
     "/_emulator/capacity": (body: unknown) => target.setCapacity(capacitySchema.parse(body)),
+    "/_emulator/interruptions": (body: unknown) => target.setInterruptionRate(rateSchema.parse(body)),
     "/_emulator/latency": (body: unknown) => {
       const { action, ms } = latencySchema.parse(body);
       target.setLatency(action, ms);

@@ -2,6 +2,7 @@ import { listen } from "../http.js";
 import { createApiHandler } from "./api-handler.js";
 import { Capacity } from "./capacity.js";
 import type { Ec2Context } from "./context.js";
+import type { EventBridgeEvent } from "./ec2-events.js";
 import { Faults } from "./faults.js";
 import { identityCertificatePem } from "./identity.js";
 import { AddressPool } from "./ids.js";
@@ -23,10 +24,13 @@ import {
   type ThrottlingConfig,
 } from "./options.js";
 import { createRouter } from "./router.js";
+import { type InterruptionRate, type InterruptOptions, SpotInterruptions } from "./spot-interruptions.js";
 import { type Ec2Stats, StatsCounter } from "./stats.js";
 import { TagVisibility } from "./tag-visibility.js";
 import { Throttler } from "./throttling.js";
 
+export type { EventBridgeEvent } from "./ec2-events.js";
+export { EC2_DETAIL_TYPE } from "./ec2-events.js";
 export type {
   EmulatedInstance,
   EmulatedVolume,
@@ -43,6 +47,8 @@ export type {
   LaunchTemplateInput,
   ThrottlingConfig,
 } from "./options.js";
+export type { InterruptionRate, InterruptOptions } from "./spot-interruptions.js";
+export { SPOT_NOTICE_MS } from "./spot-interruptions.js";
 export type { Ec2Stats } from "./stats.js";
 
 export interface Ec2Emulator {
@@ -57,7 +63,17 @@ export interface Ec2Emulator {
   instance(id: string): EmulatedInstance | undefined;
   /** Guest-initiated shutdown (`poweroff` on the instance). */
   powerOff(instanceId: string): void;
-  interruptSpot(instanceId: string): void;
+  /**
+   * The spot interruption warning (event, IMDS `spot/instance-action`); the instance terminates with
+   * `Server.SpotInstanceTermination` after the notice (two minutes on the emulator clock by default).
+   */
+  interruptSpot(instanceId: string, options?: InterruptOptions): void;
+  /** A rebalance recommendation for a spot instance (event and IMDS). */
+  recommendRebalance(instanceId: string): void;
+  /** Random interruptions at a rate per instance-hour, for all spot instances or one type and zone. */
+  setInterruptionRate(rate: InterruptionRate): void;
+  /** EC2's EventBridge events: interruption warnings, rebalance recommendations, state changes. */
+  onEvent(listener: (event: EventBridgeEvent) => void): () => void;
   onInstanceRunning(listener: (instance: EmulatedInstance) => void): () => void;
   onInstanceStateChange(
     listener: (instance: EmulatedInstance, previous: InstanceStateName) => void,
@@ -93,6 +109,11 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
   const stats = new StatsCounter();
   const api = createApiHandler(ctx, faults, stats);
   const imds = new Imds(store, resolved.now, () => ctx.tagVisibility.settle());
+  const spot = new SpotInterruptions({
+    store,
+    lifecycle,
+    origin: { accountId: resolved.accountId, region: resolved.region, now: resolved.now },
+  });
 
   const record = (id: string): InstanceRecord | undefined => store.get(id);
   const emulator: Omit<Ec2Emulator, "url" | "stop"> = {
@@ -110,7 +131,10 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
       return found ? snapshotInstance(found) : undefined;
     },
     powerOff: (id) => withRecord(record(id), id, (r) => lifecycle.powerOff(r)),
-    interruptSpot: (id) => withRecord(record(id), id, (r) => lifecycle.interruptSpot(r)),
+    interruptSpot: (id, interrupt) => withRecord(record(id), id, (r) => spot.interrupt(r, interrupt)),
+    recommendRebalance: (id) => withRecord(record(id), id, (r) => spot.rebalance(r)),
+    setInterruptionRate: (rate) => spot.setRate(rate),
+    onEvent: (listener) => spot.onEvent(listener),
     onInstanceRunning: (listener) =>
       lifecycle.onStateChange((instance) => {
         if (instance.state === "running") listener(instance);
@@ -133,6 +157,7 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
     ...emulator,
     url: server.url,
     stop: async () => {
+      spot.stop();
       lifecycle.stop();
       await server.close();
     },

@@ -101,6 +101,10 @@ function metadata(i: InstanceRecord, path: string): string | undefined {
     "/latest/meta-data/tags/instance": tagsEnabled ? Object.keys(i.tags).join("\n") : undefined,
     "/latest/user-data": i.userData,
     "/latest/dynamic/instance-identity/document": i.identityDocument,
+    // 404 until EC2 has something to say (spot-instance-termination-notices.html, rebalance-recommendations.html).
+    "/latest/meta-data/spot/instance-action": i.spotInstanceAction && JSON.stringify(i.spotInstanceAction),
+    "/latest/meta-data/events/recommendations/rebalance":
+      i.rebalanceNoticeTime && JSON.stringify({ noticeTime: i.rebalanceNoticeTime }),
   };
   if (path === "/latest/meta-data" || path === "/latest/meta-data/") {
     return Object.keys(fixed)

@@ -82,6 +82,10 @@ export interface EmulatedInstance {
   fleetId?: string;
   /** The exact identity-document bytes IMDS serves (generated at launch and at every start, as on EC2). */
   identityDocument: string;
+  /** Set by a spot interruption warning: IMDS `spot/instance-action` serves it. */
+  spotInstanceAction?: { action: "terminate" | "stop" | "hibernate"; time: string };
+  /** Set by a rebalance recommendation: IMDS `events/recommendations/rebalance` serves it. */
+  rebalanceNoticeTime?: string;
 }
 
 /** The emulator's mutable record: the public shape plus bookkeeping. */
@@ -99,6 +103,7 @@ export function snapshotInstance(record: InstanceRecord): EmulatedInstance {
     securityGroupIds: [...record.securityGroupIds],
     metadataOptions: { ...record.metadataOptions },
     volumes: record.volumes.map((v) => ({ ...v, tags: { ...v.tags } })),
+    ...(record.spotInstanceAction ? { spotInstanceAction: { ...record.spotInstanceAction } } : {}),
   };
 }
 

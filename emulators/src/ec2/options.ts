@@ -119,6 +119,8 @@ export interface Ec2EmulatorOptions {
   /** SSM parameter path → AMI id for `resolve:ssm:`; if omitted any path resolves to a deterministic AMI. */
   ssmParameters?: Record<string, string>;
   capacity?: CapacityRule[];
+  /** Spot price per hour by "type" or "type/zone" (CreateFleet's price-based allocation); others are derived. */
+  spotPrices?: Record<string, number>;
   throttling?: false | Partial<ThrottlingConfig>;
   latencyMs?: number | Partial<Record<string, number>>;
   launchTemplates?: LaunchTemplateInput[];
@@ -138,6 +140,7 @@ export interface ResolvedOptions {
   subnets?: Record<string, string>;
   amis?: ReadonlySet<string>;
   ssmParameters?: Record<string, string>;
+  spotPrices?: Record<string, number>;
   tagVisibilityDelayMs: number;
   now: () => number;
 }
@@ -153,6 +156,7 @@ export function resolveOptions(options: Ec2EmulatorOptions): ResolvedOptions {
     ...(options.subnets ? { subnets: options.subnets } : {}),
     ...(options.amis ? { amis: new Set(options.amis) } : {}),
     ...(options.ssmParameters ? { ssmParameters: options.ssmParameters } : {}),
+    ...(options.spotPrices ? { spotPrices: options.spotPrices } : {}),
     tagVisibilityDelayMs: options.tagVisibilityDelayMs ?? 0,
     now: options.now ?? Date.now,
   };

@@ -64,6 +64,37 @@ export class Dispatcher {
   }
 
   /**
+   * A re-run of a completed job (POST .../actions/jobs/{id}/rerun): a new job with a new id in the same
+   * run, `run_attempt` one higher, queued again with a `queued` webhook (reference/wave2-facts.md).
+   */
+  rerun(previous: JobRecord): JobRecord {
+    const { world, now } = this.#d;
+    const input = {
+      org: previous.org,
+      repo: previous.repo,
+      labels: previous.labels,
+      durationMs: previous.durationMs,
+      conclusion: previous.requestedConclusion,
+      fromFork: previous.fromFork,
+      workflowName: previous.workflowName,
+      jobName: previous.jobName,
+    };
+    const fresh = newJobRecord(world.ids, previous.repoRecord, input, now());
+    const job: JobRecord = { ...fresh, runId: previous.runId, runAttempt: previous.runAttempt + 1 };
+    world.jobs.set(job.id, job);
+    this.#waiting.add(job);
+    this.#ordered = undefined;
+    this.#queueTimers.set(
+      job.id,
+      this.#d.timers.set(() => this.#expire(job), this.#d.maxQueueMs),
+    );
+    this.#emit("job.queued", job);
+    sendJobWebhook(world, this.#d.webhooks, this.#d.apiBase, job, "queued");
+    this.dispatch();
+    return job;
+  }
+
+  /**
    * Hands waiting jobs to idle runners. Idempotent; call after anything that frees a runner or queues
    * a job. Only the waiting jobs and idle runners are looked at, so bursts stay cheap.
    */

@@ -13,6 +13,7 @@ import { ManifestFlow } from "./manifest-flow.js";
 import { OAuthRoutes } from "./oauth-routes.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { createRequestHandler } from "./request-handler.js";
+import { rerunRoutes } from "./rerun-routes.js";
 import { Router } from "./router.js";
 import { RunnerBroker } from "./runner-broker.js";
 import { runnerGroupRoutes } from "./runner-group-routes.js";
@@ -90,6 +91,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): 
     ...runnerGroupRoutes(deps),
     ...runnerGroupWriteRoutes(deps),
     ...actionsRoutes(deps),
+    ...rerunRoutes(deps),
     ...userRoutes(deps),
     ...manifests.routes(),
   );

@@ -23,7 +23,8 @@ import type {
 /** What an app may do when nothing else is said: what Mayfly's app.yml asks for. */
 export const DEFAULT_APP_PERMISSIONS = {
   organization_self_hosted_runners: "write",
-  actions: "read",
+  // Write: Mayfly re-runs a job its spot interruption failed (POST .../actions/jobs/{id}/rerun).
+  actions: "write",
   metadata: "read",
 } as const;
 

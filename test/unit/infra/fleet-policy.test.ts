@@ -187,6 +187,34 @@ describe("the app's EC2 policy", () => {
     });
   });
 
+  it("tags existing instances only with mayfly:interrupted, and only this deployment's", () => {
+    expect(bySid(fleet, "MarkOwnInstancesInterrupted")).toEqual({
+      Sid: "MarkOwnInstancesInterrupted",
+      Effect: "Allow",
+      Action: "ec2:CreateTags",
+      Resource: ec2Arn("instance/*"),
+      Condition: {
+        StringEquals: { "aws:ResourceTag/mayfly:managed-by": "Mayfly" },
+        "ForAllValues:StringEquals": { "aws:TagKeys": ["mayfly:interrupted"] },
+        Null: { "aws:RequestTag/mayfly:interrupted": "false" },
+      },
+    });
+    const ours = { "aws:ResourceTag/mayfly:managed-by": "Mayfly" };
+    const mark = { "aws:TagKeys": ["mayfly:interrupted"], "aws:RequestTag/mayfly:interrupted": "2026-01-01" };
+    expect(allowed("ec2:CreateTags", "instance", { ...ours, ...mark })).toBe(true);
+    expect(
+      allowed("ec2:CreateTags", "instance", { "aws:ResourceTag/mayfly:managed-by": "Other", ...mark }),
+    ).toBe(false);
+    expect(
+      allowed("ec2:CreateTags", "instance", {
+        ...ours,
+        "aws:TagKeys": ["mayfly:interrupted", "mayfly:pool"],
+        "aws:RequestTag/mayfly:interrupted": "x",
+        "aws:RequestTag/mayfly:pool": "x",
+      }),
+    ).toBe(false);
+  });
+
   it("records enrolment with only the mayfly:enrolled key, only on this deployment's instances (ADR 0007)", () => {
     const ours = { "aws:ResourceTag/mayfly:managed-by": "Mayfly" };
     const enrolled = { "aws:TagKeys": ["mayfly:enrolled"], "aws:RequestTag/mayfly:enrolled": "issued/1/…" };

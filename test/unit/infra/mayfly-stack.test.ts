@@ -32,15 +32,16 @@ describe("queues", () => {
   const deadLetterArn = { "Fn::GetAtt": [idOf("AWS::SQS::Queue", "QueuesDeadLetter"), "Arn"] };
 
   it.each([
-    ["QueuesScale", "Mayfly-scale.fifo"],
-    ["QueuesReap", "Mayfly-reap.fifo"],
+    ["QueuesScale", "Mayfly-scale.fifo", false],
+    // EventBridge's EC2 events carry no dedup id (infra/lib/ec2-instance-events.ts).
+    ["QueuesReap", "Mayfly-reap.fifo", true],
   ])(
-    "%s is FIFO, SSE, 60 s visibility, 4 days, app-set dedup ids, redriven to the shared DLQ",
-    (id, name) => {
+    "%s is FIFO, SSE, 60 s visibility, 4 days, redriven to the shared DLQ (content-based dedup: %s %s)",
+    (id, name, contentBased) => {
       expect(queue(id)).toEqual({
         QueueName: name,
         FifoQueue: true,
-        ContentBasedDeduplication: false,
+        ContentBasedDeduplication: contentBased,
         VisibilityTimeout: 60,
         MessageRetentionPeriod: 4 * 86_400,
         SqsManagedSseEnabled: true,
@@ -63,9 +64,14 @@ describe("queues", () => {
     const policies = Object.values(resources("AWS::SQS::QueuePolicy"));
     expect(policies).toHaveLength(3);
     for (const policy of policies) {
-      expect(policy.Properties.PolicyDocument.Statement).toEqual([
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
-      ]);
+      );
+      // Besides the TLS rule, only EventBridge's sends from Mayfly's EC2 rules (ec2-instance-events.test.ts).
+      const others = policy.Properties.PolicyDocument.Statement.filter(
+        (s: { Effect: string }) => s.Effect !== "Deny",
+      );
+      for (const other of others) expect(other.Principal).toEqual({ Service: "events.amazonaws.com" });
     }
   });
 

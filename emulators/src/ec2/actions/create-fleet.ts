@@ -1,4 +1,12 @@
 import { randomUUID } from "node:crypto";
+import {
+  type AllocationStrategy,
+  type Candidate,
+  ON_DEMAND_STRATEGIES,
+  orderPools,
+  SPOT_STRATEGIES,
+  spotPrice,
+} from "../allocation.js";
 import { dryRun, Ec2ApiError, insufficientCapacity, invalidValue, missing } from "../api-error.js";
 import type { ActionHandler, Ec2Context } from "../context.js";
 import { newId } from "../ids.js";
@@ -19,9 +27,11 @@ interface Pool {
 }
 
 /**
- * CreateFleet `Type=instant`: fills the spot and on-demand targets from the override pools in order
- * (by Priority when given). Shortfalls come back as HTTP 200 with `errorSet` items, not exceptions;
- * there is no automatic spot → on-demand fallback (reference/api-facts.md §3.3).
+ * CreateFleet `Type=instant`: fills the spot and on-demand targets from the override pools in the order
+ * the allocation strategy gives (allocation.ts; `SpotOptions.AllocationStrategy` defaults to
+ * lowest-price, `OnDemandOptions.AllocationStrategy` to lowest-price, as on EC2). Shortfalls come back as
+ * HTTP 200 with `errorSet` items, not exceptions; there is no automatic spot → on-demand fallback
+ * (reference/api-facts.md §3.3).
  */
 export const createFleet: ActionHandler = (q, ctx) => {
   if (q.str("Type") !== "instant") {
@@ -29,6 +39,7 @@ export const createFleet: ActionHandler = (q, ctx) => {
   }
   const targets = targetsOf(q);
   const pools = poolsOf(q, ctx);
+  const strategies = strategiesOf(q);
   const tags = parseTagSpecifications(q, ["fleet", "instance", "volume", "network-interface"]);
   const token = q.str("ClientToken") ?? randomUUID();
   const key = `fleet:${token}`;
@@ -42,7 +53,7 @@ export const createFleet: ActionHandler = (q, ctx) => {
   const launched: XmlValue[] = [];
   for (const market of ["spot", "on-demand"] as const) {
     let remaining = targets[market];
-    for (const pool of pools) {
+    for (const pool of ordered(pools, market, strategies[market], remaining, ctx)) {
       if (remaining <= 0) break;
       const result = launchFromPool({ pool, market, wanted: remaining, tags, fleetId }, ctx);
       remaining -= result.count;
@@ -152,9 +163,49 @@ function poolsOf(q: Query, ctx: Ec2Context): Pool[] {
       },
     }));
   });
-  return pools.some((p) => p.overrides.priority !== undefined)
-    ? [...pools].sort((a, b) => (a.overrides.priority ?? Infinity) - (b.overrides.priority ?? Infinity))
-    : pools;
+  return pools;
+}
+
+function strategiesOf(q: Query): Record<Market, AllocationStrategy> {
+  const spot = q.sub("SpotOptions")?.str("AllocationStrategy") ?? "lowest-price";
+  const onDemand = q.sub("OnDemandOptions")?.str("AllocationStrategy") ?? "lowest-price";
+  if (!(SPOT_STRATEGIES as readonly string[]).includes(spot)) {
+    throw invalidValue("SpotOptions.AllocationStrategy", spot);
+  }
+  if (!(ON_DEMAND_STRATEGIES as readonly string[]).includes(onDemand)) {
+    throw invalidValue("OnDemandOptions.AllocationStrategy", onDemand);
+  }
+  return { spot: spot as AllocationStrategy, "on-demand": onDemand as AllocationStrategy };
+}
+
+/** On-demand prices are not modelled apart from spot: a fixed multiple keeps the same order by type. */
+const ON_DEMAND_MARKUP = 3;
+
+function ordered(
+  pools: Pool[],
+  market: Market,
+  strategy: AllocationStrategy,
+  wanted: number,
+  ctx: Ec2Context,
+) {
+  const candidates: Candidate[] = pools.map((pool, index) => {
+    try {
+      const launch = resolveLaunch(
+        mergeLaunchParams(pool.data, { ...definedOverrides(pool), market }),
+        ctx.options,
+      );
+      const price = spotPrice(ctx.options.spotPrices, launch.instanceType, launch.availabilityZone);
+      return {
+        index,
+        priority: pool.overrides.priority,
+        price: market === "spot" ? price : price * ON_DEMAND_MARKUP,
+        spare: ctx.capacity.available(launch, ctx.store.all()),
+      };
+    } catch {
+      return { index, priority: pool.overrides.priority, spare: 0 };
+    }
+  });
+  return orderPools(strategy, wanted, candidates).map((i) => pools[i] as Pool);
 }
 
 function definedOverrides(pool: Pool): LaunchParams {
