@@ -2,6 +2,7 @@ import { RunInstancesCommand } from "@aws-sdk/client-ec2";
 import type { Sandbox } from "../../sandbox/sandbox.js";
 import { TAG } from "../../src/domain/tags.js";
 import { PLANTED_TAG } from "./plant-instances.js";
+import { waitUntil } from "./wait-until.js";
 
 /**
  * Launches `count` instances as one Mayfly launch `launch` would (deployment `mayfly`, pool `small`, org
@@ -44,6 +45,15 @@ export async function plantLaunch(
   } finally {
     client.destroy();
   }
+  // The identity document is read once the instance runs, as the boot script would.
+  await waitUntil(
+    "the planted instances to run",
+    () => ids.every((id) => sandbox.ec2.instance(id)?.state === "running"),
+    {
+      timeoutMs: 60_000,
+      everyMs: 100,
+    },
+  );
   return Promise.all(ids.map((id) => identityOf(sandbox, id)));
 }
 

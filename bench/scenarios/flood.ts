@@ -53,7 +53,8 @@ export const flood: Scenario = {
     let sandbox: Sandbox | undefined;
     let app: AppProcess | undefined;
     try {
-      sandbox = await startBenchSandbox(context.options.latency);
+      // Only planted instances here; their agents never enrol (the bench enrols them).
+      sandbox = await startBenchSandbox(context.options.latency, { agentBehaviour: () => "never-bootstrap" });
       const env = { MAYFLY_ROLES: "bootstrap", MAYFLY_TRUSTED_PROXY_HOPS: "1", LOG_LEVEL: "warn" };
       const config = loadConfig({ env: await sandbox.env(env) });
       const tokens = createTokenIssuer({
