@@ -45,7 +45,7 @@ export const REPORT_TABLE: { [K in EventKind]: ReportEntry<K> } = {
   "job.completed": { level: "info" },
   "job.suspect": { level: "warn", count: (m, _f, n) => m.suspectJobs.inc(n) },
   /** The gauge of rogue runners is set from each sweep's plan; the event is the alarm. */
-  "runner.rogue": { level: "warn" },
+  "runner.rogue": { level: "error" },
   "policy.denied": {
     level: "info",
     count: (m, f, n) => m.policyDecisions.inc({ decision: "deny", reason: f.reason }, n),

@@ -40,6 +40,7 @@ export function createWorkers(
   const { adapters, events, runnerJobs, metrics, now } = ctx;
   const scalerLog = ctx.log.child({ role: "scaler" });
   const reaperLog = ctx.log.child({ role: "reaper" });
+  const reaperReport = createReport({ events, metrics, log: reaperLog });
   const inventory = createInventory({
     fleet: adapters.fleet,
     runners: adapters.runners,
@@ -89,7 +90,7 @@ export function createWorkers(
     instances: adapters.instances,
     terminator: adapters.terminator,
     runnerJobs,
-    events,
+    report: reaperReport,
     metrics,
     runnerPrefix: config.runnerPrefix,
     log: reaperLog,
@@ -117,12 +118,17 @@ export function createWorkers(
     pools: config.pools,
     runnerPrefix: config.runnerPrefix,
     runnerJobs,
-    events,
+    report: reaperReport,
     metrics,
     log: reaperLog,
     now,
   });
-  const redeliverer = createRedeliverer({ deliveries: adapters.deliveries, events, log: reaperLog, now });
+  const redeliverer = createRedeliverer({
+    deliveries: adapters.deliveries,
+    report: reaperReport,
+    log: reaperLog,
+    now,
+  });
 
   const stoppers: Array<() => Promise<void>> = [];
   return {
