@@ -14,6 +14,7 @@ import { createHttpApp } from "./http/create-http-app.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { poolWarnings } from "./pool-file.js";
 import type { JobQueue } from "./queue/job-queue.js";
+import { createReport } from "./report/report.js";
 import { createWorkflowJobHandlers } from "./webhooks/workflow-job.js";
 import { createAdapters } from "./wiring/adapters.js";
 import { mountRoutes } from "./wiring/routes.js";
@@ -62,18 +63,19 @@ export async function createMayfly(config: Config, options: MayflyOptions): Prom
   const adapters = createAdapters(config, options, { metrics, log, now });
   let ready = false;
 
+  const webhooksLog = log.child({ role: "webhooks" });
   const handlers = createWorkflowJobHandlers({
     pools: config.pools,
     scaleQueue: adapters.queues.scale,
     reapQueue: adapters.queues.reap,
     jobs: adapters.jobs,
     instances: adapters.instances,
-    events,
+    report: createReport({ events, metrics, log: webhooksLog }),
     metrics,
     runnerJobs,
     runnerPrefix: config.runnerPrefix,
     enforceOnRunners: config.enforcePolicyOnRunners,
-    log: log.child({ role: "webhooks" }),
+    log: webhooksLog,
     now,
   });
 
