@@ -4,6 +4,8 @@ import type { Pool } from "../../src/pool-file.js";
 
 /** The tag every instance and volume the app launches must carry (src/aws/fleet.ts TAG.managedBy). */
 export const MANAGED_BY_TAG = "mayfly:managed-by";
+/** The one tag the app writes after launch: the instance enrolled (src/domain/tags.ts, ADR 0007). */
+export const ENROLLED_TAG = "mayfly:enrolled";
 
 export interface FleetPolicyInput {
   /** Value of the managed-by tag: the stack name (the app's MAYFLY_DEPLOYMENT_ID). */
@@ -14,6 +16,8 @@ export interface FleetPolicyInput {
   /** Subnets of pools that set `publicIp: true`; public addresses are denied everywhere else. */
   publicIpSubnetIds: readonly string[];
   images: readonly Pool["image"][];
+  /** Every instance type any pool names: the only ones the app may launch. */
+  instanceTypes: readonly string[];
   kmsKeyIds: readonly string[];
   runnerRoleArn: string;
   /** Some pool launches Spot instances. */
@@ -58,6 +62,8 @@ export function fleetPolicyStatements(stack: Stack, input: FleetPolicyInput): ia
         ...taggedAsOurs,
         "ec2:MetadataHttpTokens": "required",
         "ec2:InstanceMetadataTags": "disabled",
+        // Request values win over the template's: only the pools' types (issue 10, finding 7).
+        "ec2:InstanceType": [...new Set(input.instanceTypes)].sort(),
       },
       NumericEquals: { "ec2:MetadataHttpPutResponseHopLimit": "1" },
     }),
@@ -75,9 +81,15 @@ export function fleetPolicyStatements(stack: Stack, input: FleetPolicyInput): ia
       [...subnets, ...input.securityGroupIds.map((id) => arn("security-group", id))],
       fromOwnTemplate,
     ),
-    allow("LaunchPoolImages", ["ec2:RunInstances"], imageArns(stack, input.images), fromOwnTemplate),
+    ...imageStatements(stack, input.images, fromOwnTemplate),
     allow("TagOnLaunchOnly", ["ec2:CreateTags"], [instances, volumes], {
       StringEquals: { "ec2:CreateAction": "RunInstances", ...taggedAsOurs },
+    }),
+    // Enrolment's record (ADR 0007): only the enrolled key, only on this deployment's instances.
+    allow("RecordEnrolment", ["ec2:CreateTags"], [instances], {
+      StringEquals: { [`aws:ResourceTag/${MANAGED_BY_TAG}`]: input.deploymentId },
+      "ForAllValues:StringEquals": { "aws:TagKeys": [ENROLLED_TAG] },
+      Null: { [`aws:RequestTag/${ENROLLED_TAG}`]: "false" },
     }),
     allow("TerminateOwnInstances", ["ec2:TerminateInstances"], [instances], {
       StringEquals: { [`aws:ResourceTag/${MANAGED_BY_TAG}`]: input.deploymentId },
@@ -108,12 +120,48 @@ export function fleetPolicyStatements(stack: Stack, input: FleetPolicyInput): ia
   ];
 }
 
-/** AMI ids are listed exactly; an SSM-resolved image is unknown until launch, so any image is allowed. */
-function imageArns(stack: Stack, images: readonly Pool["image"][]): string[] {
+/**
+ * The pools' images only (issue 10, finding 7). AMI ids are listed exactly. An SSM-resolved image is
+ * unknown until launch, so its statement allows any image id but only of the owners the pool names
+ * (default: this account), by `ec2:Owner` on the image resource.
+ */
+function imageStatements(
+  stack: Stack,
+  images: readonly Pool["image"][],
+  fromOwnTemplate: Record<string, unknown>,
+): iam.PolicyStatement[] {
   const image = (id: string) =>
     stack.formatArn({ service: "ec2", account: "", resource: "image", resourceName: id });
-  if (images.some((i) => typeof i !== "string")) return [image("*")];
-  return [...new Set(images as string[])].map(image);
+  const ids = [...new Set(images.filter((i): i is string => typeof i === "string"))];
+  const owners = [
+    ...new Set(
+      images.flatMap((i) =>
+        typeof i === "string" ? [] : "owners" in i && i.owners ? i.owners : [stack.account],
+      ),
+    ),
+  ];
+  const statements: iam.PolicyStatement[] = [];
+  if (ids.length > 0) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: "LaunchPoolImages",
+        actions: ["ec2:RunInstances"],
+        resources: ids.map(image),
+        conditions: fromOwnTemplate,
+      }),
+    );
+  }
+  if (owners.length > 0) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: "LaunchPoolOwnersImages",
+        actions: ["ec2:RunInstances"],
+        resources: [image("*")],
+        conditions: { ...fromOwnTemplate, StringEquals: { "ec2:Owner": owners } },
+      }),
+    );
+  }
+  return statements;
 }
 
 function optionalGrants(stack: Stack, input: FleetPolicyInput): iam.PolicyStatement[] {

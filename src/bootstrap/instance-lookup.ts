@@ -8,6 +8,14 @@ interface Check {
   found(instance: ManagedInstance | undefined): void;
 }
 
+/** What enrolment asks of EC2 about one instance (narrow, defined where used). */
+export interface InstanceLookup {
+  /** The instance if it exists and is this deployment's; may be up to `listingMaxAgeMs` old. */
+  get(instanceId: string): Promise<ManagedInstance | undefined>;
+  /** The same, asked of EC2 now (batched with other checks in the same few ms, never the listing). */
+  fresh(instanceId: string): Promise<ManagedInstance | undefined>;
+}
+
 /**
  * The bootstrap route's instance checks, at a bounded number of EC2 calls:
  * - checks arriving within `windowMs` share one DescribeInstances call by id, so the first boots of a
@@ -15,14 +23,10 @@ interface Check {
  * - while checks keep coming (more than `busyChecks` within `listingMaxAgeMs`: a burst whose instances
  *   wait for GitHub's write budget ask again every 30 s), one listing of the deployment's running
  *   instances serves every check for `listingMaxAgeMs`. An instance missing from it is asked by id.
- * The cost of the listing is that an instance that stopped running within `listingMaxAgeMs` still passes
- * this check; it could only spend its own one-time token, and the sweep removes the runner.
+ * The listing may be stale: an instance that stopped running within `listingMaxAgeMs` still passes
+ * `get`. Enrolment therefore asks `fresh` once more after GitHub issued the config and before answering
+ * (finding 6 of issue 10), and trusts the listing only for tags that never change after launch.
  */
-export interface InstanceLookup {
-  /** The instance if it exists and is this deployment's; undefined otherwise. */
-  get(instanceId: string): Promise<ManagedInstance | undefined>;
-}
-
 export function createInstanceLookup(options: {
   fleet: Pick<Fleet, "describe" | "list">;
   windowMs?: number;
@@ -85,5 +89,6 @@ export function createInstanceLookup(options: {
       }
       return byId(instanceId);
     },
+    fresh: byId,
   };
 }
