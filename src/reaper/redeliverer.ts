@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Delivery } from "../github/deliveries.js";
 import type { Report } from "../report/report.js";
-import { startPeriodicLoop } from "../time/periodic-loop.js";
+import { type IntervalLoop, intervalLoop } from "../time/interval-loop.js";
 import type { Timers } from "../time/timers.js";
 import { planRedeliveries } from "./plan-redeliveries.js";
 
@@ -26,13 +26,9 @@ export interface RedelivererDeps {
   timers?: Timers;
 }
 
-export interface Redeliverer {
+export interface Redeliverer extends IntervalLoop {
   /** One pass now; resolves to how many deliveries were redelivered. */
   pass(): Promise<number>;
-  /** A pass every `intervalSeconds`, the first two seconds after the start. */
-  start(intervalSeconds: number): void;
-  /** Stops the loop and waits for a pass in progress. */
-  stop(): Promise<void>;
 }
 
 export function createRedeliverer(deps: RedelivererDeps): Redeliverer {
@@ -70,21 +66,13 @@ export function createRedeliverer(deps: RedelivererDeps): Redeliverer {
     return done;
   }
 
-  let loop: { stop(): Promise<void> } | undefined;
   return {
     pass,
-    start(intervalSeconds) {
-      loop ??= startPeriodicLoop({
-        run: pass,
-        intervalMs: intervalSeconds * 1000,
-        firstDelayMs: 2000,
-        onError: (error) => deps.log.error({ err: error }, "redelivery pass failed; next pass retries"),
-        timers: deps.timers,
-      });
-    },
-    async stop() {
-      await loop?.stop();
-      loop = undefined;
-    },
+    ...intervalLoop({
+      run: pass,
+      firstDelayMs: 2000,
+      onError: (error) => deps.log.error({ err: error }, "redelivery pass failed; next pass retries"),
+      timers: deps.timers,
+    }),
   };
 }

@@ -15,7 +15,7 @@ import type { OrgRef, Runners } from "../github/runners.js";
 import type { Metrics } from "../metrics.js";
 import type { Pool } from "../pool-file.js";
 import type { Report } from "../report/report.js";
-import { startPeriodicLoop } from "../time/periodic-loop.js";
+import { type IntervalLoop, intervalLoop } from "../time/interval-loop.js";
 import type { Timers } from "../time/timers.js";
 import type { Observation } from "./observe.js";
 import { runnerStates } from "./runner-states.js";
@@ -44,13 +44,9 @@ export interface SweeperDeps {
   timers?: Timers;
 }
 
-export interface Sweeper {
+export interface Sweeper extends IntervalLoop {
   /** One sweep now: observe, plan, act. */
   sweep(): Promise<{ observation: Observation; actions: ReapAction[] }>;
-  /** Sweeps every `intervalSeconds`, the first a second after the start. */
-  start(intervalSeconds: number): void;
-  /** Stops the loop and waits for a sweep in progress. */
-  stop(): Promise<void>;
 }
 
 /**
@@ -217,21 +213,13 @@ export function createSweeper(deps: SweeperDeps): Sweeper {
     }
   }
 
-  let loop: { stop(): Promise<void> } | undefined;
   return {
     sweep,
-    start(intervalSeconds) {
-      loop ??= startPeriodicLoop({
-        run: sweep,
-        intervalMs: intervalSeconds * 1000,
-        firstDelayMs: 1000,
-        onError: (error) => deps.log.error({ err: error }, "sweep failed; next sweep retries"),
-        timers: deps.timers,
-      });
-    },
-    async stop() {
-      await loop?.stop();
-      loop = undefined;
-    },
+    ...intervalLoop({
+      run: sweep,
+      firstDelayMs: 1000,
+      onError: (error) => deps.log.error({ err: error }, "sweep failed; next sweep retries"),
+      timers: deps.timers,
+    }),
   };
 }
