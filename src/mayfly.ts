@@ -72,18 +72,19 @@ export async function createMayfly(config: Config, options: MayflyOptions): Prom
   });
   let ready = false;
 
+  const webhooksLog = log.child({ role: "webhooks" });
   const handlers = createWorkflowJobHandlers({
     pools: config.pools,
     scaleQueue: adapters.queues.scale,
     reapQueue: adapters.queues.reap,
     jobs: adapters.jobs,
     instances: adapters.instances,
-    events,
+    report: createReport({ events, metrics, log: webhooksLog }),
     metrics,
     runnerJobs,
     runnerPrefix: config.runnerPrefix,
     enforceOnRunners: config.enforcePolicyOnRunners,
-    log: log.child({ role: "webhooks" }),
+    log: webhooksLog,
     now,
   });
 

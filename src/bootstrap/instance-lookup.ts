@@ -1,4 +1,12 @@
 import type { Fleet, ManagedInstance } from "../aws/fleet.js";
+import { Batcher } from "../time/batcher.js";
+import type { Timers } from "../time/timers.js";
+
+/** A check waiting for the batched DescribeInstances call. */
+interface Check {
+  instanceId: string;
+  found(instance: ManagedInstance | undefined): void;
+}
 
 /** What enrolment asks of EC2 about one instance (narrow, defined where used). */
 export interface InstanceLookup {
@@ -20,48 +28,36 @@ export interface InstanceLookup {
  * (finding 6 of issue 10), and trusts the listing only for tags that never change after launch.
  */
 export function createInstanceLookup(options: {
-  fleet: Fleet;
+  fleet: Pick<Fleet, "describe" | "list">;
   windowMs?: number;
   maxBatch?: number;
   listingMaxAgeMs?: number;
   busyChecks?: number;
   now?: () => number;
+  /** The batching window's timers (default: the real clock). */
+  timers?: Timers;
 }): InstanceLookup {
-  const windowMs = options.windowMs ?? 25;
-  const maxBatch = options.maxBatch ?? 500;
   const listingMaxAgeMs = options.listingMaxAgeMs ?? 5_000;
   const busyChecks = options.busyChecks ?? 20;
   const now = options.now ?? Date.now;
-  let pending = new Map<string, Array<(result: ManagedInstance | undefined | Error) => void>>();
-  let timer: NodeJS.Timeout | undefined;
   let listing: { at: number; running: Map<string, ManagedInstance> } | undefined;
   let listingInFlight: Promise<Map<string, ManagedInstance>> | undefined;
   const recentChecks: number[] = [];
 
-  const flush = async () => {
-    timer = undefined;
-    const batch = pending;
-    pending = new Map();
-    try {
-      const found = await options.fleet.describe([...batch.keys()]);
+  const checks = new Batcher<Check>({
+    maxSize: options.maxBatch ?? 500,
+    windowMs: options.windowMs ?? 25,
+    timers: options.timers,
+    async send(batch) {
+      const found = await options.fleet.describe([...new Set(batch.map((c) => c.instanceId))]);
       const byId = new Map(found.map((i) => [i.instanceId, i]));
-      for (const [id, waiters] of batch) for (const w of waiters) w(byId.get(id));
-    } catch (error) {
-      for (const waiters of batch.values()) for (const w of waiters) w(error as Error);
-    }
-  };
+      for (const check of batch) check.found(byId.get(check.instanceId));
+    },
+  });
 
   const byId = (instanceId: string): Promise<ManagedInstance | undefined> =>
     new Promise((resolve, reject) => {
-      const waiters = pending.get(instanceId) ?? [];
-      waiters.push((r) => (r instanceof Error ? reject(r) : resolve(r)));
-      pending.set(instanceId, waiters);
-      if (pending.size >= maxBatch) {
-        if (timer) clearTimeout(timer);
-        void flush();
-      } else {
-        timer ??= setTimeout(() => void flush(), windowMs);
-      }
+      checks.add({ instanceId, found: resolve }).catch(reject);
     });
 
   /** Whether more than `busyChecks` checks came within the listing's lifetime (this one included). */
@@ -86,8 +82,7 @@ export function createInstanceLookup(options: {
   };
 
   return {
-    /** The instance if it exists and is this deployment's; undefined otherwise. */
-    async get(instanceId: string): Promise<ManagedInstance | undefined> {
+    async get(instanceId) {
       if (busy()) {
         const listed = (await running()).get(instanceId);
         if (listed) return listed;

@@ -1,12 +1,12 @@
 import { setMaxListeners } from "node:events";
 import { z } from "zod";
 import { ThrottledError } from "../errors.js";
-import { sleepUnlessAborted } from "../time/sleep.js";
+import { backoff } from "../time/backoff.js";
+import { realTimers, sleep, type Timers } from "../time/timers.js";
 import { AckBatcher } from "./ack-batcher.js";
 import { Heartbeat } from "./heartbeat.js";
 import type { JobQueue, ReceivedMessage } from "./job-queue.js";
 import type { Logger } from "./logger.js";
-import { exponentialRetryDelay } from "./retry-delay.js";
 
 export type { Logger } from "./logger.js";
 
@@ -41,6 +41,28 @@ export interface ConsumerOptions<T> {
   retryDelay?: (receiveCount: number) => number;
   /** Long-poll wait, 0–20 s (default 20). */
   waitSeconds?: number;
+  /** Heartbeats, ack batching and receive back-off run on these (default: the real clock). */
+  timers?: Timers;
+  /** Uniform in [0, 1), for the back-off jitter (default Math.random). */
+  random?: () => number;
+}
+
+/**
+ * A handler that threw waits exponentially in the receive count, 2 s to 5 min, with equal jitter (half
+ * fixed, half random) so a burst of failures does not come back in lockstep.
+ */
+export function handlerRetryDelay(receiveCount: number, random: () => number = Math.random): number {
+  return backoff(receiveCount, { base: 2, cap: 300, floor: 2, jitter: "equal", random });
+}
+
+/** A failed receive waits 1 s doubling to 30 s with equal jitter; a throttle's hint is a floor. */
+export function receiveBackoffMs(
+  error: unknown,
+  failures: number,
+  random: () => number = Math.random,
+): number {
+  const ms = backoff(failures, { base: 1000, cap: 30_000, jitter: "equal", random });
+  return error instanceof ThrottledError ? Math.max(ms, error.retryAfterMs) : ms;
 }
 
 export interface Consumer {
@@ -51,12 +73,14 @@ export interface Consumer {
 export function startConsumer<T>(options: ConsumerOptions<T>): Consumer {
   const { queue, log, concurrency, visibilitySeconds } = options;
   const fields = { queue: options.name };
-  const retryDelay = options.retryDelay ?? exponentialRetryDelay;
+  const timers = options.timers ?? realTimers;
+  const random = options.random ?? Math.random;
+  const retryDelay = options.retryDelay ?? ((count: number) => handlerRetryDelay(count, random));
   const pollerCount = options.pollers ?? Math.max(1, Math.min(10, Math.ceil(concurrency / 10)));
   const stopping = new AbortController();
   // Each poller's receive, back-off and slot wait listen for the stop.
   setMaxListeners(0, stopping.signal);
-  const acks = new AckBatcher({ queue, log, fields });
+  const acks = new AckBatcher({ queue, log, fields, timers });
   const work = new Set<Promise<void>>();
   const slotWaiters = new Set<() => void>();
   let held = 0;
@@ -100,16 +124,16 @@ export function startConsumer<T>(options: ConsumerOptions<T>): Consumer {
         reserved -= max;
         failures++;
         if (outageSince === undefined) {
-          outageSince = Date.now();
+          outageSince = timers.now();
           log.warn({ ...fields, err: error }, "cannot receive messages; backing off until the queue answers");
         }
-        await sleepUnlessAborted(backoffMs(error, failures), stopping.signal);
+        await sleep(timers, receiveBackoffMs(error, failures, random), stopping.signal);
         continue;
       }
       reserved -= max;
       failures = 0;
       if (outageSince !== undefined) {
-        log.info({ ...fields, downMs: Date.now() - outageSince }, "receiving messages again");
+        log.info({ ...fields, downMs: timers.now() - outageSince }, "receiving messages again");
         outageSince = undefined;
       }
       held += messages.length;
@@ -127,7 +151,15 @@ export function startConsumer<T>(options: ConsumerOptions<T>): Consumer {
   /** Handles one group's messages in order; after a retry, the rest go back to the queue untouched. */
   async function runGroup(group: ReceivedMessage[]): Promise<void> {
     const beats = group.map(
-      (m) => new Heartbeat(queue, m.receiptHandle, visibilitySeconds, log, { ...fields, messageId: m.id }),
+      (m) =>
+        new Heartbeat({
+          queue,
+          receiptHandle: m.receiptHandle,
+          visibilitySeconds,
+          log,
+          fields: { ...fields, messageId: m.id },
+          timers,
+        }),
     );
     const giveBackFrom = async (start: number) => {
       await Promise.all(beats.slice(start).map((b) => b.stop()));
@@ -245,11 +277,4 @@ function byGroup(messages: readonly ReceivedMessage[]): ReceivedMessage[][] {
     else groups.set(m.groupId, [m]);
   }
   return [...groups.values()];
-}
-
-/** 1 s doubling to 30 s with jitter; a throttle's hint is a floor. */
-function backoffMs(error: unknown, failures: number): number {
-  const base = Math.min(30_000, 1000 * 2 ** (failures - 1));
-  const jittered = base / 2 + (Math.random() * base) / 2;
-  return error instanceof ThrottledError ? Math.max(jittered, error.retryAfterMs) : jittered;
 }

@@ -1,3 +1,5 @@
+import { type PeriodicLoop, startPeriodicLoop } from "../time/periodic-loop.js";
+import type { Timers } from "../time/timers.js";
 import type { JobQueue } from "./job-queue.js";
 import type { Logger } from "./logger.js";
 
@@ -7,34 +9,35 @@ import type { Logger } from "./logger.js";
  * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html
  */
 export class Heartbeat {
-  readonly #timer: NodeJS.Timeout;
-  #beating: Promise<void> = Promise.resolve();
-  #warned = false;
+  readonly #loop: PeriodicLoop;
 
-  constructor(
-    queue: JobQueue,
-    receiptHandle: string,
-    visibilitySeconds: number,
-    log: Logger,
-    fields: object,
-  ) {
-    const everyMs = Math.max(100, (visibilitySeconds * 1000) / 2);
-    this.#timer = setInterval(() => {
-      this.#beating = queue.delay(receiptHandle, visibilitySeconds).catch((error: unknown) => {
-        if (this.#warned) return;
-        this.#warned = true;
-        log.warn(
-          { ...fields, err: error },
+  constructor(options: {
+    queue: Pick<JobQueue, "delay">;
+    receiptHandle: string;
+    visibilitySeconds: number;
+    log: Logger;
+    fields: object;
+    timers?: Timers;
+  }) {
+    const { queue, receiptHandle, visibilitySeconds } = options;
+    let warned = false;
+    this.#loop = startPeriodicLoop({
+      run: () => queue.delay(receiptHandle, visibilitySeconds),
+      intervalMs: Math.max(100, (visibilitySeconds * 1000) / 2),
+      onError(error) {
+        if (warned) return;
+        warned = true;
+        options.log.warn(
+          { ...options.fields, err: error },
           "could not extend visibility; the message may be delivered again",
         );
-      });
-    }, everyMs);
-    this.#timer.unref();
+      },
+      timers: options.timers,
+    });
   }
 
   /** Stops beating and waits for a beat in progress, so it cannot land after the outcome. */
   async stop(): Promise<void> {
-    clearInterval(this.#timer);
-    await this.#beating;
+    await this.#loop.stop();
   }
 }

@@ -2,11 +2,11 @@ import type { Logger } from "pino";
 import type { InstanceState } from "../domain/instance-state.js";
 import { instanceIdOf, isInstanceId } from "../domain/runner-name.js";
 import { RunnerBusyError } from "../errors.js";
-import type { EventInput } from "../events/event-log.js";
 import type { Runners } from "../github/runners.js";
 import type { Metrics } from "../metrics.js";
 import type { Outcome } from "../queue/consumer.js";
 import type { ReapMessage } from "../queue/messages.js";
+import type { Report } from "../report/report.js";
 
 /** What completion needs, declared here (STYLE.md principle 4). */
 export interface CompletionDeps {
@@ -14,8 +14,9 @@ export interface CompletionDeps {
   instances: { get(instanceId: string): Promise<{ state: InstanceState } | undefined> };
   terminator: { terminate(instanceIds: readonly string[]): Promise<void> };
   runnerJobs: { forget(runnerName: string): void };
-  events: { record(event: EventInput): unknown };
-  metrics: Pick<Metrics, "reaps" | "timeToRevoke">;
+  report: Report;
+  /** Only the latency histogram; counters go through `report`. */
+  metrics: Pick<Metrics, "timeToRevoke">;
   runnerPrefix: string;
   log: Logger;
   now?: () => number;
@@ -42,9 +43,7 @@ export function createCompletionHandler(deps: CompletionDeps): (message: ReapMes
         });
     }
     deps.runnerJobs.forget(message.runnerName);
-    deps.metrics.reaps.inc({ reason: "policy-violation", action: "terminated" });
-    deps.events.record({
-      kind: "reap.terminated",
+    deps.report("reap.terminated", {
       reason: "policy-violation",
       org: message.org,
       jobId: message.jobId,
@@ -70,9 +69,7 @@ export function createCompletionHandler(deps: CompletionDeps): (message: ReapMes
     deps.runnerJobs.forget(message.runnerName);
     const seconds = (now() - message.receivedAt) / 1000;
     deps.metrics.timeToRevoke.observe(seconds);
-    deps.metrics.reaps.inc({ reason: "job-completed", action: "terminated" });
-    deps.events.record({
-      kind: "reap.terminated",
+    deps.report("reap.terminated", {
       reason: "job-completed",
       org: message.org,
       jobId: message.jobId,

@@ -17,13 +17,16 @@ export interface Observation {
   unreachableOrgs: string[];
 }
 
+/** One look at what exists, as above. */
+export type Observe = () => Promise<Observation>;
+
 export function createObserver(deps: {
   fleet: Fleet;
   runners: Runners;
   installations: Installations;
   runnerPrefix: string;
   now?: () => number;
-}) {
+}): Observe {
   const now = deps.now ?? Date.now;
   return async function observe(): Promise<Observation> {
     const installs = await deps.installations.list();
@@ -42,4 +45,3 @@ export function createObserver(deps: {
     return { at: now(), instances, runners, unreachableOrgs };
   };
 }
-export type Observe = ReturnType<typeof createObserver>;

@@ -1,6 +1,8 @@
 import type { Logger } from "pino";
-import type { EventLog } from "../events/event-log.js";
-import type { Deliveries } from "../github/deliveries.js";
+import type { Delivery } from "../github/deliveries.js";
+import type { Report } from "../report/report.js";
+import { type IntervalLoop, intervalLoop } from "../time/interval-loop.js";
+import type { Timers } from "../time/timers.js";
 import { planRedeliveries } from "./plan-redeliveries.js";
 
 /**
@@ -9,14 +11,27 @@ import { planRedeliveries } from "./plan-redeliveries.js";
  * `workflow_job` ones. Duplicates this may cause collapse in the queue's deduplication and the scaler's
  * recheck.
  */
-export function createRedeliverer(deps: {
-  deliveries: Deliveries;
-  events: EventLog;
+/** What the redeliverer needs of GitHub's App deliveries API, declared here (STYLE.md principle 4). */
+export interface RedelivererDeps {
+  deliveries: {
+    listSince(sinceMs: number): Promise<Delivery[]>;
+    redeliver(deliveryId: number): Promise<void>;
+  };
+  report: Report;
   log: Logger;
   /** How far back the first pass looks (GitHub keeps deliveries 3 days). */
   lookbackMs?: number;
   now?: () => number;
-}) {
+  /** The periodic loop's timers (default: the real clock). */
+  timers?: Timers;
+}
+
+export interface Redeliverer extends IntervalLoop {
+  /** One pass now; resolves to how many deliveries were redelivered. */
+  pass(): Promise<number>;
+}
+
+export function createRedeliverer(deps: RedelivererDeps): Redeliverer {
   const now = deps.now ?? Date.now;
   const lookbackMs = deps.lookbackMs ?? 6 * 3600_000;
   const overlapMs = 10 * 60_000;
@@ -38,8 +53,7 @@ export function createRedeliverer(deps: {
         await deps.deliveries.redeliver(d.id);
         recentlyRedelivered.set(d.guid, startedAt);
         done++;
-        deps.events.record({
-          kind: "webhook.redelivered",
+        deps.report("webhook.redelivered", {
           message: `redelivered failed ${d.event}.${d.action ?? ""} delivery ${d.guid} (status ${d.statusCode || "none"})`,
         });
       } catch (error) {
@@ -52,26 +66,13 @@ export function createRedeliverer(deps: {
     return done;
   }
 
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
   return {
     pass,
-    start(intervalSeconds: number): void {
-      const tick = () => {
-        running = pass()
-          .catch((error) => deps.log.error({ err: error }, "redelivery pass failed; next pass retries"))
-          .finally(() => {
-            running = undefined;
-            timer = setTimeout(tick, intervalSeconds * 1000);
-            timer.unref();
-          });
-      };
-      timer = setTimeout(tick, 2000);
-      timer.unref();
-    },
-    async stop(): Promise<void> {
-      if (timer) clearTimeout(timer);
-      await running;
-    },
+    ...intervalLoop({
+      run: pass,
+      firstDelayMs: 2000,
+      onError: (error) => deps.log.error({ err: error }, "redelivery pass failed; next pass retries"),
+      timers: deps.timers,
+    }),
   };
 }

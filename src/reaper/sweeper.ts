@@ -10,11 +10,13 @@ import { instanceIdOf, runnerNameOf } from "../domain/runner-name.js";
 import { TAG } from "../domain/tags.js";
 import { warmRoleOf } from "../domain/warm-role.js";
 import { RunnerBusyError } from "../errors.js";
-import type { EventInput } from "../events/event-log.js";
 import type { RunnerJob } from "../events/runner-jobs.js";
 import type { OrgRef, Runners } from "../github/runners.js";
 import type { Metrics } from "../metrics.js";
 import type { Pool } from "../pool-file.js";
+import type { Report } from "../report/report.js";
+import { type IntervalLoop, intervalLoop } from "../time/interval-loop.js";
+import type { Timers } from "../time/timers.js";
 import type { Observation } from "./observe.js";
 import { runnerStates } from "./runner-states.js";
 
@@ -33,10 +35,18 @@ export interface SweeperDeps {
     startedAt(): Map<string, number>;
     forget(runnerName: string): void;
   };
-  events: { record(event: EventInput): unknown };
-  metrics: Pick<Metrics, "reaps" | "runners" | "rogueRunners">;
+  report: Report;
+  /** The gauges a sweep sets; counters go through `report`. */
+  metrics: Pick<Metrics, "runners" | "rogueRunners">;
   log: Logger;
   now?: () => number;
+  /** The periodic loop's timers (default: the real clock). */
+  timers?: Timers;
+}
+
+export interface Sweeper extends IntervalLoop {
+  /** One sweep now: observe, plan, act. */
+  sweep(): Promise<{ observation: Observation; actions: ReapAction[] }>;
 }
 
 /**
@@ -44,7 +54,7 @@ export interface SweeperDeps {
  * messages do no harm because every sweep starts from what exists. Soft state (when a runner was first
  * seen idle, which instances ever registered) only ever delays a removal after a restart, never hastens it.
  */
-export function createSweeper(deps: SweeperDeps) {
+export function createSweeper(deps: SweeperDeps): Sweeper {
   const now = deps.now ?? Date.now;
   let idleSince = new Map<string, number>();
   const registered = new Set<string>();
@@ -163,15 +173,12 @@ export function createSweeper(deps: SweeperDeps) {
     message: string,
     instanceId?: string,
   ) {
-    deps.metrics.reaps.inc({ reason: action.reason, action: kind.slice("reap.".length) });
-    deps.events.record({
-      kind,
+    deps.report(kind, {
       reason: action.reason,
       message,
       instanceId: instanceId ?? action.instanceId,
       runnerName: action.kind === "remove-runner" ? action.runnerName : undefined,
     });
-    deps.log.info({ reason: action.reason }, message);
   }
 
   /** Rogue runners (ADR 0008): one alarm each while they exist, naming the job they took if known. */
@@ -186,8 +193,7 @@ export function createSweeper(deps: SweeperDeps) {
       const job = deps.runnerJobs.get(action.runnerName);
       const took = job ? `; it took job ${job.jobId} of ${job.repo}, whose results are suspect` : "";
       const message = `rogue runner ${action.runnerName}: ${action.detail}${took}`;
-      deps.events.record({
-        kind: "runner.rogue",
+      deps.report("runner.rogue", {
         reason: action.reason,
         message,
         runnerName: action.runnerName,
@@ -195,7 +201,6 @@ export function createSweeper(deps: SweeperDeps) {
         org: job?.org,
         repo: job?.repo,
       });
-      deps.log.error({ runnerName: action.runnerName, jobId: job?.jobId }, message);
     }
     alarmed = next;
   }
@@ -208,28 +213,13 @@ export function createSweeper(deps: SweeperDeps) {
     }
   }
 
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
   return {
     sweep,
-    start(intervalSeconds: number): void {
-      const tick = () => {
-        running = sweep()
-          .catch((error) => deps.log.error({ err: error }, "sweep failed; next sweep retries"))
-          .finally(() => {
-            running = undefined;
-            timer = setTimeout(tick, intervalSeconds * 1000);
-            timer.unref();
-          });
-      };
-      timer = setTimeout(tick, 1000);
-      timer.unref();
-    },
-    async stop(): Promise<void> {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      await running;
-    },
+    ...intervalLoop({
+      run: sweep,
+      firstDelayMs: 1000,
+      onError: (error) => deps.log.error({ err: error }, "sweep failed; next sweep retries"),
+      timers: deps.timers,
+    }),
   };
 }
-export type Sweeper = ReturnType<typeof createSweeper>;

@@ -1,4 +1,11 @@
 import type { Fleet } from "../aws/fleet.js";
+import { Batcher } from "../time/batcher.js";
+import type { Timers } from "../time/timers.js";
+
+/** Asks for instances to be terminated; resolves once the call carrying them has been answered. */
+export interface Terminator {
+  terminate(instanceIds: readonly string[]): Promise<void>;
+}
 
 /**
  * Coalesces terminations into TerminateInstances calls (up to 1,000 ids each; its request bucket is 100
@@ -7,41 +14,23 @@ import type { Fleet } from "../aws/fleet.js";
  * goes out per `spacingMs`, carrying everything asked for since. At a steady 160 completions a minute
  * (GitHub's ceiling for issuing runners) that is one call per two seconds, not one per job.
  */
-export function createTerminator(options: { fleet: Fleet; windowMs?: number; spacingMs?: number }) {
-  const windowMs = options.windowMs ?? 50;
-  const spacingMs = options.spacingMs ?? 2_000;
-  let lastSentAt = Number.NEGATIVE_INFINITY;
-  let batch:
-    | { ids: Set<string>; waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> }
-    | undefined;
-
-  async function flush(current: NonNullable<typeof batch>) {
-    lastSentAt = Date.now();
-    try {
-      await options.fleet.terminate([...current.ids]);
-      for (const w of current.waiters) w.resolve();
-    } catch (error) {
-      for (const w of current.waiters) w.reject(error);
-    }
-  }
-
+export function createTerminator(options: {
+  fleet: Pick<Fleet, "terminate">;
+  windowMs?: number;
+  spacingMs?: number;
+  timers?: Timers;
+}): Terminator {
+  const batcher = new Batcher<string>({
+    // The same instance asked for twice (a completion and a sweep) goes in the call once.
+    send: (ids) => options.fleet.terminate([...new Set(ids)]),
+    maxSize: 1_000,
+    windowMs: options.windowMs ?? 50,
+    spacingMs: options.spacingMs ?? 2_000,
+    timers: options.timers,
+  });
   return {
-    terminate(instanceIds: readonly string[]): Promise<void> {
-      if (instanceIds.length === 0) return Promise.resolve();
-      return new Promise((resolve, reject) => {
-        if (!batch) {
-          const current = { ids: new Set<string>(), waiters: [] as NonNullable<typeof batch>["waiters"] };
-          batch = current;
-          const delay = Math.max(windowMs, lastSentAt + spacingMs - Date.now());
-          setTimeout(() => {
-            batch = undefined;
-            void flush(current);
-          }, delay);
-        }
-        for (const id of instanceIds) batch.ids.add(id);
-        batch.waiters.push({ resolve, reject });
-      });
+    async terminate(instanceIds) {
+      await Promise.all(instanceIds.map((id) => batcher.add(id)));
     },
   };
 }
-export type Terminator = ReturnType<typeof createTerminator>;

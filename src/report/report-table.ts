@@ -44,12 +44,13 @@ const reapAction = (kind: `reap.${string}`) => kind.slice("reap.".length);
 /** One row per kind of thing that happens: its log level and the metric it counts. */
 export const REPORT_TABLE: { [K in EventKind]: ReportEntry<K> } = {
   "job.queued": { level: "info", count: (m, f, n) => m.jobsQueued.inc({ pool: f.pool }, n) },
-  "job.ignored": { level: "debug" },
+  /** Reported only for a near miss (a likely label typo), which operators want to see. */
+  "job.ignored": { level: "info" },
   "job.started": { level: "info" },
   "job.completed": { level: "info" },
   "job.suspect": { level: "warn", count: (m, _f, n) => m.suspectJobs.inc(n) },
   /** The gauge of rogue runners is set from each sweep's plan; the event is the alarm. */
-  "runner.rogue": { level: "warn" },
+  "runner.rogue": { level: "error" },
   "policy.denied": {
     level: "info",
     count: (m, f, n) => m.policyDecisions.inc({ decision: "deny", reason: f.reason }, n),

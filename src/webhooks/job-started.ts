@@ -3,13 +3,13 @@ import type { InstanceState } from "../domain/instance-state.js";
 import { judgeRunnerJob, type RunnerOrigin, runnerNeedsForkCheck } from "../domain/judge-runner-job.js";
 import { instanceIdOf } from "../domain/runner-name.js";
 import { TAG } from "../domain/tags.js";
-import type { EventInput } from "../events/event-log.js";
 import type { RunnerJob } from "../events/runner-jobs.js";
 import type { Jobs } from "../github/jobs.js";
 import type { Metrics } from "../metrics.js";
 import type { Pool } from "../pool-file.js";
 import type { OutgoingMessage } from "../queue/job-queue.js";
 import { reapEnvelope } from "../queue/messages.js";
+import type { Report } from "../report/report.js";
 import type { WorkflowJobEvent } from "./workflow-job-event.js";
 
 /** The instance behind a runner name (batched DescribeInstances: src/bootstrap/instance-lookup.ts). */
@@ -23,8 +23,9 @@ export interface JobStartedDeps {
   jobs: Pick<Jobs, "isForkRun">;
   reapQueue: { send(messages: OutgoingMessage[]): Promise<unknown> };
   runnerJobs: { record(job: RunnerJob): void };
-  events: { record(event: EventInput): unknown };
-  metrics: Pick<Metrics, "webhooks" | "policyDecisions" | "queueTime" | "suspectJobs">;
+  report: Report;
+  /** What `report` does not count: every delivery by result, and the queue-time histogram. */
+  metrics: Pick<Metrics, "webhooks" | "queueTime">;
   runnerPrefix: string;
   /** Terminate a Mayfly runner that GitHub handed a job its pool's policy denies (default on). */
   enforceOnRunners?: boolean;
@@ -37,7 +38,7 @@ export interface JobStartedDeps {
  * the runner's instance (ADR 0008). The look-up is one DescribeInstances by id, shared with every other
  * start and boot check in the same 25 ms; under load one listing every 5 s serves them all.
  */
-export function createJobStartedHandler(deps: JobStartedDeps) {
+export function createJobStartedHandler(deps: JobStartedDeps): (event: WorkflowJobEvent) => Promise<void> {
   return async function jobStarted(event: WorkflowJobEvent): Promise<void> {
     const { workflow_job: job, repository, installation } = event.payload;
     const runnerName = job.runner_name ?? "";
@@ -64,7 +65,7 @@ export function createJobStartedHandler(deps: JobStartedDeps) {
       queueSeconds,
     });
     const where = { pool, org, repo: repository.full_name, jobId: job.id, runnerName };
-    deps.events.record({ kind: "job.started", message: `${runnerName} started job ${job.id}`, ...where });
+    deps.report("job.started", { message: `${runnerName} started job ${job.id}`, ...where });
     if (!runner || !installation) return;
 
     const visibility = repository.visibility ?? (repository.private ? "private" : "public");
@@ -86,28 +87,22 @@ export function createJobStartedHandler(deps: JobStartedDeps) {
     if (verdict.verdict === "allowed") return;
     if (verdict.verdict === "rogue") {
       // Nothing of ours to terminate: the sweep raises the alarm and removes the runner once GitHub allows.
-      deps.metrics.suspectJobs.inc();
-      deps.events.record({
-        kind: "job.suspect",
+      deps.report("job.suspect", {
         reason: "rogue-runner",
         message: `job ${job.id} of ${repository.full_name} started on ${runnerName}, which is no live instance of this deployment: treat its results as suspect`,
         ...where,
         pool: undefined,
       });
-      deps.log.warn({ ...where, reason: "rogue-runner" }, "job started on a rogue runner");
       return;
     }
     // GitHub hands a queued job to ANY idle runner whose labels match, so deny by default holds on the
     // runner too: its instance is terminated at once, which ends the job.
     const where2 = { ...where, pool: verdict.pool };
-    deps.metrics.policyDecisions.inc({ decision: "violation", reason: verdict.code });
-    deps.events.record({
-      kind: "policy.violation",
+    deps.report("policy.violation", {
       reason: verdict.code,
       message: `job ${job.id} of ${repository.full_name} started on ${runnerName} although ${verdict.reason}; terminating the runner`,
       ...where2,
     });
-    deps.log.warn({ ...where2, reason: verdict.code }, "denied job on a Mayfly runner: terminating it");
     await deps.reapQueue.send([
       reapEnvelope({
         kind: "reap",

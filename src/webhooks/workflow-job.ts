@@ -15,7 +15,8 @@ import type { WorkflowJobEvent } from "./workflow-job-event.js";
  */
 export interface WorkflowJobDeps extends Omit<JobStartedDeps, "now" | "metrics"> {
   scaleQueue: JobStartedDeps["reapQueue"];
-  metrics: JobStartedDeps["metrics"] & Pick<Metrics, "jobsQueued">;
+  /** Allowed jobs count here; denials and queued jobs are counted by `report`. */
+  metrics: JobStartedDeps["metrics"] & Pick<Metrics, "policyDecisions">;
   log: Logger;
   now?: () => number;
 }
@@ -40,14 +41,7 @@ export function createWorkflowJobHandlers(deps: WorkflowJobDeps): WorkflowJobHan
       if (near) {
         // A self-hosted job nobody serves is usually a label typo: say which pool it nearly matched.
         const message = `no pool matches [${job.labels.join(", ")}]; nearest is "${near.pool.name}", which lacks [${near.missing.join(", ")}]`;
-        deps.events.record({
-          kind: "job.ignored",
-          message,
-          pool: near.pool.name,
-          jobId: job.id,
-          reason: "no-pool",
-        });
-        deps.log.info({ jobId: job.id, labels: job.labels, nearest: near.pool.name }, message);
+        deps.report("job.ignored", { message, pool: near.pool.name, jobId: job.id, reason: "no-pool" });
       } else deps.log.debug({ jobId: job.id, labels: job.labels }, `ignored: ${decided.reason}`);
       deps.metrics.webhooks.inc({ action: "queued", result: "ignored" });
       return;
@@ -55,15 +49,12 @@ export function createWorkflowJobHandlers(deps: WorkflowJobDeps): WorkflowJobHan
     const { pool, decision, org, repo } = decided;
     const where = { pool: pool.name, org, repo, jobId: job.id };
     if (!decision.allow) {
-      deps.metrics.policyDecisions.inc({ decision: "deny", reason: decision.code });
       deps.metrics.webhooks.inc({ action: "queued", result: "denied" });
-      deps.events.record({
-        kind: "policy.denied",
-        message: decision.reason,
+      deps.report("policy.denied", {
+        message: `denied: ${decision.reason}`,
         reason: decision.code,
         ...where,
       });
-      deps.log.info({ ...where, reason: decision.code }, `denied: ${decision.reason}`);
       return;
     }
     if (!installation) {
@@ -91,10 +82,8 @@ export function createWorkflowJobHandlers(deps: WorkflowJobDeps): WorkflowJobHan
         deliveryId: event.id,
       }),
     ]);
-    deps.metrics.jobsQueued.inc({ pool: pool.name });
     deps.metrics.webhooks.inc({ action: "queued", result: "queued" });
-    deps.events.record({
-      kind: "job.queued",
+    deps.report("job.queued", {
       message: `${decided.matchReason}; ${decision.reason}`,
       ...where,
     });
@@ -109,8 +98,7 @@ export function createWorkflowJobHandlers(deps: WorkflowJobDeps): WorkflowJobHan
       // launched for it takes another job or leaves at the idle timeout (runners are not bound to jobs).
       deps.metrics.webhooks.inc({ action: "completed", result: "no-runner" });
       if (job.labels.length === 0 || !matchPool(job.labels, deps.pools).pool) return;
-      deps.events.record({
-        kind: "job.completed",
+      deps.report("job.completed", {
         message: `job ${job.id} ${job.conclusion ?? "ended"} before any runner took it`,
         org,
         repo: repository.full_name,
@@ -140,8 +128,7 @@ export function createWorkflowJobHandlers(deps: WorkflowJobDeps): WorkflowJobHan
       }),
     ]);
     deps.metrics.webhooks.inc({ action: "completed", result: "reap" });
-    deps.events.record({
-      kind: "job.completed",
+    deps.report("job.completed", {
       message: `job ${job.id} ${job.conclusion ?? "ended"} on ${runnerName}`,
       org,
       repo: repository.full_name,

@@ -46,6 +46,7 @@ export function createWorkers(
   const { adapters, events, runnerJobs, metrics, now } = ctx;
   const scalerLog = ctx.log.child({ role: "scaler" });
   const reaperLog = ctx.log.child({ role: "reaper" });
+  const reaperReport = createReport({ events, metrics, log: reaperLog });
   const inventory = createInventory({
     fleet: adapters.fleet,
     runners: adapters.runners,
@@ -96,7 +97,7 @@ export function createWorkers(
     instances: adapters.instances,
     terminator: adapters.terminator,
     runnerJobs,
-    events,
+    report: reaperReport,
     metrics,
     runnerPrefix: config.runnerPrefix,
     log: reaperLog,
@@ -124,26 +125,25 @@ export function createWorkers(
     pools: config.pools,
     runnerPrefix: config.runnerPrefix,
     runnerJobs,
-    events,
+    report: reaperReport,
     metrics,
     log: reaperLog,
     now,
   });
-  const report = createReport({ events, metrics, log: reaperLog });
   const interruption = createInterruptionHandler({
     fleet: adapters.fleet,
     marker: adapters.marker,
     runners: adapters.runners,
     installations: adapters.installations,
     terminator: adapters.terminator,
-    report,
+    report: reaperReport,
     runnerPrefix: config.runnerPrefix,
     log: reaperLog,
   });
   const rerunIfInterrupted = createInterruptedRerun({
     fleet: adapters.fleet,
     rerun: adapters.rerun,
-    report,
+    report: reaperReport,
     runnerPrefix: config.runnerPrefix,
     log: reaperLog,
   });
@@ -154,7 +154,12 @@ export function createWorkers(
     await rerunIfInterrupted(body);
     return completion(body);
   };
-  const redeliverer = createRedeliverer({ deliveries: adapters.deliveries, events, log: reaperLog, now });
+  const redeliverer = createRedeliverer({
+    deliveries: adapters.deliveries,
+    report: reaperReport,
+    log: reaperLog,
+    now,
+  });
 
   const stoppers: Array<() => Promise<void>> = [];
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Fleet, ManagedInstance } from "../../../src/aws/fleet.js";
+import type { ManagedInstance } from "../../../src/aws/fleet.js";
 import { createInstanceLookup } from "../../../src/bootstrap/instance-lookup.js";
 import type { InstanceState } from "../../../src/domain/instance-state.js";
 
@@ -24,7 +24,7 @@ function fakeFleet(states: Record<string, InstanceState>) {
         .filter((id) => options?.states?.includes(states[id]!) ?? true)
         .map(instance);
     },
-  } as unknown as Fleet;
+  };
   return { fleet, calls, states };
 }
 

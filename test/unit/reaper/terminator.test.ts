@@ -1,43 +1,43 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
-import type { Fleet } from "../../../src/aws/fleet.js";
+import { describe, expect, it } from "vitest";
 import { createTerminator } from "../../../src/reaper/terminator.js";
+import { ManualTimers } from "../../helpers/manual-timers.js";
 
-/**
- * The spacing tests run on vitest's fake timers (the terminator times its calls with setTimeout and
- * Date.now), so the schedule asserted is exact and a loaded machine cannot stretch it.
- */
-afterEach(() => {
-  vi.useRealTimers();
-});
-
-function recordingFleet() {
+/** On ManualTimers the schedule asserted is exact and a loaded machine cannot stretch it. */
+function recordingFleet(timers: ManualTimers, start: number) {
   const calls: { at: number; ids: string[] }[] = [];
   const fleet = {
     terminate: async (ids: readonly string[]) => {
-      calls.push({ at: Date.now(), ids: [...ids] });
+      calls.push({ at: timers.now() - start, ids: [...ids] });
     },
-  } as unknown as Fleet;
+  };
   return { fleet, calls };
 }
 
+function setup(windowMs: number, spacingMs?: number) {
+  const timers = new ManualTimers();
+  const start = timers.now();
+  const { fleet, calls } = recordingFleet(timers, start);
+  const terminator = createTerminator({ fleet, windowMs, spacingMs, timers });
+  return { timers, calls, terminator };
+}
+
 describe("terminator", () => {
-  it("sends terminations that arrive together in one call", async () => {
-    const { fleet, calls } = recordingFleet();
-    const terminator = createTerminator({ fleet, windowMs: 10, spacingMs: 200 });
-    await Promise.all([terminator.terminate(["i-1"]), terminator.terminate(["i-2", "i-3"])]);
-    expect(calls.map((c) => c.ids)).toEqual([["i-1", "i-2", "i-3"]]);
+  it("sends terminations that arrive together in one call, each id once", async () => {
+    const { timers, calls, terminator } = setup(10, 200);
+    const done = Promise.all([terminator.terminate(["i-1"]), terminator.terminate(["i-2", "i-3", "i-1"])]);
+    await timers.advance(10);
+    await done;
+    expect(calls).toEqual([{ at: 10, ids: ["i-1", "i-2", "i-3"] }]);
   });
 
   it("while terminations keep coming, sends at most one call per spacing, carrying all of them", async () => {
-    vi.useFakeTimers({ now: 0 });
-    const { fleet, calls } = recordingFleet();
-    const terminator = createTerminator({ fleet, windowMs: 5, spacingMs: 150 });
+    const { timers, calls, terminator } = setup(5, 150);
     const done: Promise<void>[] = [];
     for (let i = 0; i < 12; i++) {
       done.push(terminator.terminate([`i-${i}`]));
-      await vi.advanceTimersByTimeAsync(25);
+      await timers.advance(25);
     }
-    await vi.runAllTimersAsync();
+    await timers.advance(1_000);
     await Promise.all(done);
     // 12 requests, one per 25 ms: the first goes out after the 5 ms window, then one call per 150 ms
     // carries everything asked for since.
@@ -49,15 +49,13 @@ describe("terminator", () => {
   });
 
   it("after a quiet spell, sends at once again", async () => {
-    vi.useFakeTimers({ now: 0 });
-    const { fleet, calls } = recordingFleet();
-    const terminator = createTerminator({ fleet, windowMs: 5, spacingMs: 100 });
+    const { timers, calls, terminator } = setup(5, 100);
     const first = terminator.terminate(["i-1"]);
-    await vi.advanceTimersByTimeAsync(5);
+    await timers.advance(5);
     await first;
-    await vi.advanceTimersByTimeAsync(150);
+    await timers.advance(150);
     const second = terminator.terminate(["i-2"]);
-    await vi.advanceTimersByTimeAsync(5);
+    await timers.advance(5);
     await second;
     // Only the 5 ms window, no spacing: the last call was 150 ms ago, more than spacingMs.
     expect(calls).toEqual([
@@ -66,14 +64,23 @@ describe("terminator", () => {
     ]);
   });
 
+  it("resolves at once when asked to terminate nothing", async () => {
+    const { timers, calls, terminator } = setup(5);
+    await terminator.terminate([]);
+    expect(calls).toEqual([]);
+    expect(timers.pendingTimers).toBe(0);
+  });
+
   it("passes a failed call to every waiter", async () => {
+    const timers = new ManualTimers();
     const fleet = {
       terminate: async () => {
         throw new Error("UnauthorizedOperation");
       },
-    } as unknown as Fleet;
-    const terminator = createTerminator({ fleet, windowMs: 5 });
-    const results = await Promise.allSettled([terminator.terminate(["i-1"]), terminator.terminate(["i-2"])]);
-    expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+    };
+    const terminator = createTerminator({ fleet, windowMs: 5, timers });
+    const results = Promise.allSettled([terminator.terminate(["i-1"]), terminator.terminate(["i-2"])]);
+    await timers.advance(5);
+    expect((await results).map((r) => r.status)).toEqual(["rejected", "rejected"]);
   });
 });
