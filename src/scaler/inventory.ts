@@ -2,6 +2,7 @@ import type { Fleet, ManagedInstance } from "../aws/fleet.js";
 import { jobsOf } from "../domain/job-tags.js";
 import { runnerNameOf } from "../domain/runner-name.js";
 import { TAG } from "../domain/tags.js";
+import { warmRoleOf } from "../domain/warm-role.js";
 import type { GitHubRunner, OrgRef, Runners } from "../github/runners.js";
 import type { Pool } from "../pool-file.js";
 
@@ -29,6 +30,8 @@ interface Snapshot {
   at: number;
   /** Pending or running. */
   live: ManagedInstance[];
+  /** Stopped (a stopped pool's warm instances wait so). */
+  stopped: ManagedInstance[];
   /** job id → launch ids among every listed instance, terminated ones included. */
   launchesByJob: Map<number, Set<string>>;
 }
@@ -49,6 +52,11 @@ export function createInventory(options: {
   const reserved = new Map<string, number>();
   const recent = new Map<string, NotedLaunch & { pool: string; at: number }>();
   const runnerCache = new Map<string, { at: number; runners: Promise<GitHubRunner[]> }>();
+  /**
+   * Per pool and org: the idle hot runners of the last runner listing, and when this process left a job
+   * to one since (a cache of what GitHub shows within seconds, as `recent` is for launches).
+   */
+  const hot = new Map<string, { idle: number; listedAt: number; taken: number[] }>();
 
   async function fresh(maxAgeMs = ttlMs): Promise<Snapshot | undefined> {
     if (!snapshot || now() - snapshot.at > maxAgeMs) {
@@ -56,7 +64,7 @@ export function createInventory(options: {
         const startedAt = now();
         // Shutting-down instances are listed too, so a launch that already ended stops counting at once.
         const listed = await options.fleet.list({
-          states: ["pending", "running", "shutting-down", "stopping", "terminated"],
+          states: ["pending", "running", "shutting-down", "stopping", "stopped", "terminated"],
         });
         const launchesByJob = new Map<number, Set<string>>();
         for (const i of listed) {
@@ -65,7 +73,12 @@ export function createInventory(options: {
           for (const job of jobsOf(i.tags))
             launchesByJob.set(job, (launchesByJob.get(job) ?? new Set()).add(launch));
         }
-        snapshot = { at: startedAt, live: listed.filter((i) => LIVE_STATES.has(i.state)), launchesByJob };
+        snapshot = {
+          at: startedAt,
+          live: listed.filter((i) => LIVE_STATES.has(i.state)),
+          stopped: listed.filter((i) => i.state === "stopped"),
+          launchesByJob,
+        };
         const seen = new Set(listed.map((i) => i.instanceId));
         // A launch stops counting once a snapshot shows it, or once a snapshot taken well after it does not
         // (it already ended); the grace covers DescribeInstances' eventual consistency after RunInstances.
@@ -87,6 +100,48 @@ export function createInventory(options: {
   const liveCount = (pool: string) => inPool(pool).length + unlisted(pool).length + (reserved.get(pool) ?? 0);
 
   return {
+    /**
+     * The pool's warm capacity for an org (issue 13): idle hot runners (a `mayfly:warm=hot` instance
+     * whose runner is online and not busy) less the jobs this process left to them since the runner
+     * listing was taken, and claimable stopped instances. Another replica's hot hand-offs are not seen
+     * here; a job that lost its hot runner that way is launched for on its recheck (planScale).
+     */
+    async warm(pool: Pool, ref: OrgRef): Promise<{ hot: number; stopped: number }> {
+      await fresh();
+      const org = ref.org.toLowerCase();
+      const ofOrg = (i: ManagedInstance) =>
+        i.tags[TAG.pool] === pool.name && (i.tags[TAG.org] ?? "").toLowerCase() === org;
+      const stopped = (snapshot?.stopped ?? []).filter(
+        (i) => ofOrg(i) && warmRoleOf(i.tags).warm === "stopped",
+      ).length;
+      const hotInstances = inPool(pool.name).filter(
+        (i) => ofOrg(i) && i.state === "running" && warmRoleOf(i.tags).warm === "hot",
+      );
+      if (hotInstances.length === 0) return { hot: 0, stopped };
+      const runners = await cachedRunners(ref);
+      const listedAt = runnerCache.get(ref.org)?.at ?? now();
+      const idle = new Set(runners.filter((r) => r.status === "online" && !r.busy).map((r) => r.name));
+      const idleHot = hotInstances.filter((i) => idle.has(runnerNameOf(options.runnerPrefix, i.instanceId)));
+      const key = hotKey(pool, ref);
+      const taken = (hot.get(key)?.taken ?? []).filter((at) => at >= listedAt);
+      hot.set(key, { idle: idleHot.length, listedAt, taken });
+      return { hot: Math.max(0, idleHot.length - taken.length), stopped };
+    },
+
+    /**
+     * Leaves a job to an idle hot runner if one is not yet spoken for, on the last listing (no await
+     * between the check and the take, so concurrent handlers cannot give one runner two jobs); false
+     * when none is left, and the job goes on to a stopped or cold launch.
+     */
+    tryTakeHot(pool: Pool, ref: OrgRef): boolean {
+      const entry = hot.get(hotKey(pool, ref));
+      if (!entry) return false;
+      entry.taken = entry.taken.filter((at) => at >= entry.listedAt);
+      if (entry.taken.length >= entry.idle) return false;
+      entry.taken.push(now());
+      return true;
+    },
+
     /** Whether the pool is under its max, and how many launches its job has had (EC2 and own recent ones). */
     async observe(pool: Pool, jobId: number): Promise<{ room: boolean; launches: number }> {
       await fresh();
@@ -132,6 +187,10 @@ export function createInventory(options: {
       return idleOrBooting.length + unlisted(pool.name).length;
     },
   };
+
+  function hotKey(pool: Pool, ref: OrgRef): string {
+    return `${pool.name}|${ref.org.toLowerCase()}`;
+  }
 
   function cachedRunners(ref: OrgRef): Promise<GitHubRunner[]> {
     const hit = runnerCache.get(ref.org);

@@ -14,6 +14,8 @@ import type { Pool } from "../pool-file.js";
 import type { Outcome } from "../queue/consumer.js";
 import type { ReceivedMessage } from "../queue/job-queue.js";
 import type { ScaleMessage } from "../queue/messages.js";
+import type { Report } from "../report/report.js";
+import type { ClaimStopped } from "../warm/claim-stopped.js";
 import type { LaunchResult } from "./launcher.js";
 
 /**
@@ -29,6 +31,9 @@ export interface ScalerInventory {
   tryReserve(pool: Pool): (() => void) | undefined;
   noteLaunched(pool: Pool, launch: { instanceId: string; launch: string; jobId: number }): void;
   spare(pool: Pool, ref: OrgRef): Promise<number>;
+  /** Warm capacity of a pool with a `warm` key (issue 13). */
+  warm(pool: Pool, ref: OrgRef): Promise<{ hot: number; stopped: number }>;
+  tryTakeHot(pool: Pool, ref: OrgRef): boolean;
 }
 
 /** What the scaler needs of the launcher (`launcher.ts`). */
@@ -51,6 +56,10 @@ export interface ScalerDeps {
   rechecks: InstallationBudget;
   jobs: Pick<Jobs, "get">;
   events: Pick<EventLog, "record">;
+  /** Starts a stopped instance for a job (src/warm/claim-stopped.ts); without it stopped pools go cold. */
+  claimStopped?: ClaimStopped;
+  /** Warm hits and misses are reported here (events, metrics, log from one table). */
+  report?: Report;
   metrics: Pick<Metrics, "jobsWithoutRunner">;
   log: Logger;
   recheckIntervalSeconds: number;
@@ -74,6 +83,7 @@ export function createScaler(deps: ScalerDeps) {
     const pool = pools.get(message.pool);
     if (!pool) return { kind: "dead-letter", reason: `pool ${message.pool} is no longer configured` };
     const installation = message.installationId;
+    const ref = { installationId: installation, org: message.org };
     try {
       const seen = await deps.inventory.observe(pool, message.jobId);
       const facts: ScaleFacts = {
@@ -91,6 +101,7 @@ export function createScaler(deps: ScalerDeps) {
         checkJobQueued: deps.checkJobQueued,
         recheckIntervalSeconds: deps.recheckIntervalSeconds,
         jitter: random(),
+        ...(pool.warm ? { warm: await deps.inventory.warm(pool, ref) } : {}),
       };
       for (let step = 0; step < MAX_STEPS; step++) {
         const plan = planScale(facts);
@@ -110,9 +121,17 @@ export function createScaler(deps: ScalerDeps) {
           });
           facts.job = { status: job.status };
         } else if (plan.kind === "count-spare") {
-          const spare = await deps.inventory.spare(pool, { installationId: installation, org: message.org });
+          const spare = await deps.inventory.spare(pool, ref);
           facts.job = { status: facts.job?.status ?? "queued", spare };
-        } else if (plan.kind === "launch") {
+        } else if (plan.kind === "hot") {
+          if (!deps.inventory.tryTakeHot(pool, ref)) {
+            facts.warm = { hot: 0, stopped: facts.warm?.stopped ?? 0 };
+            continue;
+          }
+          claimed(pool, message, "hot", plan.reason);
+          if (plan.afterSeconds === undefined) return { kind: "ack" };
+          return { kind: "retry", afterSeconds: plan.afterSeconds, reason: "left to a hot runner; recheck" };
+        } else if (plan.kind === "launch" || plan.kind === "claim-stopped") {
           const release = deps.inventory.tryReserve(pool);
           if (!release) {
             facts.room = false;
@@ -123,6 +142,13 @@ export function createScaler(deps: ScalerDeps) {
               facts.enrolment = false;
               continue;
             }
+            if (plan.kind === "claim-stopped") {
+              const started = await claim(pool, message, facts);
+              if (started) return outcome(pool, message, started);
+              facts.warm = { hot: facts.warm?.hot ?? 0, stopped: 0 };
+              continue;
+            }
+            if (pool.warm) claimed(pool, message, "miss", "no warm capacity: a cold launch");
             return outcome(pool, message, await launch(pool, message, received, facts));
           } finally {
             release();
@@ -144,6 +170,45 @@ export function createScaler(deps: ScalerDeps) {
       jobId: message.jobId,
     });
     return planAfterLaunch({ ...facts, now: deps.now() });
+  }
+
+  /** Starts a stopped instance; undefined (the job goes cold) when none could be claimed. */
+  async function claim(pool: Pool, message: ScaleMessage, facts: ScaleFacts): Promise<ScalePlan | undefined> {
+    if (!deps.claimStopped) return undefined;
+    const ref = { installationId: message.installationId, org: message.org };
+    const won = await deps.claimStopped(pool, ref, message.jobId).catch((error: Error) => {
+      deps.log.warn(
+        { err: error, jobId: message.jobId, pool: pool.name },
+        "stopped claim failed; going cold",
+      );
+      return undefined;
+    });
+    if (!won) return undefined;
+    deps.inventory.noteLaunched(pool, {
+      instanceId: won.instanceId,
+      launch: won.launch,
+      jobId: message.jobId,
+    });
+    claimed(pool, message, "stopped", `started ${won.instanceId}`, won.instanceId);
+    return planAfterLaunch({ ...facts, now: deps.now() });
+  }
+
+  function claimed(
+    pool: Pool,
+    message: ScaleMessage,
+    result: "hot" | "stopped" | "miss",
+    why: string,
+    instanceId?: string,
+  ): void {
+    deps.report?.("warm.claimed", {
+      pool: pool.name,
+      result,
+      org: message.org,
+      repo: message.repo,
+      jobId: message.jobId,
+      ...(instanceId ? { instanceId } : {}),
+      message: `job ${message.jobId}: ${result === "miss" ? why : `warm ${result} (${why})`}`,
+    });
   }
 
   function outcome(pool: Pool, message: ScaleMessage, plan: ScalePlan): Outcome {

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { Probot } from "probot";
 import { createEc2Fleet } from "../aws/ec2-fleet.js";
+import { createEc2WarmFleet } from "../aws/ec2-warm-fleet.js";
 import { instrumentEc2 } from "../aws/instrument.js";
 import { createInstanceLookup } from "../bootstrap/instance-lookup.js";
 import type { Config } from "../config.js";
@@ -51,6 +52,8 @@ export function createAdapters(
     runners,
     installations,
     fleet,
+    /** Stop/start for warm capacity (issue 13): the scaler claims stopped instances through it. */
+    warmFleet: createEc2WarmFleet({ client: options.ec2 }),
     jobs: createGitHubJobs({ auth, now }),
     deliveries: createDeliveries({ appOctokit, now }),
     queues: createQueues(config, options),

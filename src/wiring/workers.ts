@@ -17,6 +17,7 @@ import { createInventory } from "../scaler/inventory.js";
 import { createLauncher } from "../scaler/launcher.js";
 import { RecheckBudget } from "../scaler/recheck-budget.js";
 import { createScaler } from "../scaler/scaler.js";
+import { createStoppedClaimer } from "../warm/claim-stopped.js";
 import { tapObservation } from "../warm/tap-observation.js";
 import { createWarmPass } from "../warm/warm-pass.js";
 import type { Adapters } from "./adapters.js";
@@ -65,6 +66,11 @@ export function createWorkers(
     log: scalerLog,
     now,
   });
+  const tokens = createTokenIssuer({
+    keys: config.bootstrap.keys,
+    issuer: `mayfly:${config.deploymentId}`,
+    now,
+  });
   const scaler = createScaler({
     pools: config.pools,
     inventory,
@@ -77,6 +83,14 @@ export function createWorkers(
     rechecks: new RecheckBudget({ perHour: config.scaler.recheckBudgetPerHour, now }),
     jobs: adapters.jobs,
     events,
+    claimStopped: createStoppedClaimer({
+      fleet: adapters.fleet,
+      warm: adapters.warmFleet,
+      tokens,
+      publicUrl: config.publicUrl,
+      now,
+    }),
+    report: createReport({ events, metrics, log: scalerLog }),
     log: scalerLog,
     recheckIntervalSeconds: config.scaler.recheckIntervalSeconds,
     checkJobQueued: config.scaler.checkJobQueued,
