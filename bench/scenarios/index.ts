@@ -4,6 +4,7 @@ import { drift } from "./drift.js";
 import { intake } from "./intake.js";
 import { memory } from "./memory.js";
 import { steady } from "./steady.js";
+import { warm } from "./warm.js";
 
 /** In run order: the cheap scenarios first, so a slow burst cannot cost their numbers. */
-export const SCENARIOS: readonly Scenario[] = [intake, memory, drift, steady, burst];
+export const SCENARIOS: readonly Scenario[] = [intake, memory, drift, steady, burst, warm];

@@ -44,9 +44,10 @@ export interface ScaleFacts {
   jitter: number;
   /**
    * The pool's warm capacity for the job's org (issue 13), when the pool has a `warm` key: idle hot
-   * runners not yet spoken for, and stopped instances that may be claimed.
+   * runners not yet spoken for, stopped instances that may be claimed, and hot runners that turned
+   * busy (one may have taken this very job before its message arrived: GitHub assigns in milliseconds).
    */
-  warm?: { hot: number; stopped: number };
+  warm?: { hot: number; stopped: number; busyHot?: number };
 }
 
 export type ScalePlan =
@@ -115,6 +116,18 @@ export function planScale(f: ScaleFacts): ScalePlan {
     return f.checkJobQueued
       ? { kind: "hot", afterSeconds: Math.ceil(HOT_RECHECK_SECONDS * (1 + f.jitter)), reason }
       : { kind: "hot", reason };
+  }
+  if (
+    (f.warm?.busyHot ?? 0) > 0 &&
+    f.job === undefined &&
+    f.launches === 0 &&
+    f.checkJobQueued &&
+    f.rechecks.available
+  ) {
+    return {
+      kind: "ask-github",
+      reason: `${f.warm?.busyHot} hot runner(s) turned busy; did one take this job?`,
+    };
   }
   if (!f.room) {
     return {

@@ -106,7 +106,7 @@ export function createInventory(options: {
      * listing was taken, and claimable stopped instances. Another replica's hot hand-offs are not seen
      * here; a job that lost its hot runner that way is launched for on its recheck (planScale).
      */
-    async warm(pool: Pool, ref: OrgRef): Promise<{ hot: number; stopped: number }> {
+    async warm(pool: Pool, ref: OrgRef): Promise<{ hot: number; stopped: number; busyHot: number }> {
       await fresh();
       const org = ref.org.toLowerCase();
       const ofOrg = (i: ManagedInstance) =>
@@ -117,15 +117,17 @@ export function createInventory(options: {
       const hotInstances = inPool(pool.name).filter(
         (i) => ofOrg(i) && i.state === "running" && warmRoleOf(i.tags).warm === "hot",
       );
-      if (hotInstances.length === 0) return { hot: 0, stopped };
+      if (hotInstances.length === 0) return { hot: 0, stopped, busyHot: 0 };
       const runners = await cachedRunners(ref);
       const listedAt = runnerCache.get(ref.org)?.at ?? now();
       const idle = new Set(runners.filter((r) => r.status === "online" && !r.busy).map((r) => r.name));
       const idleHot = hotInstances.filter((i) => idle.has(runnerNameOf(options.runnerPrefix, i.instanceId)));
+      const busy = new Set(runners.filter((r) => r.busy).map((r) => r.name));
+      const busyHot = hotInstances.filter((i) => busy.has(runnerNameOf(options.runnerPrefix, i.instanceId)));
       const key = hotKey(pool, ref);
       const taken = (hot.get(key)?.taken ?? []).filter((at) => at >= listedAt);
       hot.set(key, { idle: idleHot.length, listedAt, taken });
-      return { hot: Math.max(0, idleHot.length - taken.length), stopped };
+      return { hot: Math.max(0, idleHot.length - taken.length), stopped, busyHot: busyHot.length };
     },
 
     /**

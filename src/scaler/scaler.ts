@@ -32,7 +32,7 @@ export interface ScalerInventory {
   noteLaunched(pool: Pool, launch: { instanceId: string; launch: string; jobId: number }): void;
   spare(pool: Pool, ref: OrgRef): Promise<number>;
   /** Warm capacity of a pool with a `warm` key (issue 13). */
-  warm(pool: Pool, ref: OrgRef): Promise<{ hot: number; stopped: number }>;
+  warm(pool: Pool, ref: OrgRef): Promise<{ hot: number; stopped: number; busyHot?: number }>;
   tryTakeHot(pool: Pool, ref: OrgRef): boolean;
 }
 
@@ -153,7 +153,13 @@ export function createScaler(deps: ScalerDeps) {
           } finally {
             release();
           }
-        } else return outcome(pool, message, plan);
+        } else {
+          // Asked because a hot runner turned busy, and the job is running: that runner took it.
+          if (plan.kind === "ack" && (facts.warm?.busyHot ?? 0) > 0 && facts.job?.status === "in_progress")
+            if (received.receiveCount === 1 && facts.launches === 0)
+              claimed(pool, message, "hot", "a hot runner took it before its message arrived");
+          return outcome(pool, message, plan);
+        }
       }
       throw new Error(`no scale plan settled within ${MAX_STEPS} steps`);
     } catch (error) {
