@@ -5,6 +5,7 @@ import { flood } from "./flood.js";
 import { intake } from "./intake.js";
 import { memory } from "./memory.js";
 import { steady } from "./steady.js";
+import { warm } from "./warm.js";
 
 /** In run order: the cheap scenarios first, so a slow burst cannot cost their numbers. */
-export const SCENARIOS: readonly Scenario[] = [intake, memory, drift, flood, steady, burst];
+export const SCENARIOS: readonly Scenario[] = [intake, memory, drift, flood, steady, burst, warm];

@@ -1,4 +1,5 @@
 import {
+  CreateTagsCommand,
   DeleteTagsCommand,
   type EC2Client,
   ModifyInstanceAttributeCommand,
@@ -48,11 +49,25 @@ export function createEc2WarmFleet(options: { client: EC2Client }): WarmFleet {
       }),
     start: (ids) =>
       send(async () => {
-        if (ids.length > 0) await client.send(new StartInstancesCommand({ InstanceIds: [...ids] }));
+        if (ids.length === 0) return [];
+        const out = await client.send(new StartInstancesCommand({ InstanceIds: [...ids] }));
+        // Only the call that saw PreviousState `stopped` started the instance; a racing one sees pending.
+        return (out.StartingInstances ?? [])
+          .filter((i) => i.PreviousState?.Name === "stopped" && i.InstanceId !== undefined)
+          .map((i) => i.InstanceId as string);
       }),
     stop: (ids) =>
       send(async () => {
         if (ids.length > 0) await client.send(new StopInstancesCommand({ InstanceIds: [...ids] }));
+      }),
+    tag: (instanceId, tags) =>
+      send(async () => {
+        await client.send(
+          new CreateTagsCommand({
+            Resources: [instanceId],
+            Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+          }),
+        );
       }),
     untag: (instanceId, key) =>
       send(async () => {

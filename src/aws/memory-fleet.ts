@@ -249,12 +249,15 @@ function warmOver(cloud: Cloud, fail: (operation: FleetOperation) => void): Warm
       const instances = ids.map((id) => known(cloud, id));
       const wrong = instances.find((i) => !["stopped", "pending", "running"].includes(i.state));
       if (wrong) throw incorrectState(wrong.instanceId, "is not in a state from which it can be started");
+      const started: string[] = [];
       for (const instance of instances) {
         if (instance.state !== "stopped") continue;
         instance.state = "pending";
         // EC2's LaunchTime is the latest start (API reference, Instance.LaunchTime).
         instance.launchedAt = cloud.now();
+        started.push(instance.instanceId);
       }
+      return started;
     },
     async stop(ids) {
       fail("stop");
@@ -266,6 +269,10 @@ function warmOver(cloud: Cloud, fail: (operation: FleetOperation) => void): Warm
     async untag(id, key) {
       fail("modify");
       delete known(cloud, id).tags[key];
+    },
+    async tag(id, tags) {
+      fail("modify");
+      Object.assign(known(cloud, id).tags, tags);
     },
   };
 }

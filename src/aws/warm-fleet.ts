@@ -13,10 +13,16 @@ export interface WarmFleet {
    */
   setUserData(instanceId: string, userData: string): Promise<"set" | "not-stopped">;
   setShutdownBehaviour(instanceId: string, behaviour: ShutdownBehaviour): Promise<void>;
-  /** StartInstances. Throws CapacityError (no capacity to start it now), ThrottledError, UnavailableError. */
-  start(instanceIds: readonly string[]): Promise<void>;
+  /**
+   * StartInstances. Returns the ids this call moved out of `stopped` (EC2's PreviousState): EC2 makes
+   * each state change once, so of two replicas starting the same instance exactly one is told it did.
+   * Throws CapacityError (no capacity to start it now), ThrottledError, UnavailableError.
+   */
+  start(instanceIds: readonly string[]): Promise<string[]>;
   /** StopInstances (running ones; stopping or stopped ones are left as they are). */
   stop(instanceIds: readonly string[]): Promise<void>;
   /** DeleteTags of one key: how an instance is claimed out of a warm pool. */
   untag(instanceId: string, key: string): Promise<void>;
+  /** CreateTags: a claimed instance is tagged with its job, so every replica counts it as the job's launch. */
+  tag(instanceId: string, tags: Readonly<Record<string, string>>): Promise<void>;
 }

@@ -47,12 +47,26 @@ export interface ScaleFacts {
   job?: { status: JobStatus; spare?: number };
   /** Uniform in [0, 1): the jitter of any delay. */
   jitter: number;
+  /**
+   * The pool's warm capacity for the job's org (issue 13), when the pool has a `warm` key: idle hot
+   * runners not yet spoken for, stopped instances that may be claimed, and hot runners that turned
+   * busy (one may have taken this very job before its message arrived: GitHub assigns in milliseconds).
+   */
+  warm?: { hot: number; stopped: number; busyHot?: number };
 }
 
 export type ScalePlan =
   | { kind: "ask-github"; reason: string }
   | { kind: "count-spare"; reason: string }
   | { kind: "launch"; reason: string }
+  /** Start one of the pool's stopped instances for the job; if none can be claimed, launch cold. */
+  | { kind: "claim-stopped"; reason: string }
+  /**
+   * An idle hot runner takes the job (GitHub gives a queued job to an idle runner whose labels match):
+   * nothing to launch. Come back after `afterSeconds` to check it started (another job may have taken
+   * that runner first); undefined when the scaler does not check GitHub.
+   */
+  | { kind: "hot"; afterSeconds?: number; reason: string }
   | { kind: "ack"; reason: string }
   | { kind: "retry"; afterSeconds: number; reason: string }
   /** A retry because the pool is full; the scaler also tells the dashboard the pool's jobs wait. */
@@ -64,6 +78,8 @@ const AT_CAP_RETRY = { baseSeconds: 5, capSeconds: 30 };
 const ENROLMENT_RETRY = { baseSeconds: 5, capSeconds: 15 };
 const THROTTLE_RETRY = { baseSeconds: 2, capSeconds: 60 };
 const CAPACITY_RETRY = { baseSeconds: 15, capSeconds: 300 };
+/** GitHub assigns a job to an idle runner within a second or two; a job still queued after this lost it. */
+export const HOT_RECHECK_SECONDS = 5;
 
 export function planScale(f: ScaleFacts): ScalePlan {
   const waited = Math.max(0, (f.now - f.jobCreatedAt) / 1000);
@@ -107,6 +123,26 @@ export function planScale(f: ScaleFacts): ScalePlan {
       reason: `no runner after ${f.launches} launch(es) (at most ${f.maxLaunches} per job); launching no more`,
     };
   }
+  // Warm capacity first (issue 13). Hot needs no room or enrolment: the runner exists. Only a job's first
+  // delivery goes hot; on its recheck a job still queued is launched for (stopped, else cold).
+  if ((f.warm?.hot ?? 0) > 0 && f.receiveCount === 1 && f.launches === 0 && f.job?.status !== "missing") {
+    const reason = `${f.warm?.hot} idle hot runner(s) in the pool: nothing to launch`;
+    return f.checkJobQueued
+      ? { kind: "hot", afterSeconds: Math.ceil(HOT_RECHECK_SECONDS * (1 + f.jitter)), reason }
+      : { kind: "hot", reason };
+  }
+  if (
+    (f.warm?.busyHot ?? 0) > 0 &&
+    f.job === undefined &&
+    f.launches === 0 &&
+    f.checkJobQueued &&
+    f.rechecks.available
+  ) {
+    return {
+      kind: "ask-github",
+      reason: `${f.warm?.busyHot} hot runner(s) turned busy; did one take this job?`,
+    };
+  }
   if (!f.room) {
     return {
       kind: "at-cap",
@@ -123,7 +159,14 @@ export function planScale(f: ScaleFacts): ScalePlan {
   if (!f.enrolment) {
     return retry(retryDelaySeconds(1, { ...ENROLMENT_RETRY, random }), "waiting for enrolment capacity");
   }
-  return { kind: "launch", reason: `launch ${f.launches + 1} of at most ${f.maxLaunches}` };
+  const nth = `${f.launches + 1} of at most ${f.maxLaunches}`;
+  if ((f.warm?.stopped ?? 0) > 0) {
+    return {
+      kind: "claim-stopped",
+      reason: `start a stopped instance (${f.warm?.stopped} ready): launch ${nth}`,
+    };
+  }
+  return { kind: "launch", reason: `launch ${nth}` };
 }
 
 /** After a launch: recheck later that the job started (no job waits forever), or done. */

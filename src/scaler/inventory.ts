@@ -3,6 +3,7 @@ import type { Fleet, ManagedInstance } from "../aws/fleet.js";
 import { jobsOf } from "../domain/job-tags.js";
 import { runnerNameOf } from "../domain/runner-name.js";
 import { TAG } from "../domain/tags.js";
+import { warmRoleOf } from "../domain/warm-role.js";
 import type { GitHubRunner, OrgRef, Runners } from "../github/runners.js";
 import type { Pool } from "../pool-file.js";
 
@@ -30,6 +31,8 @@ interface Snapshot {
   at: number;
   /** Pending or running. */
   live: ManagedInstance[];
+  /** Stopped (a stopped pool's warm instances wait so). */
+  stopped: ManagedInstance[];
   /** job id → launch ids among every listed instance, terminated ones included. */
   launchesByJob: Map<number, Set<string>>;
   /** pool → times of its instances' spot interruption warnings (the `mayfly:interrupted` tag; ADR 0015). */
@@ -54,6 +57,11 @@ export function createInventory(options: {
   const reserved = new Map<string, number>();
   const recent = new Map<string, NotedLaunch & { pool: string; at: number }>();
   const runnerCache = new Map<string, { at: number; runners: Promise<GitHubRunner[]> }>();
+  /**
+   * Per pool and org: the idle hot runners of the last runner listing, and when this process left a job
+   * to one since (a cache of what GitHub shows within seconds, as `recent` is for launches).
+   */
+  const hot = new Map<string, { idle: number; listedAt: number; taken: number[] }>();
 
   async function fresh(maxAgeMs = ttlMs): Promise<Snapshot | undefined> {
     if (!snapshot || now() - snapshot.at > maxAgeMs) {
@@ -61,7 +69,7 @@ export function createInventory(options: {
         const startedAt = now();
         // Shutting-down instances are listed too, so a launch that already ended stops counting at once.
         const listed = await options.fleet.list({
-          states: ["pending", "running", "shutting-down", "stopping", "terminated"],
+          states: ["pending", "running", "shutting-down", "stopping", "stopped", "terminated"],
         });
         const launchesByJob = new Map<number, Set<string>>();
         const awaitingByJob = new Map<number, number>();
@@ -83,6 +91,7 @@ export function createInventory(options: {
         snapshot = {
           at: startedAt,
           live: listed.filter((i) => LIVE_STATES.has(i.state)),
+          stopped: listed.filter((i) => i.state === "stopped"),
           launchesByJob,
           interruptions,
           awaitingByJob,
@@ -108,6 +117,50 @@ export function createInventory(options: {
   const liveCount = (pool: string) => inPool(pool).length + unlisted(pool).length + (reserved.get(pool) ?? 0);
 
   return {
+    /**
+     * The pool's warm capacity for an org (issue 13): idle hot runners (a `mayfly:warm=hot` instance
+     * whose runner is online and not busy) less the jobs this process left to them since the runner
+     * listing was taken, and claimable stopped instances. Another replica's hot hand-offs are not seen
+     * here; a job that lost its hot runner that way is launched for on its recheck (planScale).
+     */
+    async warm(pool: Pool, ref: OrgRef): Promise<{ hot: number; stopped: number; busyHot: number }> {
+      await fresh();
+      const org = ref.org.toLowerCase();
+      const ofOrg = (i: ManagedInstance) =>
+        i.tags[TAG.pool] === pool.name && (i.tags[TAG.org] ?? "").toLowerCase() === org;
+      const stopped = (snapshot?.stopped ?? []).filter(
+        (i) => ofOrg(i) && warmRoleOf(i.tags).warm === "stopped",
+      ).length;
+      const hotInstances = inPool(pool.name).filter(
+        (i) => ofOrg(i) && i.state === "running" && warmRoleOf(i.tags).warm === "hot",
+      );
+      if (hotInstances.length === 0) return { hot: 0, stopped, busyHot: 0 };
+      const runners = await cachedRunners(ref);
+      const listedAt = runnerCache.get(ref.org)?.at ?? now();
+      const idle = new Set(runners.filter((r) => r.status === "online" && !r.busy).map((r) => r.name));
+      const idleHot = hotInstances.filter((i) => idle.has(runnerNameOf(options.runnerPrefix, i.instanceId)));
+      const busy = new Set(runners.filter((r) => r.busy).map((r) => r.name));
+      const busyHot = hotInstances.filter((i) => busy.has(runnerNameOf(options.runnerPrefix, i.instanceId)));
+      const key = hotKey(pool, ref);
+      const taken = (hot.get(key)?.taken ?? []).filter((at) => at >= listedAt);
+      hot.set(key, { idle: idleHot.length, listedAt, taken });
+      return { hot: Math.max(0, idleHot.length - taken.length), stopped, busyHot: busyHot.length };
+    },
+
+    /**
+     * Leaves a job to an idle hot runner if one is not yet spoken for, on the last listing (no await
+     * between the check and the take, so concurrent handlers cannot give one runner two jobs); false
+     * when none is left, and the job goes on to a stopped or cold launch.
+     */
+    tryTakeHot(pool: Pool, ref: OrgRef): boolean {
+      const entry = hot.get(hotKey(pool, ref));
+      if (!entry) return false;
+      entry.taken = entry.taken.filter((at) => at >= entry.listedAt);
+      if (entry.taken.length >= entry.idle) return false;
+      entry.taken.push(now());
+      return true;
+    },
+
     /**
      * Whether the pool is under its max, how many launches its job has had (EC2 and own recent ones), and
      * how many of its instances are alive but not enrolled yet (own launches not yet listed count too).
@@ -166,6 +219,10 @@ export function createInventory(options: {
       return idleOrBooting.length + unlisted(pool.name).length;
     },
   };
+
+  function hotKey(pool: Pool, ref: OrgRef): string {
+    return `${pool.name}|${ref.org.toLowerCase()}`;
+  }
 
   function cachedRunners(ref: OrgRef): Promise<GitHubRunner[]> {
     const hit = runnerCache.get(ref.org);

@@ -15,6 +15,8 @@ import type { Pool } from "../pool-file.js";
 import type { Outcome } from "../queue/consumer.js";
 import type { ReceivedMessage } from "../queue/job-queue.js";
 import type { ScaleMessage } from "../queue/messages.js";
+import type { Report } from "../report/report.js";
+import type { ClaimStopped } from "../warm/claim-stopped.js";
 import type { LaunchResult } from "./launcher.js";
 
 /**
@@ -32,6 +34,9 @@ export interface ScalerInventory {
   /** Spot interruption times of the pool's instances, from the last observation (ADR 0015). */
   interruptions(pool: Pool): number[];
   spare(pool: Pool, ref: OrgRef): Promise<number>;
+  /** Warm capacity of a pool with a `warm` key (issue 13). */
+  warm(pool: Pool, ref: OrgRef): Promise<{ hot: number; stopped: number; busyHot?: number }>;
+  tryTakeHot(pool: Pool, ref: OrgRef): boolean;
 }
 
 /** What the scaler needs of the launcher (`launcher.ts`). */
@@ -57,6 +62,10 @@ export interface ScalerDeps {
   metrics: Pick<Metrics, "jobsWithoutRunner" | "spotBreakerOpen">;
   /** The per-pool spot circuit breaker (src/domain/spot-breaker.ts); DEFAULT_BREAKER when omitted. */
   breaker?: BreakerSettings;
+  /** Starts a stopped instance for a job (src/warm/claim-stopped.ts); without it stopped pools go cold. */
+  claimStopped?: ClaimStopped;
+  /** Warm hits and misses are reported here (events, metrics, log from one table). */
+  report?: Report;
   log: Logger;
   recheckIntervalSeconds: number;
   checkJobQueued: boolean;
@@ -81,6 +90,7 @@ export function createScaler(deps: ScalerDeps) {
     const pool = pools.get(message.pool);
     if (!pool) return { kind: "dead-letter", reason: `pool ${message.pool} is no longer configured` };
     const installation = message.installationId;
+    const ref = { installationId: installation, org: message.org };
     try {
       const seen = await deps.inventory.observe(pool, message.jobId);
       const facts: ScaleFacts = {
@@ -99,6 +109,7 @@ export function createScaler(deps: ScalerDeps) {
         checkJobQueued: deps.checkJobQueued,
         recheckIntervalSeconds: deps.recheckIntervalSeconds,
         jitter: random(),
+        ...(pool.warm ? { warm: await deps.inventory.warm(pool, ref) } : {}),
       };
       for (let step = 0; step < MAX_STEPS; step++) {
         const plan = planScale(facts);
@@ -118,9 +129,17 @@ export function createScaler(deps: ScalerDeps) {
           });
           facts.job = { status: job.status };
         } else if (plan.kind === "count-spare") {
-          const spare = await deps.inventory.spare(pool, { installationId: installation, org: message.org });
+          const spare = await deps.inventory.spare(pool, ref);
           facts.job = { status: facts.job?.status ?? "queued", spare };
-        } else if (plan.kind === "launch") {
+        } else if (plan.kind === "hot") {
+          if (!deps.inventory.tryTakeHot(pool, ref)) {
+            facts.warm = { hot: 0, stopped: facts.warm?.stopped ?? 0 };
+            continue;
+          }
+          claimed(pool, message, "hot", plan.reason);
+          if (plan.afterSeconds === undefined) return { kind: "ack" };
+          return { kind: "retry", afterSeconds: plan.afterSeconds, reason: "left to a hot runner; recheck" };
+        } else if (plan.kind === "launch" || plan.kind === "claim-stopped") {
           const release = deps.inventory.tryReserve(pool);
           if (!release) {
             facts.room = false;
@@ -131,11 +150,24 @@ export function createScaler(deps: ScalerDeps) {
               facts.enrolment = false;
               continue;
             }
+            if (plan.kind === "claim-stopped") {
+              const started = await claim(pool, message, facts);
+              if (started) return outcome(pool, message, started);
+              facts.warm = { hot: facts.warm?.hot ?? 0, stopped: 0 };
+              continue;
+            }
+            if (pool.warm) claimed(pool, message, "miss", "no warm capacity: a cold launch");
             return outcome(pool, message, await launch(pool, message, received, facts));
           } finally {
             release();
           }
-        } else return outcome(pool, message, plan);
+        } else {
+          // Asked because a hot runner turned busy, and the job is running: that runner took it.
+          if (plan.kind === "ack" && (facts.warm?.busyHot ?? 0) > 0 && facts.job?.status === "in_progress")
+            if (received.receiveCount === 1 && facts.launches === 0)
+              claimed(pool, message, "hot", "a hot runner took it before its message arrived");
+          return outcome(pool, message, plan);
+        }
       }
       throw new Error(`no scale plan settled within ${MAX_STEPS} steps`);
     } catch (error) {
@@ -182,6 +214,45 @@ export function createScaler(deps: ScalerDeps) {
       jobId: message.jobId,
     });
     return planAfterLaunch({ ...facts, now: deps.now() });
+  }
+
+  /** Starts a stopped instance; undefined (the job goes cold) when none could be claimed. */
+  async function claim(pool: Pool, message: ScaleMessage, facts: ScaleFacts): Promise<ScalePlan | undefined> {
+    if (!deps.claimStopped) return undefined;
+    const ref = { installationId: message.installationId, org: message.org };
+    const won = await deps.claimStopped(pool, ref, message.jobId).catch((error: Error) => {
+      deps.log.warn(
+        { err: error, jobId: message.jobId, pool: pool.name },
+        "stopped claim failed; going cold",
+      );
+      return undefined;
+    });
+    if (!won) return undefined;
+    deps.inventory.noteLaunched(pool, {
+      instanceId: won.instanceId,
+      launch: won.launch,
+      jobId: message.jobId,
+    });
+    claimed(pool, message, "stopped", `started ${won.instanceId}`, won.instanceId);
+    return planAfterLaunch({ ...facts, now: deps.now() });
+  }
+
+  function claimed(
+    pool: Pool,
+    message: ScaleMessage,
+    result: "hot" | "stopped" | "miss",
+    why: string,
+    instanceId?: string,
+  ): void {
+    deps.report?.("warm.claimed", {
+      pool: pool.name,
+      result,
+      org: message.org,
+      repo: message.repo,
+      jobId: message.jobId,
+      ...(instanceId ? { instanceId } : {}),
+      message: `job ${message.jobId}: ${result === "miss" ? why : `warm ${result} (${why})`}`,
+    });
   }
 
   function outcome(pool: Pool, message: ScaleMessage, plan: ScalePlan): Outcome {

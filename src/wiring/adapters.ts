@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import { Probot } from "probot";
 import { createEc2Fleet } from "../aws/ec2-fleet.js";
 import { createEc2InterruptionMarker } from "../aws/ec2-mark-interrupted.js";
+import { createEc2WarmFleet } from "../aws/ec2-warm-fleet.js";
 import { instrumentEc2 } from "../aws/instrument.js";
 import { createEc2EnrolmentTags } from "../bootstrap/enrolment-tags.js";
 import { createInstanceLookup } from "../bootstrap/instance-lookup.js";
@@ -97,6 +98,8 @@ export function createAdapters(
     runners,
     installations,
     fleet,
+    /** Stop/start for warm capacity (issue 13): the scaler claims stopped instances through it. */
+    warmFleet: createEc2WarmFleet({ client: options.ec2 }),
     jobs: createGitHubJobs({ auth, now }),
     runnerGroups: createRunnerGroups({ auth, now }),
     rerun: createGitHubRerun({ auth, now }),

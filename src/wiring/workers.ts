@@ -22,6 +22,7 @@ import { RecheckBudget } from "../scaler/recheck-budget.js";
 import { createScaler } from "../scaler/scaler.js";
 import type { RunnerGroupSync } from "../setup/sync-runner-groups.js";
 import { startPeriodicLoop } from "../time/periodic-loop.js";
+import { createStoppedClaimer } from "../warm/claim-stopped.js";
 import { tapObservation } from "../warm/tap-observation.js";
 import { createWarmPass } from "../warm/warm-pass.js";
 import type { Adapters } from "./adapters.js";
@@ -73,6 +74,11 @@ export function createWorkers(
     log: scalerLog,
     now,
   });
+  const tokens = createTokenIssuer({
+    keys: config.bootstrap.keys,
+    issuer: `mayfly:${config.deploymentId}`,
+    now,
+  });
   const scaler = createScaler({
     pools: config.pools,
     inventory,
@@ -85,6 +91,14 @@ export function createWorkers(
     rechecks: new RecheckBudget({ perHour: adapters.budgets.recheckPerHour, now }),
     jobs: adapters.jobs,
     events,
+    claimStopped: createStoppedClaimer({
+      fleet: adapters.fleet,
+      warm: adapters.warmFleet,
+      tokens,
+      publicUrl: config.publicUrl,
+      now,
+    }),
+    report: createReport({ events, metrics, log: scalerLog }),
     log: scalerLog,
     recheckIntervalSeconds: config.scaler.recheckIntervalSeconds,
     checkJobQueued: config.scaler.checkJobQueued,

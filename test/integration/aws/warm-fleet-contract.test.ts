@@ -126,14 +126,18 @@ describe.each(harnesses)("Warm fleet contract: %s", (_name, makeHarness) => {
     expect(await h.fleet.setUserData(id, "#!/bin/sh\nMAYFLY_BOOTSTRAP_TOKEN='fresh'\n")).toBe("set");
     await h.fleet.setShutdownBehaviour(id, "terminate");
     await new Promise((r) => setTimeout(r, 5));
-    await h.fleet.start([id]);
+    // The conditional step: the call that moved it out of `stopped` is told so; a racing one is not.
+    const [winner, loser] = await Promise.all([h.fleet.start([id]), h.fleet.start([id])]);
+    expect([winner, loser].sort((a, b) => b.length - a.length)).toEqual([[id], []]);
+    await h.fleet.tag(id, { "mayfly:jobs": "42" });
+    expect((await h.fleet.describe([id]))[0]?.tags["mayfly:jobs"]).toBe("42");
     expect(h.userDataOf(id)).toBe("#!/bin/sh\nMAYFLY_BOOTSTRAP_TOKEN='fresh'\n");
     await h.boot(id);
     const started = (await h.fleet.describe([id]))[0];
     expect(started?.tags["mayfly:warm"]).toBeUndefined();
     expect(started?.launchedAt).toBeGreaterThan(first);
     // Starting again while it runs changes nothing; user data cannot change now.
-    await h.fleet.start([id]);
+    expect(await h.fleet.start([id])).toEqual([]);
     expect(await h.fleet.setUserData(id, "#!/bin/sh\n")).toBe("not-stopped");
 
     h.powerOff(id);

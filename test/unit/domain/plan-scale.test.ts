@@ -222,6 +222,64 @@ describe("planScale", () => {
   });
 });
 
+describe("planScale: warm capacity first (issue 13)", () => {
+  const hot = (n: number) => ({ warm: { hot: n, stopped: 0 } });
+  const stopped = (n: number) => ({ warm: { hot: 0, stopped: n } });
+  it.each<[string, Partial<ScaleFacts>, string, RegExp]>([
+    ["an idle hot runner takes a first delivery: nothing to launch", hot(1), "hot", /1 idle hot runner/],
+    ["hot needs no room: the runner exists", { ...hot(2), room: false }, "hot", /2 idle hot/],
+    ["hot needs no enrolment budget", { ...hot(1), enrolment: false }, "hot", /idle hot/],
+    ["hot comes before stopped", { warm: { hot: 1, stopped: 3 } }, "hot", /idle hot/],
+    ["no idle hot runner and a stopped one: start it", stopped(2), "claim-stopped", /2 ready.*launch 1 of/],
+    ["no warm capacity: cold", { warm: { hot: 0, stopped: 0 } }, "launch", /launch 1 of at most 3/],
+    ["a stopped start needs room", { ...stopped(1), room: false }, "at-cap", /max runners/],
+    ["a stopped start needs enrolment budget", { ...stopped(1), enrolment: false }, "retry", /enrolment/],
+    // A job still queued on its hot recheck lost that runner to another job: it is launched for.
+    [
+      "a hot job's recheck, still queued, is launched for (stopped first)",
+      { warm: { hot: 1, stopped: 1 }, receiveCount: 2, job: { status: "queued" } },
+      "claim-stopped",
+      /start a stopped instance/,
+    ],
+    [
+      "a hot job's recheck, still queued, no stopped left: cold",
+      { ...hot(1), receiveCount: 2, job: { status: "queued" } },
+      "launch",
+      /launch 1/,
+    ],
+    [
+      "a hot job that started is acked",
+      { ...hot(1), receiveCount: 2, job: { status: "in_progress" } },
+      "ack",
+      /in progress/,
+    ],
+    [
+      "a job already launched for is never handed to hot",
+      { ...hot(1), receiveCount: 2, launches: 1, job: { status: "queued", spare: 0 } },
+      "launch",
+      /launch 2/,
+    ],
+    [
+      "a launch limit still binds stopped starts",
+      { ...stopped(1), launches: 3, receiveCount: 2, job: { status: "queued", spare: 0 } },
+      "give-up",
+      /at most 3/,
+    ],
+  ])("%s", (_, overrides, kind, reason) => {
+    const plan = planScale(facts(overrides));
+    expect(plan.kind).toBe(kind);
+    expect(plan.reason).toMatch(reason);
+  });
+
+  it("a hot hand-off comes back after a short recheck, or is trusted when GitHub is not checked", () => {
+    expect(planScale(facts({ ...hot(1), jitter: 0.5 }))).toMatchObject({ kind: "hot", afterSeconds: 8 });
+    expect(planScale(facts({ ...hot(1), checkJobQueued: false }))).toEqual({
+      kind: "hot",
+      reason: expect.stringMatching(/idle hot/),
+    });
+  });
+});
+
 describe("planAfterLaunch", () => {
   it.each([
     [true, "retry", /recheck that the job started/],

@@ -8,11 +8,13 @@ import type { Pool } from "../../../src/pool-file.js";
 import type { ReceivedMessage } from "../../../src/queue/job-queue.js";
 import type { ScaleMessage } from "../../../src/queue/messages.js";
 import { TokenBucket } from "../../../src/rate/token-bucket.js";
+import { createReport } from "../../../src/report/report.js";
 import { EnrolmentBudget } from "../../../src/scaler/enrolment-budget.js";
 import { createInventory } from "../../../src/scaler/inventory.js";
 import { createLauncher } from "../../../src/scaler/launcher.js";
 import { RecheckBudget } from "../../../src/scaler/recheck-budget.js";
 import { createScaler } from "../../../src/scaler/scaler.js";
+import { createStoppedClaimer } from "../../../src/warm/claim-stopped.js";
 import { makePool } from "../domain/make-pool.js";
 
 /**
@@ -27,12 +29,14 @@ export function scaleWorld(options: { pool?: Partial<Pool>; rechecksPerHour?: nu
   const github = {
     gets: 0,
     status: "queued" as JobView["status"],
+    /** Per-job statuses where a test sets them; others are `status`. */
+    statuses: new Map<number, JobView["status"]>(),
     runners: [] as GitHubRunner[],
   };
   const jobs: Pick<Jobs, "get"> = {
-    async get() {
+    async get(ref) {
       github.gets++;
-      return { status: github.status, conclusion: null, runnerName: null };
+      return { status: github.statuses.get(ref.jobId) ?? github.status, conclusion: null, runnerName: null };
     },
   };
 
@@ -70,6 +74,14 @@ export function scaleWorld(options: { pool?: Partial<Pool>; rechecksPerHour?: nu
       events,
       metrics,
       log,
+      claimStopped: createStoppedClaimer({
+        fleet,
+        warm: fleet,
+        tokens: { issue: async (claims) => `token-${claims.launch}` },
+        publicUrl: "https://mayfly.example.com",
+        now,
+      }),
+      report: createReport({ events, metrics, log }),
       recheckIntervalSeconds: 10,
       checkJobQueued: true,
       maxLaunchesPerJob: 3,

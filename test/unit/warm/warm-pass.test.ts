@@ -156,7 +156,7 @@ describe("claiming a stopped instance", () => {
     expect(w.fleet.instances().find((i) => i.instanceId === id)?.state).toBe("stopped");
 
     w.advance(3 * 3_600_000);
-    expect(await w.claim(pool, ACME, 5)).toEqual([id]);
+    expect(await w.claim(pool, ACME, 5)).toEqual({ instanceId: id, launch: stopped?.tags[TAG.launch] });
     const after = w.fleet.instances().find((i) => i.instanceId === id);
     expect(after?.state).toBe("pending");
     expect(after?.tags[TAG.warm]).toBeUndefined();
@@ -168,8 +168,10 @@ describe("claiming a stopped instance", () => {
     );
     expect(claims).toMatchObject({ pool: "warm", org: "acme", launch: stopped?.tags[TAG.launch] });
     expect(claims.iat).toBe((NOW + 3 * 3_600_000) / 1000);
+    // Tagged with its job, so every replica counts it as that job's launch.
+    expect(after?.tags[TAG.jobs]).toBe("5");
     // Nothing left to claim: the next job goes cold.
-    expect(await w.claim(pool, ACME, 1)).toEqual([]);
+    expect(await w.claim(pool, ACME, 1)).toBeUndefined();
   });
 
   it("skips stale instances (past maxAge) and other orgs' and pools'", async () => {
@@ -177,9 +179,74 @@ describe("claiming a stopped instance", () => {
     await w.pass(await w.observe());
     const [stopped] = byRole(w.fleet.instances(), "stopped");
     w.fleet.setState(stopped?.instanceId ?? "", "stopped");
-    expect(await w.claim(pool, { installationId: 8, org: "other" }, 1)).toEqual([]);
-    expect(await w.claim(makePool({ name: "else", warm: pool.warm }), ACME, 1)).toEqual([]);
+    expect(await w.claim(pool, { installationId: 8, org: "other" }, 1)).toBeUndefined();
+    expect(await w.claim(makePool({ name: "else", warm: pool.warm }), ACME, 1)).toBeUndefined();
     w.advance(86_400_000 + 1);
-    expect(await w.claim(pool, ACME, 1)).toEqual([]);
+    expect(await w.claim(pool, ACME, 1)).toBeUndefined();
+  });
+
+  /** n stopped warm instances of the pool, as a warm pass and their warm-up boots leave them. */
+  async function plantStopped(w: ReturnType<typeof setup>, n: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (let k = 0; k < n; k++) {
+      const [i] = await w.fleet.launch({
+        pool,
+        instanceType: "m7i.large",
+        subnetId: "subnet-a",
+        market: "on-demand",
+        count: 1,
+        clientToken: `plant-${k}`,
+        userData: "warm-up",
+        tags: {
+          [TAG.managedBy]: "d1",
+          [TAG.pool]: "warm",
+          [TAG.org]: "acme",
+          [TAG.launch]: `l${k}`,
+          [TAG.warm]: "stopped",
+        },
+        shutdownBehaviour: "stop",
+      });
+      w.fleet.setState(i?.instanceId ?? "", "stopped");
+      ids.push(i?.instanceId ?? "");
+    }
+    return ids;
+  }
+
+  // Two replicas (two claimers, no shared memory) race for the same instances. The start is the
+  // conditional step: only the StartInstances that saw PreviousState `stopped` owns the instance.
+  it.each([
+    ["one instance, two jobs: one claim wins, the other job goes cold", 1, [10, 11], 1],
+    [
+      "two instances, two jobs whose first choice collides: both are served, by different instances",
+      2,
+      [10, 12],
+      2,
+    ],
+    ["three instances, three replicas all starting at the same one: each gets its own", 3, [3, 6, 9], 3],
+  ])("%s", async (_name, stoppedCount, jobs, served) => {
+    const w = setup();
+    const ids = await plantStopped(w, stoppedCount);
+    const claimers = jobs.map(() =>
+      createStoppedClaimer({
+        fleet: w.fleet,
+        warm: w.fleet,
+        tokens: { issue: async (c) => `token-${c.launch}` },
+        publicUrl: "https://mayfly.example",
+        now: () => NOW,
+      }),
+    );
+    const results = await Promise.all(claimers.map((claim, k) => claim(pool, ACME, jobs[k] as number)));
+    const won = results.filter((r) => r !== undefined);
+    expect(won).toHaveLength(served);
+    // No instance is claimed twice, and each claimed instance names exactly one job: its winner's.
+    expect(new Set(won.map((r) => r?.instanceId)).size).toBe(won.length);
+    for (const r of won) {
+      const instance = w.fleet.instances().find((i) => i.instanceId === r?.instanceId);
+      expect(instance?.state).toBe("pending");
+      expect(instance?.tags[TAG.jobs]?.split(" ")).toHaveLength(1);
+    }
+    const jobTagsSeen = w.fleet.instances().flatMap((i) => i.tags[TAG.jobs]?.split(" ") ?? []);
+    expect(jobTagsSeen).toHaveLength(served);
+    expect(ids.length).toBe(stoppedCount);
   });
 });
