@@ -1,12 +1,16 @@
 import { readFileSync } from "node:fs";
 import { EC2Client } from "@aws-sdk/client-ec2";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { pino } from "pino";
 import { type Config, readEnvironment } from "./config.js";
 import { ConfigError } from "./errors.js";
 import { createMayfly } from "./mayfly.js";
 import { hasCredentials } from "./setup/app-credentials.js";
+import type { CredentialStore } from "./setup/credential-store.js";
 import { loadStartup, type Startup } from "./setup/load-startup.js";
+import { resumeFromStore } from "./setup/resume-from-store.js";
+import { createSecretsManagerStore, regionOfSecret } from "./setup/secrets-manager-store.js";
 import { startApp } from "./setup/start-app.js";
 
 /**
@@ -34,6 +38,15 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // Deployed by the stack (MAYFLY_APP_SECRET_ARN), credentials live in its secret: a task restarted after
+  // setup mode reads them here and runs; setup mode writes them there (the root file system is read-only).
+  let store: CredentialStore | undefined;
+  const secretArn = startup.config.setup.appSecretArn;
+  if (secretArn) {
+    const secrets = new SecretsManagerClient({ region: regionOfSecret(secretArn) });
+    store = createSecretsManagerStore(secrets, secretArn);
+    startup = await resumeFromStore(startup, store);
+  }
   const { config } = startup;
   const log = pino({ level: config.logLevel, base: { app: "mayfly" } });
   // The SDK's default of 50 sockets per client would queue a burst's long polls, batch deletes and
@@ -52,6 +65,7 @@ async function main(): Promise<void> {
     createMayfly: build,
     readFile: (path) => readFileSync(path, "utf8"),
     log,
+    store,
   });
   log.info({ url: mayfly.url, publicUrl: config.publicUrl, mode: mayfly.mode() }, "listening");
 

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { App, Validations } from "aws-cdk-lib";
 import { Platform } from "aws-cdk-lib/aws-ecr-assets";
@@ -6,20 +7,30 @@ import * as ecs from "aws-cdk-lib/aws-ecs";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { ConfigError } from "../../src/errors.js";
 import { MayflyStack } from "../lib/mayfly-stack.js";
+import { readDeployFile } from "../lib/read-deploy-file.js";
 import { readSettings } from "../lib/read-settings.js";
 
 /**
  * CDK app entry. Run by the CDK CLI (infra/cdk.json) or directly: `npm run synth` passes
  * `--outdir cdk.out`, and with no `mayfly:*` context it synthesizes the example deployment offline.
- * Settings come from context only (`-c mayfly:<key>=…`, see docs/deploy.md).
+ * Settings come from one file (`-c mayfly:settings=<file>`, which `npm run deploy` passes, or
+ * `--settings <file>` when run directly) and from context (`-c mayfly:<key>=…`), which wins.
  */
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const outdirFlag = process.argv.indexOf("--outdir");
 const app = new App(outdirFlag > 0 ? { outdir: process.argv[outdirFlag + 1] } : {});
 
+const settingsFlag = process.argv.indexOf("--settings");
+
 try {
+  const settingsPath =
+    (app.node.tryGetContext("mayfly:settings") as string | undefined) ??
+    (settingsFlag > 0 ? process.argv[settingsFlag + 1] : undefined);
+  const fromFile = settingsPath
+    ? readDeployFile(readFileSync(resolve(settingsPath), "utf8"), resolve(settingsPath))
+    : {};
   const settings = readSettings({
-    context: (key) => app.node.tryGetContext(key),
+    context: (key) => app.node.tryGetContext(key) ?? fromFile[key],
     readFile: (path) => readFileSync(path, "utf8"),
     root,
   });

@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import * as acm from "aws-cdk-lib/aws-certificatemanager";
 import * as ec2 from "aws-cdk-lib/aws-ec2";
 import type * as ecs from "aws-cdk-lib/aws-ecs";
 import * as elbv2 from "aws-cdk-lib/aws-elasticloadbalancingv2";
@@ -12,7 +13,8 @@ export interface AppLoadBalancerProps {
   vpc: ec2.IVpc;
   subnets: ec2.ISubnet[];
   domainName: string;
-  certificateArn: string;
+  /** An existing ACM certificate; absent, one is requested for domainName and validated in hostedZone. */
+  certificateArn?: string;
   /** Who may connect on 443. GitHub (webhooks) and runners (bootstrap, via NAT) must be inside. */
   ingressCidrs: readonly string[];
   /** When given, an alias record for domainName is created in this zone. */
@@ -70,24 +72,40 @@ export class AppLoadBalancer extends Construct {
       dropInvalidHeaderFields: true,
     });
     this.loadBalancer.logAccessLogs(this.accessLogs, "alb");
+    const zone = props.hostedZone
+      ? route53.HostedZone.fromHostedZoneAttributes(this, "Zone", {
+          hostedZoneId: props.hostedZone.id,
+          zoneName: props.hostedZone.name,
+        })
+      : undefined;
+    const certificateArn = props.certificateArn ?? this.#requestCertificate(props.domainName, zone);
     this.listener = this.loadBalancer.addListener("Https", {
       port: 443,
       protocol: elbv2.ApplicationProtocol.HTTPS,
-      certificates: [elbv2.ListenerCertificate.fromArn(props.certificateArn)],
+      certificates: [elbv2.ListenerCertificate.fromArn(certificateArn)],
       sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
       open: false,
     });
-    if (props.hostedZone) {
-      const zone = route53.HostedZone.fromHostedZoneAttributes(this, "Zone", {
-        hostedZoneId: props.hostedZone.id,
-        zoneName: props.hostedZone.name,
-      });
+    if (zone) {
       new route53.ARecord(this, "Alias", {
         zone,
         recordName: props.domainName,
         target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.loadBalancer)),
       });
     }
+  }
+
+  /**
+   * ACM validates by a CNAME it asks for; CloudFormation writes it into the zone and waits until the
+   * certificate is issued (usually minutes), so the listener never starts without one.
+   */
+  #requestCertificate(domainName: string, zone: route53.IHostedZone | undefined): string {
+    if (!zone)
+      throw new Error("a certificate can only be created with a hosted zone (checkStackProps reports it)");
+    return new acm.Certificate(this, "Certificate", {
+      domainName,
+      validation: acm.CertificateValidation.fromDns(zone),
+    }).certificateArn;
   }
 
   /** Routes every request to the service's port 3000, health-checked on /healthz. */

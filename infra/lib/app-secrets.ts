@@ -1,4 +1,5 @@
 import * as ecs from "aws-cdk-lib/aws-ecs";
+import * as iam from "aws-cdk-lib/aws-iam";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
 import { acknowledge } from "./acknowledge.js";
@@ -10,6 +11,7 @@ import { acknowledge } from "./acknowledge.js";
  */
 export const GITHUB_APP_SECRET_KEYS = [
   "APP_ID",
+  "GITHUB_APP_SLUG",
   "PRIVATE_KEY",
   "WEBHOOK_SECRET",
   "GITHUB_CLIENT_ID",
@@ -22,16 +24,18 @@ export interface AppSecretsProps {
 }
 
 /**
- * The app's secrets in Secrets Manager. Only the ECS task execution role reads them (to inject them
- * as environment variables at task start); the app's task role and the runner role get no access.
- * Keys Mayfly itself uses are generated here; the GitHub App's credentials are put in by the admin
- * after registering the App (a webhook secret is pre-generated for the by-hand registration).
+ * The app's secrets in Secrets Manager. The keys Mayfly itself uses (and the setup token) are generated
+ * here and injected by the ECS task execution role at task start. The GitHub App's credentials are the
+ * exception: setup mode writes them once GitHub hands them over, and every task reads them at start, so
+ * the task role may Get and Put that one secret and nothing else (ADR 0012). A webhook secret is
+ * pre-generated for a by-hand registration.
  */
 export class AppSecrets extends Construct {
   readonly githubApp: secretsmanager.Secret;
   readonly bootstrapKey: secretsmanager.Secret;
   readonly sessionKey: secretsmanager.Secret;
   readonly dashboardToken: secretsmanager.Secret;
+  readonly setupToken: secretsmanager.Secret;
   readonly #rotateBootstrapKey: boolean;
 
   constructor(scope: Construct, id: string, props: AppSecretsProps = {}) {
@@ -58,16 +62,32 @@ export class AppSecrets extends Construct {
     this.bootstrapKey = key("BootstrapKey", "Mayfly bootstrap token signing key (MAYFLY_BOOTSTRAP_KEY)");
     this.sessionKey = key("SessionKey", "Mayfly dashboard session key (MAYFLY_SESSION_KEY)");
     this.dashboardToken = key("DashboardToken", "Mayfly dashboard bearer token (MAYFLY_DASHBOARD_TOKEN)");
+    this.setupToken = key(
+      "SetupToken",
+      "Mayfly setup mode token (MAYFLY_SETUP_TOKEN); opens /setup until the App exists",
+    );
     this.#suppressRotationFindings();
   }
 
-  /** The `secrets` of the app's container definition. */
-  containerSecrets(): Record<string, ecs.Secret> {
-    const app = Object.fromEntries(
-      GITHUB_APP_SECRET_KEYS.map((k) => [k, ecs.Secret.fromSecretsManager(this.githubApp, k)]),
+  /**
+   * The app reads and writes the GitHub App secret itself (src/setup/secrets-manager-store.ts): exactly
+   * GetSecretValue and PutSecretValue on its ARN. Not `grantRead`/`grantWrite`, which add DescribeSecret
+   * and UpdateSecret. The secret uses the account's aws/secretsmanager key, so no KMS grant is needed.
+   */
+  grantAppCredentials(role: iam.IRole): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: "GithubAppCredentials",
+        actions: ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"],
+        resources: [this.githubApp.secretArn],
+      }),
     );
+  }
+
+  /** The `secrets` of the app's container definition (the GitHub App's are read by the app itself). */
+  containerSecrets(): Record<string, ecs.Secret> {
     return {
-      ...app,
+      MAYFLY_SETUP_TOKEN: ecs.Secret.fromSecretsManager(this.setupToken),
       MAYFLY_BOOTSTRAP_KEY: ecs.Secret.fromSecretsManager(this.bootstrapKey),
       ...(this.#rotateBootstrapKey
         ? {
@@ -86,6 +106,11 @@ export class AppSecrets extends Construct {
       this.githubApp,
       "AwsSolutions-SMG4",
       "GitHub App private keys and webhook secrets are issued by GitHub, not by AWS; they are rotated in the App settings and then put here (docs/deploy.md). A rotation Lambda cannot mint them.",
+    );
+    acknowledge(
+      this.setupToken,
+      "AwsSolutions-SMG4",
+      "The setup token opens only /setup, and only until the GitHub App exists; after that it opens nothing, so rotating it buys nothing.",
     );
     for (const secret of [this.bootstrapKey, this.sessionKey, this.dashboardToken]) {
       acknowledge(

@@ -17,17 +17,23 @@ export function checkStackProps(stackName: string, props: MayflyStackProps): voi
     `is ${stackName}, which cannot be the deployment id (mayfly:managed-by tag)`,
     "use at most 63 letters, digits and dashes, starting with a letter",
   );
-  check(/^vpc-[0-9a-f]{8,17}$/.test(props.network.vpcId), "vpcId", "is not a VPC id", "use vpc-…");
-  for (const key of ["loadBalancerSubnetIds", "appSubnetIds"] as const) {
-    const ids = props.network[key];
-    check(
-      ids.length > 0 && ids.every((s) => /^subnet-[0-9a-f]{8,17}$/.test(s)),
-      key,
-      "is empty or holds something that is not a subnet id",
-      key === "appSubnetIds"
-        ? "list private subnets (with NAT) for the app tasks"
-        : "list public subnets in two AZs",
-    );
+  if (!("create" in props.network)) {
+    const network = props.network;
+    check(/^vpc-[0-9a-f]{8,17}$/.test(network.vpcId), "vpcId", "is not a VPC id", "use vpc-…");
+    for (const key of ["loadBalancerSubnetIds", "appSubnetIds"] as const) {
+      const ids = network[key];
+      check(
+        ids.length > 0 && ids.every((s) => /^subnet-[0-9a-f]{8,17}$/.test(s)),
+        key,
+        "is empty or holds something that is not a subnet id",
+        key === "appSubnetIds"
+          ? "list private subnets (with NAT) for the app tasks"
+          : "list public subnets in two AZs",
+      );
+    }
+  } else {
+    const nat = props.network.create.natGateways;
+    check([1, 2].includes(nat), "natGateways", `is ${nat}`, "use 1 (cheaper) or 2 (one per AZ)");
   }
   check(
     /^[a-z0-9.-]+\.[a-z]{2,}$/.test(props.domainName),
@@ -35,12 +41,21 @@ export function checkStackProps(stackName: string, props: MayflyStackProps): voi
     "is not a host name",
     "e.g. mayfly.example.com",
   );
-  check(
-    props.certificateArn.startsWith("arn:"),
-    "certificateArn",
-    "is not an ARN",
-    "use the ACM certificate ARN",
-  );
+  if (props.certificateArn !== undefined) {
+    check(
+      props.certificateArn.startsWith("arn:"),
+      "certificateArn",
+      "is not an ARN",
+      "use the ACM certificate ARN",
+    );
+  } else {
+    check(
+      props.hostedZone !== undefined,
+      "certificateArn",
+      "is missing, and without a hosted zone no certificate can be created",
+      "give an ACM certificate ARN, or a Route 53 hosted zone to create one with DNS validation",
+    );
+  }
   check(
     isCertificate(props.identityCertificatePem),
     "identityCertificate",

@@ -8,12 +8,13 @@ import { AppLoadBalancer } from "./app-load-balancer.js";
 import { AppSecrets } from "./app-secrets.js";
 import { APP_PORT, AppService } from "./app-service.js";
 import { checkStackProps } from "./check-stack-props.js";
+import { CreatedNetwork, type CreatedNetworkProps } from "./created-network.js";
 import { deployedPoolFile, type RunnerSecurityGroupMode } from "./deployed-pool-file.js";
 import { Ec2InstanceEvents } from "./ec2-instance-events.js";
 import { GithubOidcRole, type GithubOidcRoleProps } from "./github-oidc-role.js";
 import { ImagePipeline } from "./image-pipeline.js";
 import type { ImagePipelineSettings } from "./image-settings.js";
-import { ImportedNetwork } from "./imported-network.js";
+import { ImportedNetwork, type ImportedNetworkProps } from "./imported-network.js";
 import { assertDeployablePools } from "./pool-guard.js";
 import { RunnerLaunchTemplates } from "./runner-launch-templates.js";
 import { WorkQueues } from "./work-queues.js";
@@ -23,11 +24,12 @@ export interface MayflyStackProps extends StackProps {
   env: { account: string; region: string };
   /** The parsed pool file (src/pool-file.ts); every pool gets a launch template. */
   pools: PoolFile;
-  network: { vpcId: string; loadBalancerSubnetIds: string[]; appSubnetIds: string[] };
+  /** An existing VPC and its subnets, or a VPC the stack creates (infra/lib/created-network.ts). */
+  network: ImportedNetworkProps | { create: CreatedNetworkProps };
   /** The app's public host name; PUBLIC_URL is https://<domainName>. */
   domainName: string;
-  /** ACM certificate for domainName, in the stack's region. */
-  certificateArn: string;
+  /** ACM certificate for domainName, in the stack's region; absent: created with DNS validation in hostedZone. */
+  certificateArn?: string;
   hostedZone?: { id: string; name: string };
   /** AWS's RSA certificate for instance identity signatures in this region (PEM). */
   identityCertificatePem: string;
@@ -59,8 +61,22 @@ export class MayflyStack extends Stack {
     const templatePrefix = `${this.stackName}-`;
     assertDeployablePools(props.pools, (pool) => `${templatePrefix}${pool}`);
 
-    const network = new ImportedNetwork(this, "Network", props.network);
+    const network =
+      "create" in props.network
+        ? new CreatedNetwork(this, "Network", props.network.create)
+        : new ImportedNetwork(this, "Network", props.network);
     const vpc = network.vpc;
+    // In a created VPC the pools run in its private subnets; the pool file's subnet ids cannot exist yet.
+    const pools =
+      network instanceof CreatedNetwork
+        ? {
+            ...props.pools,
+            pools: props.pools.pools.map((p) => ({
+              ...p,
+              subnets: network.appSubnets.map((s) => s.subnetId),
+            })),
+          }
+        : props.pools;
     const alarms = new AlarmTopic(this, "Alarms", { email: props.alarmEmail });
     const queues = new WorkQueues(this, "Queues", { alarmAction: alarms.action });
     new Ec2InstanceEvents(this, "Ec2Events", { queue: queues.reap });
@@ -68,7 +84,7 @@ export class MayflyStack extends Stack {
     const mode = props.runnerSecurityGroups ?? "stack-only";
     const runners = new RunnerLaunchTemplates(this, "Runners", {
       vpc,
-      pools: props.pools.pools,
+      pools: pools.pools,
       templatePrefix,
       egressPorts: props.runnerEgressPorts,
       securityGroupMode: mode,
@@ -82,7 +98,7 @@ export class MayflyStack extends Stack {
       ingressCidrs: props.ingressCidrs ?? ["0.0.0.0/0"],
       hostedZone: props.hostedZone,
     });
-    const poolFile = deployedPoolFile(props.pools, {
+    const poolFile = deployedPoolFile(pools, {
       stackGroupId: runners.securityGroup.securityGroupId,
       mode,
       launchTemplateName: (pool) => runners.templateName(pool),
@@ -111,6 +127,8 @@ export class MayflyStack extends Stack {
         MAYFLY_SCALE_QUEUE_URL: queues.scale.queueUrl,
         MAYFLY_REAP_QUEUE_URL: queues.reap.queueUrl,
         MAYFLY_DEAD_LETTER_QUEUE_URL: queues.deadLetter.queueUrl,
+        // Setup mode stores the App's credentials here, and every task reads them at start (src/main.ts).
+        MAYFLY_APP_SECRET_ARN: secrets.githubApp.secretArn,
         // Written to these paths by infra/docker-entrypoint.sh before the app starts.
         MAYFLY_POOLS_FILE: "/tmp/mayfly/pools.json",
         MAYFLY_POOLS_CONTENT: this.toJsonString(poolFile),
@@ -120,6 +138,7 @@ export class MayflyStack extends Stack {
       },
     });
     queues.grantWorker(app.taskRole);
+    secrets.grantAppCredentials(app.taskRole);
     runners.grantFleetAccess(app.taskRole, this.stackName);
 
     const output = (id: string, value: string, description: string) =>
@@ -130,13 +149,25 @@ export class MayflyStack extends Stack {
       loadBalancer.loadBalancer.loadBalancerDnsName,
       `Point ${props.domainName} here`,
     );
-    output("GithubAppSecretArn", secrets.githubApp.secretArn, "Put the GitHub App's credentials here");
+    output(
+      "GithubAppSecretArn",
+      secrets.githubApp.secretArn,
+      "The GitHub App's credentials (setup mode writes them)",
+    );
+    output("SetupUrl", `https://${props.domainName}/setup`, "Open this to register the GitHub App");
+    output(
+      "SetupTokenSecretArn",
+      secrets.setupToken.secretArn,
+      "The setup token: aws secretsmanager get-secret-value --query SecretString --output text --secret-id <this ARN>",
+    );
     output("DashboardTokenSecretArn", secrets.dashboardToken.secretArn, "Bearer token for /dashboard");
     output("DeadLetterQueueUrl", queues.deadLetter.queueUrl, "Dead-lettered scale and reap messages");
     output("RunnerSecurityGroupId", runners.securityGroup.securityGroupId, "Security group of every runner");
     output("AppLogGroup", app.logGroup.logGroupName, "The app's logs");
     if (props.imagePipeline) {
-      const images = new ImagePipeline(this, "Images", { vpc, ...props.imagePipeline });
+      // A created VPC's subnets exist only in the template: build images in its first private subnet.
+      const subnetId = props.imagePipeline.subnetId || (network.appSubnets[0]?.subnetId ?? "");
+      const images = new ImagePipeline(this, "Images", { vpc, ...props.imagePipeline, subnetId });
       output("ImageParameters", images.parameterNames.join(","), "SSM parameters the image pipeline writes");
     }
     if (props.deployRole) {

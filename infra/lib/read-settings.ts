@@ -3,6 +3,7 @@ import { ConfigError, type ConfigProblem } from "../../src/errors.js";
 import { parsePoolFile } from "../../src/pool-file.js";
 import { RUNNER_SECURITY_GROUP_MODES, type RunnerSecurityGroupMode } from "./deployed-pool-file.js";
 import type { GithubOidcRoleProps } from "./github-oidc-role.js";
+import { bundledIdentityCertificate } from "./identity-certificates.js";
 import { readImageSettings } from "./image-settings.js";
 import type { MayflyStackProps } from "./mayfly-stack.js";
 
@@ -58,34 +59,6 @@ export function readSettings({ context, readFile, root }: ReadSettingsOptions): 
     return value ?? [];
   };
 
-  const poolsPath = text("pools") ?? `${root}/mayfly.example.yml`;
-  const identityPath = required(
-    "identityCertificate",
-    `${root}/emulators/src/ec2/identity-emulator.cert.pem`,
-  );
-  const account = required("account", "123456789012");
-  const region = required("region", "us-east-1");
-  const network = {
-    vpcId: required("vpcId", "vpc-0a1b2c3d4e5f60000"),
-    loadBalancerSubnetIds: requiredList("loadBalancerSubnets", [
-      "subnet-0a1b2c3d4e5f60101",
-      "subnet-0a1b2c3d4e5f60102",
-    ]),
-    appSubnetIds: requiredList("appSubnets", ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]),
-  };
-  const domainName = required("domain", "mayfly.example.com");
-  const certificateArn = required(
-    "certificateArn",
-    "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-4000-8000-000000000000",
-  );
-  const mode = text("runnerSecurityGroups") ?? "stack-only";
-  if (!(RUNNER_SECURITY_GROUP_MODES as readonly string[]).includes(mode)) {
-    problems.push({
-      key: "mayfly:runnerSecurityGroups",
-      problem: `is ${mode}`,
-      fix: RUNNER_SECURITY_GROUP_MODES.join(" or "),
-    });
-  }
   const numbers = (key: string, fallback: number[]) => {
     const values = (list(key) ?? fallback.map(String)).map(Number);
     if (values.some((n) => !Number.isInteger(n))) {
@@ -97,6 +70,53 @@ export function readSettings({ context, readFile, root }: ReadSettingsOptions): 
     }
     return values;
   };
+  const poolsPath = text("pools") ?? `${root}/mayfly.example.yml`;
+  const account = required("account", "123456789012");
+  const region = required("region", "us-east-1");
+  // Not given: AWS's certificate for the region, bundled in infra/identity-certificates/.
+  const bundled = region ? bundledIdentityCertificate(region) : undefined;
+  const identityPath = example
+    ? `${root}/emulators/src/ec2/identity-emulator.cert.pem`
+    : (text("identityCertificate") ?? bundled);
+  if (identityPath === undefined && region) {
+    problems.push({
+      key: "mayfly:identityCertificate",
+      problem: `is missing, and no certificate is bundled for ${region}`,
+      fix: "save AWS's RSA certificate for the region and give its path (docs/identity-certificates.md)",
+    });
+  }
+  // No VPC given: the stack creates one (infra/lib/created-network.ts); subnets then come with it.
+  const vpcId = example ? "vpc-0a1b2c3d4e5f60000" : text("vpcId");
+  const [natGateways] = numbers("natGateways", [1]);
+  const network = vpcId
+    ? {
+        vpcId,
+        loadBalancerSubnetIds: requiredList("loadBalancerSubnets", [
+          "subnet-0a1b2c3d4e5f60101",
+          "subnet-0a1b2c3d4e5f60102",
+        ]),
+        appSubnetIds: requiredList("appSubnets", ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]),
+      }
+    : { create: { natGateways: natGateways ?? 1 } };
+  const domainName = required("domain", "mayfly.example.com");
+  const hostedZone = text("hostedZoneId")
+    ? { id: text("hostedZoneId") ?? "", name: text("hostedZoneName") ?? domainName }
+    : undefined;
+  // With a hosted zone and no certificate, the stack requests one and validates it by DNS.
+  const certificateArn = hostedZone
+    ? text("certificateArn")
+    : required(
+        "certificateArn",
+        "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-4000-8000-000000000000",
+      );
+  const mode = text("runnerSecurityGroups") ?? "stack-only";
+  if (!(RUNNER_SECURITY_GROUP_MODES as readonly string[]).includes(mode)) {
+    problems.push({
+      key: "mayfly:runnerSecurityGroups",
+      problem: `is ${mode}`,
+      fix: RUNNER_SECURITY_GROUP_MODES.join(" or "),
+    });
+  }
   const [replicas] = numbers("replicas", [2]);
   const [retentionDays] = numbers("logRetentionDays", [90]);
   if (!(Object.values(logs.RetentionDays) as unknown[]).includes(retentionDays)) {
@@ -121,10 +141,15 @@ export function readSettings({ context, readFile, root }: ReadSettingsOptions): 
   const poolText = read("pools", poolsPath);
   const parsed = poolText === undefined ? { problems: [] } : parsePoolFile(poolText, poolsPath);
   problems.push(...parsed.problems);
-  const identityCertificatePem = (identityPath && read("identityCertificate", identityPath)) ?? "";
+  const identityCertificatePem = (identityPath && read("identityCertificate", identityPath)) || "";
   const deployRole = example ? { repository: "acme/mayfly-deploy", branch: "main" } : deployRoleFrom(text);
   const runnerEgressPorts = numbers("runnerEgressPorts", [443]);
-  const imagePipeline = readImageSettings({ text, list, appSubnetIds: network.appSubnetIds, problems });
+  const imagePipeline = readImageSettings({
+    text,
+    list,
+    appSubnetIds: "create" in network ? [] : network.appSubnetIds,
+    problems,
+  });
   if (problems.length > 0 || !parsed.file) throw new ConfigError(problems);
 
   const imageUri = text("image");
@@ -138,9 +163,7 @@ export function readSettings({ context, readFile, root }: ReadSettingsOptions): 
       network,
       domainName,
       certificateArn,
-      hostedZone: text("hostedZoneId")
-        ? { id: text("hostedZoneId") ?? "", name: text("hostedZoneName") ?? domainName }
-        : undefined,
+      hostedZone,
       identityCertificatePem,
       replicas,
       runnerPrefix: text("runnerPrefix"),
@@ -172,10 +195,12 @@ function deployRoleFrom(text: (key: string) => string | undefined): GithubOidcRo
 const FIXES: Record<string, string> = {
   account: "the 12-digit AWS account to deploy into",
   region: "the region to deploy into, e.g. us-east-1",
-  vpcId: "the VPC the app and runners live in (vpc-…)",
+  vpcId: "the VPC the app and runners live in (vpc-…); leave it out to have one created",
   loadBalancerSubnets: "comma-separated public subnets (two AZs) for the load balancer",
   appSubnets: "comma-separated private subnets (with NAT) for the app tasks",
   domain: "the host name GitHub and runners reach the app at, e.g. mayfly.example.com",
-  certificateArn: "the ACM certificate ARN for that host name, in the same region",
-  identityCertificate: "path to AWS's RSA instance-identity certificate for the region (docs/deploy.md)",
+  certificateArn:
+    "the ACM certificate ARN for that host name, in the same region; or give hostedZoneId to have one created",
+  identityCertificate:
+    "path to AWS's RSA instance-identity certificate for the region (docs/identity-certificates.md)",
 };

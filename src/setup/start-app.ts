@@ -89,10 +89,15 @@ export async function startApp(deps: StartAppDeps): Promise<RunningApp> {
     );
   }, deps.pollMs ?? 30_000);
   poll.unref();
-  // The token is logged on purpose: it is how the admin proves to setup mode that they run this process,
+  // A generated token is logged on purpose: it is how the admin proves to setup mode that they run this process,
   // and it opens nothing once the App exists.
   log.warn(
-    { setupUrl: `${config.publicUrl}/setup`, setupToken: token, store: store.where },
+    {
+      setupUrl: `${config.publicUrl}/setup`,
+      // A token given in MAYFLY_SETUP_TOKEN (the stack's generated secret) is read where it is kept.
+      setupToken: config.setup.token ? "from MAYFLY_SETUP_TOKEN" : token,
+      store: store.where,
+    },
     "SETUP MODE: no GitHub App credentials. Open setupUrl and enter setupToken to register the App",
   );
   const address = server.address() as AddressInfo;

@@ -350,7 +350,7 @@ describe("the app's queue rights", () => {
   const queueId = (prefix: string) =>
     Object.keys(template.findResources("AWS::SQS::Queue")).find((id) => id.startsWith(prefix)) ?? "";
 
-  it("are limited to its own three queues", () => {
+  it("are limited to its own three queues (and the App secret, nothing else)", () => {
     expect(app).toEqual([
       {
         Sid: "UseWorkQueues",
@@ -363,6 +363,17 @@ describe("the app's queue rights", () => {
         Effect: "Allow",
         Action: "sqs:SendMessage",
         Resource: arn(queueId("QueuesDeadLetter")),
+      },
+      // The one other statement in this policy: setup mode's store (infra/lib/app-secrets.ts).
+      {
+        Sid: "GithubAppCredentials",
+        Effect: "Allow",
+        Action: ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"],
+        Resource: {
+          Ref: Object.keys(template.findResources("AWS::SecretsManager::Secret")).find((id) =>
+            id.startsWith("SecretsGithubApp"),
+          ),
+        },
       },
     ]);
   });

@@ -103,6 +103,7 @@ describe("secrets", () => {
     expect(app.SecretString).toBeUndefined();
     expect(JSON.parse(app.GenerateSecretString.SecretStringTemplate)).toEqual({
       APP_ID: "",
+      GITHUB_APP_SLUG: "",
       PRIVATE_KEY: "",
       GITHUB_CLIENT_ID: "",
       GITHUB_CLIENT_SECRET: "",
@@ -122,23 +123,22 @@ describe("secrets", () => {
     },
   );
 
-  it("reach the app only as ECS secrets injected by the execution role", () => {
+  it("reach the app as ECS secrets injected by the execution role, except the App's, which the app reads", () => {
     const byName = Object.fromEntries(
       (container.Secrets as { Name: string; ValueFrom: unknown }[]).map((s) => [
         s.Name,
         JSON.stringify(s.ValueFrom),
       ]),
     );
-    for (const key of GITHUB_APP_SECRET_KEYS) {
-      expect(byName[key]).toContain(idOf("AWS::SecretsManager::Secret", "SecretsGithubApp"));
-      expect(byName[key]).toContain(`:${key}::`);
-    }
+    for (const key of GITHUB_APP_SECRET_KEYS) expect(byName[key]).toBeUndefined();
+    expect(byName.MAYFLY_SETUP_TOKEN).toContain("SecretsSetupToken");
     expect(byName.MAYFLY_BOOTSTRAP_KEY).toContain("SecretsBootstrapKey");
     expect(byName.MAYFLY_SESSION_KEY).toContain("SecretsSessionKey");
     expect(byName.MAYFLY_DASHBOARD_TOKEN).toContain("SecretsDashboardToken");
     expect(byName.MAYFLY_BOOTSTRAP_KEY_PREVIOUS).toBeUndefined();
-    const values = JSON.stringify(env);
-    expect(values).not.toContain("Secrets");
+    const { MAYFLY_APP_SECRET_ARN, ...rest } = env;
+    expect(MAYFLY_APP_SECRET_ARN).toEqual({ Ref: idOf("AWS::SecretsManager::Secret", "SecretsGithubApp") });
+    expect(JSON.stringify(rest)).not.toContain("Secrets");
   });
 });
 
@@ -206,7 +206,11 @@ describe("the app service", () => {
     const filled = Object.fromEntries(
       Object.entries(env).map(([k, v]) => [
         k,
-        typeof v === "string" ? v : `https://sqs.us-east-1.amazonaws.com/123456789012/${k}`,
+        typeof v === "string"
+          ? v
+          : k === "MAYFLY_APP_SECRET_ARN"
+            ? "arn:aws:secretsmanager:us-east-1:123456789012:secret:SecretsGithubApp-AbCdEf"
+            : `https://sqs.us-east-1.amazonaws.com/123456789012/${k}`,
       ]),
     );
     // What infra/docker-entrypoint.sh does: contents become files, and the *_CONTENT variables go away.
