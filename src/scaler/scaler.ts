@@ -1,4 +1,3 @@
-import type { Logger } from "pino";
 import {
   planAfterLaunch,
   planLaunchFailure,
@@ -6,18 +5,12 @@ import {
   type ScaleFacts,
   type ScalePlan,
 } from "../domain/plan-scale.js";
-import { type BreakerSettings, DEFAULT_BREAKER, spotBreaker } from "../domain/spot-breaker.js";
-import type { EventLog } from "../events/event-log.js";
-import type { Jobs } from "../github/jobs.js";
-import type { OrgRef } from "../github/runners.js";
-import type { Metrics } from "../metrics.js";
+import { DEFAULT_BREAKER, spotBreaker } from "../domain/spot-breaker.js";
 import type { Pool } from "../pool-file.js";
 import type { Outcome } from "../queue/consumer.js";
 import type { ReceivedMessage } from "../queue/job-queue.js";
 import type { ScaleMessage } from "../queue/messages.js";
-import type { Report } from "../report/report.js";
-import type { ClaimStopped } from "../warm/claim-stopped.js";
-import type { LaunchResult } from "./launcher.js";
+import type { ScalerDeps } from "./scaler-deps.js";
 
 /**
  * The scaler's I/O for one scale message (DESIGN.md "The flow", step 2): it gathers the facts, asks
@@ -25,55 +18,6 @@ import type { LaunchResult } from "./launcher.js";
  * answer. It keeps no memory of messages: what a decision needs across deliveries is the receive count
  * and what EC2 and GitHub show (ADR 0006), so every replica decides a delivery alike.
  */
-
-/** What the scaler needs of the inventory (`inventory.ts`). */
-export interface ScalerInventory {
-  observe(pool: Pool, jobId: number): Promise<{ room: boolean; launches: number; awaitingConfig: number }>;
-  tryReserve(pool: Pool): (() => void) | undefined;
-  noteLaunched(pool: Pool, launch: { instanceId: string; launch: string; jobId: number }): void;
-  /** Spot interruption times of the pool's instances, from the last observation (ADR 0015). */
-  interruptions(pool: Pool): number[];
-  spare(pool: Pool, ref: OrgRef): Promise<number>;
-  /** Warm capacity of a pool with a `warm` key (issue 13). */
-  warm(pool: Pool, ref: OrgRef): Promise<{ hot: number; stopped: number; busyHot?: number }>;
-  tryTakeHot(pool: Pool, ref: OrgRef): boolean;
-}
-
-/** What the scaler needs of the launcher (`launcher.ts`). */
-export interface ScalerLauncher {
-  request(pool: Pool, message: ScaleMessage, attempt: number, onDemandOnly?: boolean): Promise<LaunchResult>;
-}
-
-/** A per-installation budget (`enrolment-budget.ts`, `recheck-budget.ts`). */
-export interface InstallationBudget {
-  available(installationId: number): boolean;
-  tryTake(installationId: number): boolean;
-  secondsUntilNext(installationId: number): number;
-}
-
-export interface ScalerDeps {
-  pools: readonly Pool[];
-  inventory: ScalerInventory;
-  launcher: ScalerLauncher;
-  enrolment: Pick<InstallationBudget, "available" | "tryTake">;
-  rechecks: InstallationBudget;
-  jobs: Pick<Jobs, "get">;
-  events: Pick<EventLog, "record">;
-  metrics: Pick<Metrics, "jobsWithoutRunner" | "spotBreakerOpen">;
-  /** The per-pool spot circuit breaker (src/domain/spot-breaker.ts); DEFAULT_BREAKER when omitted. */
-  breaker?: BreakerSettings;
-  /** Starts a stopped instance for a job (src/warm/claim-stopped.ts); without it stopped pools go cold. */
-  claimStopped?: ClaimStopped;
-  /** Warm hits and misses are reported here (events, metrics, log from one table). */
-  report?: Report;
-  log: Logger;
-  recheckIntervalSeconds: number;
-  checkJobQueued: boolean;
-  /** Launches per job at most, unless the pool says otherwise. */
-  maxLaunchesPerJob: number;
-  now: () => number;
-  random?: () => number;
-}
 
 /** A plan asks for at most a GitHub status, a spare count and a retried reservation. */
 const MAX_STEPS = 6;
