@@ -86,6 +86,18 @@ export function planRunnerGroups(
         reason: "already as the pools allow",
       };
     }
+    // The Default group also serves the org's other self-hosted runners: narrowing it would cut them off
+    // from repositories they serve today. Mayfly leaves it as it is and says how to restrict its pools;
+    // the pools' policy still judges every job on the runner (ADR 0008).
+    if (group.isDefault) {
+      return {
+        kind: "keep",
+        id: group.id,
+        name: group.name,
+        pools: poolNames,
+        reason: `Default admits more than pools ${poolNames.join(", ")} allow; it is left as it is because other runners may use it: give these pools a runnerGroup of their own to restrict them`,
+      };
+    }
     const reasons = [
       ...(sameAccess ? [] : [describeChange(group, want)]),
       ...(sameRepos ? [] : [`repositories ${haveIds.length} → ${want.selectedRepositoryIds.length}`]),

@@ -104,15 +104,14 @@ describe("planRunnerGroups", () => {
       want: { kind: "update", selectedRepositoryIds: [11, 12, 13] },
     },
     {
-      name: "restricts the Default group to what its pool allows",
+      name: "never narrows the Default group (other runners use it), and says how to restrict the pool",
       pools: [pool("web", "Default", ["acme/web"])],
       existing: [DEFAULT],
       want: {
-        kind: "update",
+        kind: "keep",
         id: 1,
         name: "Default",
-        patch: { visibility: "selected", allowsPublicRepositories: false },
-        selectedRepositoryIds: [13],
+        reason: expect.stringContaining("runnerGroup of their own"),
       },
     },
     {
