@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
 import type { z } from "zod";
+import { type AppIdentityCredentials, parseAppIdentitiesFile } from "./app-identities-file.js";
 import { crossFieldProblems, decodeSecret, envSchema, FIXES, type Role } from "./env-schema.js";
 import { ConfigError, type ConfigProblem } from "./errors.js";
 import { type Pool, type PriceTable, parsePoolFile } from "./pool-file.js";
@@ -50,16 +51,26 @@ export interface Config {
     /** From setup mode; names the install link. */
     appSlug?: string;
     writePointsPerMinute: number;
+    /** App identities beyond the default one (GITHUB_APPS_FILE); JIT configs are spread over all. */
+    extraApps: AppIdentityCredentials[];
+    /** The org's runner-registration limit per 5 minutes (GitHub: 1,500). */
+    registrationsPer5Minutes: number;
     /** Look-ups of unknown installation ids at intake: bucket size and refill a minute. */
     installationLookups: { burst: number; perMinute: number };
   };
   /** Where setup mode found the manifest and stored the App's credentials (src/setup/). */
   setup: { token?: string; manifestPath: string; envFile: string; appSecretArn?: string };
+  /** Replicas of the roles that call GitHub; each spends 1/N of every GitHub budget (ADR 0013). */
+  replicas: number;
   aws: { region: string; accountId: string; identityCertificate: string };
   queue:
     | { kind: "memory" }
     | { kind: "sqs"; scaleQueueUrl: string; reapQueueUrl: string; deadLetterQueueUrl: string };
-  bootstrap: { keys: Uint8Array[] };
+  bootstrap: {
+    keys: Uint8Array[];
+    /** Proxies that append to X-Forwarded-For in front of /bootstrap (0: the socket address is the client). */
+    trustedProxyHops: number;
+  };
   scaler: {
     batchWindowMs: number;
     recheckIntervalSeconds: number;
@@ -155,10 +166,19 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       fix: FIXES.MAYFLY_IDENTITY_CERT_PATH!,
     });
   }
+  const appsPath = typeof env.GITHUB_APPS_FILE === "string" ? env.GITHUB_APPS_FILE : undefined;
+  const appsText = read("GITHUB_APPS_FILE", appsPath);
+  const extraApps =
+    appsText === undefined
+      ? { apps: [], problems: [] }
+      : parseAppIdentitiesFile(appsText, parsed.data?.APP_ID, readFile);
+  problems.push(...extraApps.problems);
   if (problems.length > 0 || !parsed.success || !pools?.file || !privateKey || !certificate) {
     throw new ConfigError(problems);
   }
-  return toConfig(parsed.data, pools.file.pools, pools.file.prices, privateKey, certificate);
+  const config = toConfig(parsed.data, pools.file.pools, pools.file.prices, privateKey, certificate);
+  config.github.extraApps = extraApps.apps ?? [];
+  return config;
 }
 
 function toConfig(
@@ -173,7 +193,7 @@ function toConfig(
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
-    roles: e.MAYFLY_ROLES,
+    roles: [...new Set(e.MAYFLY_ROLES)],
     publicUrl: e.PUBLIC_URL,
     deploymentId: e.MAYFLY_DEPLOYMENT_ID,
     runnerPrefix: e.MAYFLY_RUNNER_PREFIX,
@@ -189,6 +209,8 @@ function toConfig(
       clientSecret: e.GITHUB_CLIENT_SECRET,
       appSlug: e.GITHUB_APP_SLUG,
       writePointsPerMinute: e.GITHUB_WRITE_POINTS_PER_MINUTE,
+      extraApps: [],
+      registrationsPer5Minutes: e.GITHUB_RUNNER_REGISTRATIONS_PER_5_MINUTES,
       installationLookups: {
         burst: e.MAYFLY_INSTALLATION_LOOKUPS_PER_MINUTE,
         perMinute: e.MAYFLY_INSTALLATION_LOOKUPS_PER_MINUTE,
@@ -200,6 +222,7 @@ function toConfig(
       envFile: e.MAYFLY_ENV_FILE,
       appSecretArn: e.MAYFLY_APP_SECRET_ARN,
     },
+    replicas: e.MAYFLY_REPLICAS,
     aws: { region: e.AWS_REGION, accountId: e.AWS_ACCOUNT_ID, identityCertificate: certificate },
     queue:
       e.MAYFLY_QUEUE === "memory"
@@ -214,6 +237,7 @@ function toConfig(
       keys: [e.MAYFLY_BOOTSTRAP_KEY, e.MAYFLY_BOOTSTRAP_KEY_PREVIOUS]
         .filter((k) => k !== undefined)
         .map(decodeSecret),
+      trustedProxyHops: e.MAYFLY_TRUSTED_PROXY_HOPS,
     },
     scaler: {
       batchWindowMs: e.MAYFLY_LAUNCH_BATCH_WINDOW,

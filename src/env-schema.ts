@@ -6,7 +6,8 @@ import { durationSeconds } from "./duration.js";
  * the rules that span variables, and the fix to print for each. `src/config.ts` applies it.
  */
 
-export const ROLES = ["webhooks", "scaler", "reaper", "dashboard"] as const;
+/** `bootstrap` serves POST /bootstrap (the only role runners reach); `all` names every role. */
+export const ROLES = ["webhooks", "bootstrap", "scaler", "reaper", "dashboard"] as const;
 export type Role = (typeof ROLES)[number];
 
 // `abort` stops an empty value from also failing the length rule: one problem, reported once.
@@ -31,9 +32,15 @@ export const envSchema = z.object({
       v
         .split(",")
         .map((r) => r.trim())
-        .filter(Boolean),
+        .filter(Boolean)
+        .flatMap((r) => (r === "all" ? [...ROLES] : [r])),
     )
     .pipe(z.array(z.enum(ROLES)).min(1)),
+  /**
+   * Proxies in front of the app that append to X-Forwarded-For (the stack's ALB: 1). 0 = use the socket
+   * address; N = the client is the N-th entry from the right (entries left of it can be forged).
+   */
+  MAYFLY_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
   PUBLIC_URL: url,
   MAYFLY_POOLS_FILE: z.string().min(1),
   MAYFLY_DEPLOYMENT_ID: z
@@ -62,7 +69,10 @@ export const envSchema = z.object({
   GITHUB_WEB_URL: url.default("https://github.com"),
   GITHUB_CLIENT_ID: z.string().min(1).optional(),
   GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
-  GITHUB_WRITE_POINTS_PER_MINUTE: z.coerce.number().int().min(5).max(900).default(800),
+  GITHUB_WRITE_POINTS_PER_MINUTE: z.coerce.number().int().min(5).max(900).default(875),
+  GITHUB_APPS_FILE: z.string().min(1).optional(),
+  GITHUB_RUNNER_REGISTRATIONS_PER_5_MINUTES: z.coerce.number().int().min(10).max(1_000_000).default(1500),
+  MAYFLY_REPLICAS: z.coerce.number().int().min(1).max(100).default(1),
   /** GETs a minute intake may spend asking GitHub about installation ids it does not know (ADR 0009). */
   MAYFLY_INSTALLATION_LOOKUPS_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(30),
 
@@ -129,7 +139,7 @@ export function crossFieldProblems(
     problems.push({ key: "MAYFLY_QUEUE", problem: "is memory in production, which loses jobs on restart" });
   }
   const roles = (env.MAYFLY_ROLES ?? ROLES.join(",")).split(",").map((r) => r.trim());
-  if (roles.includes("dashboard") && unset("MAYFLY_DASHBOARD_TOKEN")) {
+  if ((roles.includes("dashboard") || roles.includes("all")) && unset("MAYFLY_DASHBOARD_TOKEN")) {
     for (const key of ["GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET", "MAYFLY_SESSION_KEY"]) {
       if (unset(key)) problems.push({ key, problem: "is missing (needed for dashboard sign-in)" });
     }
@@ -162,11 +172,15 @@ export const FIXES: Record<string, string> = {
     "set a random token (openssl rand -base64 32), or unset it and copy the one setup mode logs",
   GITHUB_CLIENT_ID: "set the App's OAuth client id (App settings → Client ID)",
   GITHUB_CLIENT_SECRET: "set an OAuth client secret generated in the App settings",
-  MAYFLY_ROLES: `use a comma list of ${ROLES.join(", ")}`,
+  MAYFLY_ROLES: `use all, or a comma list of ${ROLES.join(", ")}`,
+  MAYFLY_TRUSTED_PROXY_HOPS: "set the number of proxies that append to X-Forwarded-For (behind one ALB: 1)",
   MAYFLY_QUEUE: "use sqs in production (memory is for the demo and tests)",
   MAYFLY_SCALE_QUEUE_URL: "set the SQS FIFO queue URL from the stack outputs",
   MAYFLY_REAP_QUEUE_URL: "set the SQS FIFO queue URL from the stack outputs",
   MAYFLY_DEAD_LETTER_QUEUE_URL: "set the dead-letter FIFO queue URL from the stack outputs",
+  GITHUB_APPS_FILE: "point it at a JSON list of extra Apps (docs/deploy.md), or unset it",
+  GITHUB_RUNNER_REGISTRATIONS_PER_5_MINUTES: "set the org's runner-registration limit (GitHub: 1500)",
+  MAYFLY_REPLICAS: "set how many replicas run the roles that call GitHub (each takes 1/N of every budget)",
 };
 
 /** Secrets are given as base64 (openssl rand -base64) or, failing that, taken as raw UTF-8 bytes. */

@@ -39,6 +39,14 @@ const imageSchema = z.union([
     .regex(/^ami-[0-9a-f]{8,17}$/, "must be an AMI id (ami-…), { ssmParameter: /path } or { variant: … }"),
   z.strictObject({
     ssmParameter: z.string().regex(/^\/[\w./-]+$/, "must be an SSM parameter path like /mayfly/ami"),
+    /**
+     * Accounts that may own the AMI the parameter names (12-digit ids or `amazon`); the app's IAM role
+     * may launch only their images (infra/lib/fleet-policy.ts). Default: the deploying account.
+     */
+    owners: z
+      .array(z.string().regex(/^(\d{12}|amazon)$/, "must be a 12-digit account id or amazon"))
+      .min(1)
+      .optional(),
   }),
   // A variant of Mayfly's own image (docs/runner-image.md) is a name for its pipeline's SSM parameter.
   z

@@ -22,6 +22,10 @@ export interface AppProcess {
   pid: number;
   /** Resident set size from /proc/<pid>/status (VmRSS), in MiB. */
   rssMiB(): number;
+  /** Peak resident set size since the process started (VmHWM), in MiB. */
+  peakRssMiB(): number;
+  /** CPU time the process has used, user + system, from /proc/<pid>/stat, in seconds. */
+  cpuSeconds(): number;
   report(): Promise<AppReport>;
   stop(): Promise<void>;
 }
@@ -38,7 +42,13 @@ process.once("exit", () => {
 
 export async function startAppProcess(
   sandbox: Sandbox,
-  options: { entry: keyof typeof ENTRIES; env: Record<string, string>; logFile: string },
+  options: {
+    entry: keyof typeof ENTRIES;
+    env: Record<string, string>;
+    logFile: string;
+    /** Flags for node itself, e.g. --cpu-prof. */
+    nodeArgs?: readonly string[];
+  },
 ): Promise<AppProcess> {
   const env: Record<string, string> = {
     ...(await sandbox.env(options.env)),
@@ -50,16 +60,22 @@ export async function startAppProcess(
   };
   mkdirSync(dirname(options.logFile), { recursive: true });
   const log = openSync(options.logFile, "w");
-  const child = spawn(process.execPath, ["--import", "tsx", ENTRIES[options.entry]], {
-    cwd: ROOT,
-    env,
-    stdio: ["ignore", log, log, "ipc"],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), "--import", "tsx", ENTRIES[options.entry]],
+    {
+      cwd: ROOT,
+      env,
+      stdio: ["ignore", log, log, "ipc"],
+    },
+  );
   closeSync(log);
   live.add(child);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   void exited.then(() => live.delete(child));
+  // PUBLIC_URL may be a proxy in front of several replicas; readiness is asked of this process itself.
   const url = env.PUBLIC_URL!;
+  const ownUrl = `http://127.0.0.1:${env.PORT}`;
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill("SIGTERM");
@@ -68,7 +84,7 @@ export async function startAppProcess(
     await exited;
   };
   try {
-    await waitUntil("the app process to be ready", () => ready(url, child, options.logFile), {
+    await waitUntil("the app process to be ready", () => ready(ownUrl, child, options.logFile), {
       timeoutMs: 60_000,
       everyMs: 200,
     });
@@ -81,6 +97,8 @@ export async function startAppProcess(
     url,
     pid: child.pid ?? 0,
     rssMiB: () => readRssMiB(child.pid ?? 0),
+    peakRssMiB: () => readRssMiB(child.pid ?? 0, "VmHWM"),
+    cpuSeconds: () => readCpuSeconds(child.pid ?? 0),
     report: () => requestReport(child),
     stop,
   };
@@ -112,9 +130,19 @@ function requestReport(child: ChildProcess): Promise<AppReport> {
   });
 }
 
-export function readRssMiB(pid: number): number {
+export function readRssMiB(pid: number, field: "VmRSS" | "VmHWM" = "VmRSS"): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status)?.[1];
-  if (!kb) throw new Error(`no VmRSS in /proc/${pid}/status`);
+  const kb = new RegExp(`^${field}:\\s+(\\d+)\\s+kB$`, "m").exec(status)?.[1];
+  if (!kb) throw new Error(`no ${field} in /proc/${pid}/status`);
   return Number(kb) / 1024;
+}
+
+/** Clock ticks per second for /proc/<pid>/stat (USER_HZ, 100 on Linux: proc(5)). */
+const USER_HZ = 100;
+
+/** utime + stime (fields 14 and 15 of /proc/<pid>/stat, after the parenthesised name), in seconds. */
+export function readCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
 }

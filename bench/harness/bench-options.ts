@@ -17,6 +17,12 @@ export interface BenchOptions {
   /** Repetitions for the repeatable scenarios (the burst and memory run once either way). */
   runs: number;
   burstJobs: number;
+  /** App identities the burst's app issues JIT configs with (default 1). */
+  appIdentities: number;
+  /** App processes the burst runs behind one round-robin proxy (default 1). */
+  replicas: number;
+  /** Write a V8 CPU profile of each burst app process (node --cpu-prof) into the run's log folder. */
+  cpuProf: boolean;
   latency: Latency;
   outDir: string;
   /** Rewrite the "Latest results" section of docs/benchmarks.md with this run. */
@@ -28,6 +34,9 @@ export const BENCH_USAGE = `npm run bench -- [options]
   --only=burst,steady,drift,intake,memory   scenarios to run (default: all)
   --runs=N                 repetitions of the repeatable scenarios (default 3)
   --burst-jobs=N           jobs in the burst (default 1000)
+  --app-identities=N       App identities in the burst, 1-4 (default 1)
+  --replicas=N             app replicas in the burst, behind one proxy, 1-3 (default 1)
+  --cpu-prof               write a CPU profile of each burst app process (.bench/logs/)
   --github-latency=MS      added to every GitHub API answer (default 80)
   --run-instances-latency=MS   added to RunInstances (default 400)
   --ec2-latency=MS         added to other EC2 actions (default 50)
@@ -44,6 +53,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       only: { type: "string", default: "" },
       runs: { type: "string", default: "3" },
       "burst-jobs": { type: "string", default: "1000" },
+      "app-identities": { type: "string", default: "1" },
+      replicas: { type: "string", default: "1" },
+      "cpu-prof": { type: "boolean", default: false },
       "github-latency": { type: "string", default: "80" },
       "run-instances-latency": { type: "string", default: "400" },
       "ec2-latency": { type: "string", default: "50" },
@@ -60,6 +72,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       .filter(Boolean),
     runs: count("--runs", values.runs, 1, 20),
     burstJobs: count("--burst-jobs", values["burst-jobs"], 1, 10_000),
+    appIdentities: count("--app-identities", values["app-identities"], 1, 4),
+    replicas: count("--replicas", values.replicas, 1, 3),
+    cpuProf: values["cpu-prof"],
     latency: {
       githubMs: count("--github-latency", values["github-latency"], 0, 10_000),
       runInstancesMs: count("--run-instances-latency", values["run-instances-latency"], 0, 10_000),

@@ -71,7 +71,8 @@ export async function runScenarios(
         }
       }
     }
-    const figures = scenario.figures.map((spec) => {
+    const specs = scenario.figuresFor?.(options) ?? scenario.figures;
+    const figures = specs.map((spec) => {
       const summary = summarize(runs.map((r) => r.values?.[spec.id]));
       return { ...spec, scenario: scenario.name, summary, verdict: judge(spec, summary) };
     });

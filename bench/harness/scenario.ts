@@ -7,6 +7,8 @@ export interface Scenario {
   /** One line for the table and the docs. */
   title: string;
   figures: readonly FigureSpec[];
+  /** The figures with targets that depend on the options (e.g. the burst's App identities); else `figures`. */
+  figuresFor?(options: BenchOptions): readonly FigureSpec[];
   runs(options: BenchOptions): number;
   /** Backstop for one run; the scenario's own waits time out first with a precise message. */
   runTimeoutMs(options: BenchOptions): number;

@@ -9,6 +9,6 @@ export const BURST_TIMEOUTS = { boot: "15m", idle: "10m", job: "10m" } as const;
 /** Production intervals; the dashboard role is left out so its sampling does not count as calls per job. */
 export const BURST_CONFIG = {
   ...PRODUCTION_INTERVALS,
-  MAYFLY_ROLES: "webhooks,scaler,reaper",
+  MAYFLY_ROLES: "webhooks,bootstrap,scaler,reaper",
   LOG_LEVEL: "warn",
 } as const;

@@ -20,9 +20,12 @@ export function summariseBurst(
   report: AppReport | undefined,
   /** EC2 calls counted when the last launch request was issued. */
   ec2CallsAtLastLaunch?: Record<string, number>,
+  /** Per replica: CPU seconds over the burst, peak RSS. */
+  processes?: { replicas: number; cpuSeconds: number[]; peakRssMiB: number[] },
 ): ScenarioRun {
   const gh = sandbox.github.stats();
   const ec2 = sandbox.ec2.stats();
+  const sqs = sandbox.sqs.stats();
   const instances = sandbox.ec2.instances();
   const created = [...times.runnerCreated].sort((a, b) => a - b);
   // Over the runners that did register, so a stalled run still shows the pace it kept.
@@ -40,19 +43,24 @@ export function summariseBurst(
       ),
       registeredSeconds: secondsToNth(created, jobs, start),
       jitPerMinutePeak: maxInWindow(created, 60_000),
+      registrationsPer5MinutesPeak: maxInWindow(created, 300_000),
       jitPerMinuteMean: firstToLastMinutes > 0 ? (registered - 1) / firstToLastMinutes : undefined,
       githubCallsPerJob: total(gh.calls) / jobs,
       ec2CallsPerJobToLaunch: ec2CallsAtLastLaunch ? total(ec2CallsAtLastLaunch) / jobs : undefined,
       ec2CallsPerJob: total(ec2.calls) / jobs,
+      sqsCallsPerJob: total(sqs.calls) / jobs,
       instancesPerJob: instances.length / jobs,
       githubSecondaryLimited: gh.secondaryLimited,
       githubPrimaryLimited: gh.primaryLimited,
+      githubRegistrationLimited: gh.registrationLimited,
       ec2Throttled: total(ec2.throttled),
       launchFailures: countKind(events, "launch.failed"),
       webhooksFailed: deliveries.filter((d) => d.statusCode < 200 || d.statusCode > 299).length,
       launchLatencyP50: percentile(latencyMs, 50),
       launchLatencyP99: percentile(latencyMs, 99),
       bootstrapRefusals: countKind(events, "bootstrap.refused"),
+      cpuSeconds: processes?.cpuSeconds.reduce((a, b) => a + b, 0),
+      peakRssMiB: processes && Math.max(...processes.peakRssMiB),
     },
     details: {
       jobs,
@@ -62,6 +70,10 @@ export function summariseBurst(
       githubByStatus: gh.byStatus,
       jitConfigsPerMinute: gh.jitConfigsPerMinute,
       ec2Calls: ec2.calls,
+      sqsCallsPerJobByOperation: Object.fromEntries(
+        Object.entries(sqs.calls).map(([op, n]) => [op, Math.round((n / jobs) * 100) / 100]),
+      ),
+      processes,
       ec2CallsAtLastLaunch,
       ec2Throttled: ec2.throttled,
       ec2Errors: ec2.errors,

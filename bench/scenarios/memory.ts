@@ -69,7 +69,7 @@ export const memory: Scenario = {
       app = await startAppProcess(sandbox, {
         entry: "main",
         env: {
-          MAYFLY_ROLES: "webhooks,reaper",
+          MAYFLY_ROLES: "webhooks,bootstrap,reaper",
           MAYFLY_SWEEP_INTERVAL: `${SWEEP_SECONDS}s`,
           LOG_LEVEL: "warn",
         },

@@ -4,6 +4,8 @@ import type { Pool } from "../../src/pool-file.js";
 
 /** The tag every instance and volume the app launches must carry (src/aws/fleet.ts TAG.managedBy). */
 export const MANAGED_BY_TAG = "mayfly:managed-by";
+/** The one tag the app writes after launch: the instance enrolled (src/domain/tags.ts, ADR 0007). */
+export const ENROLLED_TAG = "mayfly:enrolled";
 
 export interface FleetPolicyInput {
   /** Value of the managed-by tag: the stack name (the app's MAYFLY_DEPLOYMENT_ID). */
@@ -14,10 +16,14 @@ export interface FleetPolicyInput {
   /** Subnets of pools that set `publicIp: true`; public addresses are denied everywhere else. */
   publicIpSubnetIds: readonly string[];
   images: readonly Pool["image"][];
+  /** Every instance type any pool names: the only ones the app may launch. */
+  instanceTypes: readonly string[];
   kmsKeyIds: readonly string[];
   runnerRoleArn: string;
   /** Some pool launches Spot instances. */
   usesSpot: boolean;
+  /** Some pool keeps warm capacity (its `warm` key): the warm grants below. */
+  usesWarm?: boolean;
 }
 
 /**
@@ -58,6 +64,8 @@ export function fleetPolicyStatements(stack: Stack, input: FleetPolicyInput): ia
         ...taggedAsOurs,
         "ec2:MetadataHttpTokens": "required",
         "ec2:InstanceMetadataTags": "disabled",
+        // Request values win over the template's: only the pools' types (issue 10, finding 7).
+        "ec2:InstanceType": [...new Set(input.instanceTypes)].sort(),
       },
       NumericEquals: { "ec2:MetadataHttpPutResponseHopLimit": "1" },
     }),
@@ -75,9 +83,15 @@ export function fleetPolicyStatements(stack: Stack, input: FleetPolicyInput): ia
       [...subnets, ...input.securityGroupIds.map((id) => arn("security-group", id))],
       fromOwnTemplate,
     ),
-    allow("LaunchPoolImages", ["ec2:RunInstances"], imageArns(stack, input.images), fromOwnTemplate),
+    ...imageStatements(stack, input.images, fromOwnTemplate),
     allow("TagOnLaunchOnly", ["ec2:CreateTags"], [instances, volumes], {
       StringEquals: { "ec2:CreateAction": "RunInstances", ...taggedAsOurs },
+    }),
+    // Enrolment's record (ADR 0007): only the enrolled key, only on this deployment's instances.
+    allow("RecordEnrolment", ["ec2:CreateTags"], [instances], {
+      StringEquals: { [`aws:ResourceTag/${MANAGED_BY_TAG}`]: input.deploymentId },
+      "ForAllValues:StringEquals": { "aws:TagKeys": [ENROLLED_TAG] },
+      Null: { [`aws:RequestTag/${ENROLLED_TAG}`]: "false" },
     }),
     allow("TerminateOwnInstances", ["ec2:TerminateInstances"], [instances], {
       StringEquals: { [`aws:ResourceTag/${MANAGED_BY_TAG}`]: input.deploymentId },
@@ -88,6 +102,7 @@ export function fleetPolicyStatements(stack: Stack, input: FleetPolicyInput): ia
       StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" },
     }),
     ...optionalGrants(stack, input),
+    ...(input.usesWarm ? warmCapacityStatements(instances, input.deploymentId) : []),
     // Guardrails: explicit denies hold even if someone attaches a broader policy to the app's role.
     deny("DenyImdsV1", [instances], { StringNotEquals: { "ec2:MetadataHttpTokens": "required" } }),
     deny("DenyHopLimitAboveOne", [instances], {
@@ -108,12 +123,48 @@ export function fleetPolicyStatements(stack: Stack, input: FleetPolicyInput): ia
   ];
 }
 
-/** AMI ids are listed exactly; an SSM-resolved image is unknown until launch, so any image is allowed. */
-function imageArns(stack: Stack, images: readonly Pool["image"][]): string[] {
+/**
+ * The pools' images only (issue 10, finding 7). AMI ids are listed exactly. An SSM-resolved image is
+ * unknown until launch, so its statement allows any image id but only of the owners the pool names
+ * (default: this account), by `ec2:Owner` on the image resource.
+ */
+function imageStatements(
+  stack: Stack,
+  images: readonly Pool["image"][],
+  fromOwnTemplate: Record<string, unknown>,
+): iam.PolicyStatement[] {
   const image = (id: string) =>
     stack.formatArn({ service: "ec2", account: "", resource: "image", resourceName: id });
-  if (images.some((i) => typeof i !== "string")) return [image("*")];
-  return [...new Set(images as string[])].map(image);
+  const ids = [...new Set(images.filter((i): i is string => typeof i === "string"))];
+  const owners = [
+    ...new Set(
+      images.flatMap((i) =>
+        typeof i === "string" ? [] : "owners" in i && i.owners ? i.owners : [stack.account],
+      ),
+    ),
+  ];
+  const statements: iam.PolicyStatement[] = [];
+  if (ids.length > 0) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: "LaunchPoolImages",
+        actions: ["ec2:RunInstances"],
+        resources: ids.map(image),
+        conditions: fromOwnTemplate,
+      }),
+    );
+  }
+  if (owners.length > 0) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: "LaunchPoolOwnersImages",
+        actions: ["ec2:RunInstances"],
+        resources: [image("*")],
+        conditions: { ...fromOwnTemplate, StringEquals: { "ec2:Owner": owners } },
+      }),
+    );
+  }
+  return statements;
 }
 
 function optionalGrants(stack: Stack, input: FleetPolicyInput): iam.PolicyStatement[] {
@@ -174,4 +225,69 @@ function optionalGrants(stack: Stack, input: FleetPolicyInput): iam.PolicyStatem
     );
   }
   return statements;
+}
+
+/**
+ * Warm capacity (ADR 0014), in statements of their own: stopped instances are started when claimed,
+ * their user data and shutdown behaviour rewritten while stopped, and their `mayfly:warm` tag removed;
+ * StopInstances is granted for the warm loop (src/aws/ec2-warm-fleet.ts). All only on this deployment's
+ * instances. Keys: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html
+ *
+ * ModifyInstanceAttribute: the reference lists `ec2:Attribute` and `ec2:Attribute/${AttributeName}` for
+ * it ("filters access by an attribute being set on a resource"), but does not say which request values
+ * fill them, and a public report found them absent from the evaluation context for
+ * ModifySnapshotAttribute. An Allow conditioned on them could refuse every claim, so the Allow is scoped
+ * by the managed-by tag only, and a Deny refuses the attributes the app never sets whenever EC2 does fill
+ * their key (a guardrail that cannot break the claim; if the keys are never filled it does nothing):
+ * machine size (cost), network, boot code, and the protections that would stop the reaper's cleanup.
+ */
+export const WARM_NEVER_MODIFIED = [
+  "InstanceType",
+  "Kernel",
+  "Ramdisk",
+  "GroupId",
+  "SourceDestCheck",
+  "DisableApiTermination",
+  "DisableApiStop",
+  "BlockDeviceMapping",
+] as const;
+
+function warmCapacityStatements(instances: string, deploymentId: string): iam.PolicyStatement[] {
+  const ours = { StringEquals: { [`aws:ResourceTag/${MANAGED_BY_TAG}`]: deploymentId } };
+  return [
+    new iam.PolicyStatement({
+      sid: "WarmStartStopOwnInstances",
+      actions: ["ec2:StartInstances", "ec2:StopInstances"],
+      resources: [instances],
+      conditions: ours,
+    }),
+    new iam.PolicyStatement({
+      sid: "WarmModifyOwnInstances",
+      actions: ["ec2:ModifyInstanceAttribute"],
+      resources: [instances],
+      conditions: ours,
+    }),
+    ...WARM_NEVER_MODIFIED.map(
+      (attribute) =>
+        new iam.PolicyStatement({
+          sid: `DenyWarmModify${attribute}`,
+          effect: iam.Effect.DENY,
+          actions: ["ec2:ModifyInstanceAttribute"],
+          resources: ["*"],
+          conditions: { Null: { [`ec2:Attribute/${attribute}`]: "false" } },
+        }),
+    ),
+    // DeleteTags without a Tag list deletes every tag, and ForAllValues is true when aws:TagKeys is
+    // absent, so the Null condition requires the request to name its keys.
+    new iam.PolicyStatement({
+      sid: "WarmUntagOwnInstances",
+      actions: ["ec2:DeleteTags"],
+      resources: [instances],
+      conditions: {
+        ...ours,
+        "ForAllValues:StringEquals": { "aws:TagKeys": ["mayfly:warm"] },
+        Null: { "aws:TagKeys": "false" },
+      },
+    }),
+  ];
 }

@@ -99,6 +99,8 @@ export class MayflyStack extends Stack {
         PORT: String(APP_PORT),
         PUBLIC_URL: `https://${props.domainName}`,
         MAYFLY_DEPLOYMENT_ID: this.stackName,
+        // The ALB appends the client to X-Forwarded-For: /bootstrap rate-limits per instance, not per ALB.
+        MAYFLY_TRUSTED_PROXY_HOPS: "1",
         MAYFLY_RUNNER_PREFIX: props.runnerPrefix ?? "mayfly-",
         MAYFLY_LAUNCH_TEMPLATE_PREFIX: templatePrefix,
         AWS_REGION: this.region,

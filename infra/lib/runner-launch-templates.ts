@@ -61,9 +61,11 @@ export class RunnerLaunchTemplates extends Construct {
         securityGroupIds: unique(pools.flatMap((p) => this.#groupIds(p))),
         publicIpSubnetIds: unique(pools.filter((p) => p.publicIp).flatMap((p) => p.subnets)),
         images: pools.map((p) => p.image),
+        instanceTypes: pools.flatMap((p) => p.instanceTypes),
         kmsKeyIds: pools.flatMap((p) => (p.volume.kmsKeyId ? [p.volume.kmsKeyId] : [])),
         runnerRoleArn: this.role.roleArn,
         usesSpot: pools.some((p) => p.market !== "on-demand"),
+        usesWarm: pools.some((p) => p.warm !== undefined),
       }),
     });
     const stack = Stack.of(this);
@@ -73,7 +75,7 @@ export class RunnerLaunchTemplates extends Construct {
     acknowledge(
       policy,
       "AwsSolutions-IAM5",
-      "Instances, volumes and network interfaces do not exist before RunInstances, so their ARNs end in *; each such statement is narrowed by conditions (own launch templates, managed-by tag, IMDSv2, encryption, pool subnets). DescribeInstances has no resource-level permissions. An SSM-resolved image is only known at launch.",
+      "Instances, volumes and network interfaces do not exist before RunInstances, so their ARNs end in *; each such statement is narrowed by conditions (own launch templates, managed-by tag, IMDSv2, encryption, pool subnets). DescribeInstances has no resource-level permissions. An SSM-resolved image is only known at launch, so its statement is narrowed by ec2:Owner to the owners the pool file names.",
       ["Resource::*", ...created, `Resource::arn:<AWS::Partition>:ec2:${stack.region}::image/*`],
     );
     return policy;

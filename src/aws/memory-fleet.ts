@@ -31,6 +31,8 @@ export interface MemoryFleet extends Fleet, WarmFleet {
   powerOff(instanceId: string): void;
   userDataOf(instanceId: string): string | undefined;
   shutdownBehaviourOf(instanceId: string): ShutdownBehaviour | undefined;
+  /** Adds or replaces tags on an instance (what CreateTags does), e.g. bootstrap's `mayfly:enrolled`. */
+  setTags(instanceId: string, tags: Record<string, string>): void;
   /** Another deployment's fleet over the same in-memory cloud. */
   forDeployment(deploymentId: string): MemoryFleet;
 }
@@ -124,6 +126,11 @@ function fleetOver(cloud: Cloud, deploymentId: string): MemoryFleet {
     },
     userDataOf: (instanceId) => cloud.attributes.get(instanceId)?.userData,
     shutdownBehaviourOf: (instanceId) => cloud.attributes.get(instanceId)?.shutdown,
+    setTags: (instanceId, tags) => {
+      const instance = cloud.instances.get(instanceId);
+      if (!instance) throw new Error(`memory fleet: unknown instance ${instanceId}`);
+      instance.tags = { ...instance.tags, ...tags };
+    },
     forDeployment: (other) => fleetOver(cloud, other),
   };
 }

@@ -1,5 +1,13 @@
 import type { Fleet, ManagedInstance } from "../aws/fleet.js";
 
+/** What enrolment asks of EC2 about one instance (narrow, defined where used). */
+export interface InstanceLookup {
+  /** The instance if it exists and is this deployment's; may be up to `listingMaxAgeMs` old. */
+  get(instanceId: string): Promise<ManagedInstance | undefined>;
+  /** The same, asked of EC2 now (batched with other checks in the same few ms, never the listing). */
+  fresh(instanceId: string): Promise<ManagedInstance | undefined>;
+}
+
 /**
  * The bootstrap route's instance checks, at a bounded number of EC2 calls:
  * - checks arriving within `windowMs` share one DescribeInstances call by id, so the first boots of a
@@ -7,8 +15,9 @@ import type { Fleet, ManagedInstance } from "../aws/fleet.js";
  * - while checks keep coming (more than `busyChecks` within `listingMaxAgeMs`: a burst whose instances
  *   wait for GitHub's write budget ask again every 30 s), one listing of the deployment's running
  *   instances serves every check for `listingMaxAgeMs`. An instance missing from it is asked by id.
- * The cost of the listing is that an instance that stopped running within `listingMaxAgeMs` still passes
- * this check; it could only spend its own one-time token, and the sweep removes the runner.
+ * The listing may be stale: an instance that stopped running within `listingMaxAgeMs` still passes
+ * `get`. Enrolment therefore asks `fresh` once more after GitHub issued the config and before answering
+ * (finding 6 of issue 10), and trusts the listing only for tags that never change after launch.
  */
 export function createInstanceLookup(options: {
   fleet: Fleet;
@@ -17,7 +26,7 @@ export function createInstanceLookup(options: {
   listingMaxAgeMs?: number;
   busyChecks?: number;
   now?: () => number;
-}) {
+}): InstanceLookup {
   const windowMs = options.windowMs ?? 25;
   const maxBatch = options.maxBatch ?? 500;
   const listingMaxAgeMs = options.listingMaxAgeMs ?? 5_000;
@@ -85,6 +94,6 @@ export function createInstanceLookup(options: {
       }
       return byId(instanceId);
     },
+    fresh: byId,
   };
 }
-export type InstanceLookup = ReturnType<typeof createInstanceLookup>;

@@ -3,35 +3,70 @@ import type { Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
 import { z } from "zod";
-import type { EventLog } from "../events/event-log.js";
+import type { EventInput } from "../events/event-log.js";
 import { KeyedRateLimiter } from "../http/rate-limiter.js";
-import type { Metrics } from "../metrics.js";
-import type { Enrol } from "./enrol.js";
+import type { Report } from "../report/report.js";
+import { clientAddress } from "./client-address.js";
+import type { Enrol, EnrolResult } from "./enrol-result.js";
+import { createRefusalSummary, type Schedule, type Summary } from "./refusal-summary.js";
 
 /**
- * `POST /bootstrap`: the instance's one call to the app. Size-limited, rate-limited per source address
+ * `POST /bootstrap`: the instance's one call to the app. Size-limited, rate-limited per client address
  * (refusals much more strictly, to slow probing), schema-checked. Refusals are a bare 401/403 to the
- * caller; the reason goes to the log, the event log and a metric. Never logs the token or the config.
+ * caller; each is counted in a metric and logged, and summarised in one event per interval. Never logs
+ * the token or the config.
  */
 const requestSchema = z.object({
   token: z.string().min(1).max(4096),
   identity: z.object({ document: z.string().min(1).max(4096), signature: z.string().min(1).max(2048) }),
 });
 
-export function mountBootstrapRoute(
-  app: Hono,
-  deps: { enrol: Enrol; events: EventLog; metrics: Metrics; log: Logger; now?: () => number },
-): void {
+/** What the route writes to, narrowed to what it uses. */
+export interface BootstrapRouteDeps {
+  enrol: Enrol;
+  /** Issued configs and config problems: event, metric and log from one row (src/report). */
+  report: Report;
+  /**
+   * Refusals bypass report(): the metric counts each one at once, by reason, while the event is one
+   * summary per interval over every reason (which one report row cannot count).
+   */
+  events: { record(event: EventInput): unknown };
+  metrics: { bootstrapRefusals: { inc(labels: { reason: string }): void } };
+  log: Pick<Logger, "debug" | "info" | "warn" | "error">;
+  /** Proxies that append to X-Forwarded-For (MAYFLY_TRUSTED_PROXY_HOPS). */
+  trustedProxyHops: number;
+  now?: () => number;
+  summaryIntervalMs?: number;
+  schedule?: Schedule;
+}
+
+export function mountBootstrapRoute(app: Hono, deps: BootstrapRouteDeps): void {
   const requests = new KeyedRateLimiter({ capacity: 200, refillPerSecond: 50, now: deps.now });
   const refusals = new KeyedRateLimiter({ capacity: 20, refillPerSecond: 1, now: deps.now });
+  const summary = createRefusalSummary({
+    emit: (s) => {
+      deps.events.record(summaryEvent(s));
+      deps.log.warn({ byReason: s.byReason, total: s.total }, "bootstrap refusals");
+    },
+    intervalMs: deps.summaryIntervalMs,
+    schedule: deps.schedule,
+  });
+  const configReported = new Set<string>();
+  const refused = (reason: string, detail: string, who: Partial<EnrolResult & { ok: false }> = {}) => {
+    deps.metrics.bootstrapRefusals.inc({ reason });
+    summary.add({ reason, detail, instanceId: who.instanceId, pool: who.pool, org: who.org });
+  };
 
   app.post(
     "/bootstrap",
     bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.json({ error: "request too large" }, 413) }),
     async (c) => {
-      const source = sourceAddress(c);
+      const source = sourceAddress(c, deps.trustedProxyHops);
       const wait = Math.max(requests.take(source), 0);
-      if (wait > 0) return tooMany(c, wait);
+      if (wait > 0) {
+        refused("rate-limited", `more than the request limit from ${source}`);
+        return tooMany(c, wait);
+      }
       let body: unknown;
       try {
         body = await c.req.json();
@@ -42,7 +77,7 @@ export function mountBootstrapRoute(
       if (!parsed.success)
         return c.json({ error: "body must be JSON: { token, identity: { document, signature } }" }, 400);
 
-      let result: Awaited<ReturnType<Enrol>>;
+      let result: EnrolResult;
       const signal = c.req.raw.signal;
       try {
         result = await deps.enrol({ ...parsed.data, signal });
@@ -54,16 +89,26 @@ export function mountBootstrapRoute(
         return c.json({ error: "temporarily unavailable, retry" }, 503);
       }
       if (!result.ok) {
-        deps.metrics.bootstrapRefusals.inc({ reason: result.reason });
-        deps.events.record({
-          kind: "bootstrap.refused",
-          reason: result.reason,
-          message: `bootstrap refused (${result.reason}): ${result.detail}`,
-          instanceId: result.instanceId,
-          pool: result.pool,
-          org: result.org,
-        });
-        deps.log.warn(
+        refused(result.reason, result.detail, result);
+        if (result.status === 503) {
+          // A config problem (a missing runner group): shown once, not once per boot; the instance waits.
+          const key = `${result.org}/${result.reason}/${result.detail}`;
+          if (!configReported.has(key)) {
+            configReported.add(key);
+            deps.events.record({
+              kind: "error",
+              reason: result.reason,
+              message: result.detail,
+              pool: result.pool,
+              org: result.org,
+            });
+            deps.log.error({ reason: result.reason, pool: result.pool }, result.detail);
+          }
+          c.header("retry-after", "30");
+          return c.json({ error: "not configured yet, retry" }, 503);
+        }
+        const level = result.instanceId ? "warn" : "debug";
+        deps.log[level](
           { reason: result.reason, instanceId: result.instanceId, source },
           `bootstrap refused: ${result.detail}`,
         );
@@ -71,9 +116,7 @@ export function mountBootstrapRoute(
         if (penalty > 0) return tooMany(c, penalty);
         return c.json({ error: "bootstrap refused" }, result.status);
       }
-      deps.metrics.bootstrapIssued.inc({ pool: result.pool });
-      deps.events.record({
-        kind: "bootstrap.issued",
+      deps.report("bootstrap.issued", {
         pool: result.pool,
         org: result.org,
         instanceId: result.instanceId,
@@ -86,9 +129,32 @@ export function mountBootstrapRoute(
   );
 }
 
-function sourceAddress(c: Context): string {
+function summaryEvent(s: Summary): EventInput {
+  const counts = Object.entries(s.byReason)
+    .sort((a, b) => b[1] - a[1])
+    .map(([reason, n]) => `${reason} ${n}`)
+    .join(", ");
+  const top = Object.entries(s.byReason).sort((a, b) => b[1] - a[1])[0]?.[0];
+  const latest = s.latest
+    ? `; latest from an instance: ${s.latest.instanceId} (${s.latest.reason}: ${s.latest.detail})`
+    : "";
+  return {
+    kind: "bootstrap.refused",
+    reason: s.latest?.reason ?? top,
+    message: `${s.total} bootstrap request${s.total === 1 ? "" : "s"} refused in ${s.intervalMs / 1000} s: ${counts}${latest}`,
+    instanceId: s.latest?.instanceId,
+    pool: s.latest?.pool,
+    org: s.latest?.org,
+  };
+}
+
+function sourceAddress(c: Context, trustedHops: number): string {
   const bindings = c.env as HttpBindings | undefined;
-  return bindings?.incoming?.socket?.remoteAddress ?? "unknown";
+  return clientAddress(
+    bindings?.incoming?.socket?.remoteAddress,
+    c.req.header("x-forwarded-for"),
+    trustedHops,
+  );
 }
 
 function tooMany(c: Context, waitMs: number) {

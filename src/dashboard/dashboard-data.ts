@@ -1,7 +1,11 @@
 import type { EventLog, MayflyEvent } from "../events/event-log.js";
 import type { RunnerJobs } from "../events/runner-jobs.js";
+import type { Installations } from "../github/installations.js";
+import type { Metrics } from "../metrics.js";
 import type { Pool, PriceTable } from "../pool-file.js";
+import type { Observation } from "../reaper/observe.js";
 import { type CostEstimate, estimateCosts } from "./estimate-costs.js";
+import { type IdleCost, idleCost } from "./idle-cost.js";
 import type { InstanceLedger } from "./instance-ledger.js";
 import type { ObservationCache } from "./observation-cache.js";
 import { type PoolRow, poolRows } from "./pool-rows.js";
@@ -9,6 +13,8 @@ import type { QueueStats, QueueTimes } from "./queue-times.js";
 import type { HistorySample, RunnerHistory } from "./runner-history.js";
 import { type RunnerRow, runnerRows } from "./runner-rows.js";
 import { canSee, owns, type Viewer } from "./viewer.js";
+import { warmClaims } from "./warm-claims.js";
+import { warmLevels } from "./warm-levels.js";
 
 /** What the JSON API and the live stream serve: view models built from the shared, cached sources. */
 
@@ -32,6 +38,9 @@ export function createDashboardData(deps: {
   pools: readonly Pool[];
   prices: PriceTable;
   runnerPrefix: string;
+  /** For the warm rows: the orgs whose level the warm loop keeps (cached by the adapter). */
+  installations: Pick<Installations, "list">;
+  metrics?: Pick<Metrics, "warmClaims">;
   sampleIntervalMs: number;
   now: () => number;
 }) {
@@ -44,6 +53,15 @@ export function createDashboardData(deps: {
       unreachableOrgs: observation.unreachableOrgs.filter((org) => owns(viewer, org)),
     };
     return { observation, freshness };
+  }
+
+  /** The observation just listed them (and the list is cached); if that fails, the orgs it saw runners of. */
+  async function installedOrgs(observation: Observation) {
+    try {
+      return await deps.installations.list();
+    } catch {
+      return [...new Map(observation.runners.map((r) => [r.ref.org, r.ref])).values()];
+    }
   }
 
   return {
@@ -62,12 +80,24 @@ export function createDashboardData(deps: {
     /** Pool capacity is shared by every org the pool admits, so every viewer sees all of it. */
     async pools(viewer: Viewer): Promise<Freshness & { pools: PoolRow[]; waitingIsApproximate: true }> {
       const { observation, freshness } = await observed(viewer);
+      const now = deps.now();
+      const warm = deps.pools.some((p) => p.warm)
+        ? warmLevels({
+            pools: deps.pools,
+            observation,
+            installations: await installedOrgs(observation),
+            runnerPrefix: deps.runnerPrefix,
+            claims: await warmClaims(deps.metrics),
+            now,
+          })
+        : undefined;
       const pools = poolRows({
         pools: deps.pools,
         observation,
         events: deps.events.list(),
         runnerPrefix: deps.runnerPrefix,
-        now: deps.now(),
+        warm,
+        now,
       });
       return { ...freshness, pools, waitingIsApproximate: true };
     },
@@ -91,14 +121,18 @@ export function createDashboardData(deps: {
       };
     },
 
-    costs(viewer: Viewer): CostEstimate & { note: string } {
+    costs(viewer: Viewer): CostEstimate & { idle: IdleCost; note: string } {
       const to = deps.now();
+      const window = { from: to - COST_WINDOW_MS, to };
       const visible = deps.ledger.entries().filter((i) => owns(viewer, i.org));
       return {
-        ...estimateCosts(visible, deps.prices, { from: to - COST_WINDOW_MS, to }),
+        ...estimateCosts(visible, deps.prices, window),
+        idle: idleCost(visible, deps.pools, deps.prices, window),
         note:
           "Estimate: instance hours seen by this replica in the last 24 h × the pool file's hourly prices " +
-          "(spot price for spot instances); excludes storage, data transfer and price changes.",
+          "(spot price for spot instances); excludes storage, data transfer and price changes. Idle warm " +
+          "capacity: hot hours before a job (already in the totals) and stopped instances' volumes at " +
+          "gp3 $0.08/GiB-month (us-east-1).",
       };
     },
   };

@@ -19,6 +19,14 @@ export interface CostedInstance {
   launchedAt: number;
   /** Epoch ms: when it was last seen running (or now, for one still running). */
   endedAt: number;
+  /** Earlier running spans of an instance that was stopped and started again (a claimed stopped one). */
+  priorRuns?: Array<{ from: number; to: number }>;
+  /** Launched as warm capacity (its `mayfly:warm` tag when first seen). */
+  warm?: "hot" | "stopped";
+  /** First and last time it was seen stopped: EC2 bills its volumes, not its hours. */
+  stopped?: { from: number; to: number };
+  /** Epoch ms: when its runner started a job. */
+  jobAt?: number;
 }
 
 export interface CostLine {
@@ -60,10 +68,8 @@ export function estimateCosts(
   const unpriced = new Set<string>();
   let total = 0;
   for (const instance of instances) {
-    const start = Math.max(instance.launchedAt, window.from);
-    const end = Math.min(instance.endedAt, window.to);
-    if (end <= start) continue;
-    const hours = (end - start) / 3_600_000;
+    const hours = runHours(instance, window);
+    if (hours <= 0) continue;
     const price = hourlyPrice(prices, instance.instanceType, instance.market);
     if (price === undefined) unpriced.add(instance.instanceType);
     const cost = price === undefined ? 0 : hours * price;
@@ -92,6 +98,19 @@ export function estimateCosts(
     repos: sorted(repos),
     unpricedTypes: [...unpriced].sort(),
   };
+}
+
+/** Hours running inside the window, over every run of the instance. */
+export function runHours(
+  instance: Pick<CostedInstance, "launchedAt" | "endedAt" | "priorRuns">,
+  window: { from: number; to: number },
+  until = Number.POSITIVE_INFINITY,
+): number {
+  const runs = [...(instance.priorRuns ?? []), { from: instance.launchedAt, to: instance.endedAt }];
+  let ms = 0;
+  for (const run of runs)
+    ms += Math.max(0, Math.min(run.to, window.to, until) - Math.max(run.from, window.from));
+  return ms / 3_600_000;
 }
 
 function round(line: CostLine): CostLine {

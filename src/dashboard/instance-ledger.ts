@@ -1,4 +1,5 @@
 import { TAG } from "../domain/tags.js";
+import { warmRoleOf } from "../domain/warm-role.js";
 import type { Observation } from "../reaper/observe.js";
 import type { CostedInstance } from "./estimate-costs.js";
 
@@ -19,9 +20,11 @@ export class InstanceLedger {
   }
 
   observe(observation: Observation): void {
+    const at = observation.at;
     for (const instance of observation.instances) {
       if (instance.state === "terminated") continue;
       const known = this.#instances.get(instance.instanceId);
+      const stopped = instance.state === "stopped";
       const entry: CostedInstance = known ?? {
         instanceId: instance.instanceId,
         pool: instance.tags[TAG.pool] ?? "unknown",
@@ -29,18 +32,30 @@ export class InstanceLedger {
         instanceType: instance.instanceType,
         market: instance.market,
         launchedAt: instance.launchedAt,
-        endedAt: observation.at,
+        // First seen stopped: it ran at most until now; its warm-up boot is not seen, so not counted.
+        endedAt: stopped ? instance.launchedAt : at,
+        ...warmRoleOf(instance.tags),
       };
-      entry.endedAt = Math.max(entry.endedAt, observation.at);
+      if (stopped) {
+        // A stopped instance bills its EBS volumes only (https://aws.amazon.com/ec2/pricing/on-demand/).
+        entry.stopped = { from: entry.stopped?.from ?? at, to: at };
+      } else if (instance.launchedAt > entry.launchedAt) {
+        // Started again (EC2's LaunchTime moves to the latest start): the earlier run is kept apart.
+        entry.priorRuns = [...(entry.priorRuns ?? []), { from: entry.launchedAt, to: entry.endedAt }];
+        entry.launchedAt = instance.launchedAt;
+        entry.endedAt = at;
+      } else entry.endedAt = Math.max(entry.endedAt, at);
       if (!known) this.#instances.set(instance.instanceId, entry);
     }
     this.#prune(observation.at);
   }
 
   /** Records the repository whose job an instance's runner started. */
-  noteJob(instanceId: string, repo: string): void {
+  noteJob(instanceId: string, repo: string, at?: number): void {
     this.#repos.delete(instanceId);
     this.#repos.set(instanceId, repo);
+    const entry = this.#instances.get(instanceId);
+    if (entry && at !== undefined) entry.jobAt ??= at;
     if (this.#repos.size > this.#capacity) this.#deleteOldest(this.#repos);
   }
 
@@ -50,7 +65,7 @@ export class InstanceLedger {
 
   #prune(now: number): void {
     for (const [id, entry] of this.#instances) {
-      if (now - entry.endedAt > this.#retentionMs) {
+      if (now - Math.max(entry.endedAt, entry.stopped?.to ?? 0) > this.#retentionMs) {
         this.#instances.delete(id);
         this.#repos.delete(id);
       }

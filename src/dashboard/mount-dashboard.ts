@@ -56,6 +56,8 @@ export function mountDashboard(app: Hono, deps: DashboardDeps): Dashboard {
     pools: config.pools,
     prices: config.prices,
     runnerPrefix: config.runnerPrefix,
+    installations: deps.installations,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
     sampleIntervalMs: timing.sampleIntervalMs,
     now,
   });

@@ -3,6 +3,7 @@ import type { Pool } from "../pool-file.js";
 import type { Observation } from "../reaper/observe.js";
 import { countStates, type StateCounts } from "./state-counts.js";
 import { waitingJobs } from "./waiting-jobs.js";
+import type { WarmRow } from "./warm-levels.js";
 
 /** Launch failures are counted over this window ("in the last hour"), so the number can fall again. */
 export const FAILURE_WINDOW_MS = 3_600_000;
@@ -20,6 +21,8 @@ export interface PoolRow {
   waitingJobs: number;
   launchFailures: number;
   lastError?: { at: number; message: string; reason?: string };
+  /** Only for a pool with a `warm` key: see warm-levels.ts. */
+  warm?: WarmRow;
 }
 
 export function poolRows(input: {
@@ -27,6 +30,8 @@ export function poolRows(input: {
   observation: Observation;
   events: readonly MayflyEvent[];
   runnerPrefix: string;
+  /** By pool name, for the pools with a `warm` key. */
+  warm?: ReadonlyMap<string, WarmRow>;
   now: number;
 }): PoolRow[] {
   const waiting = waitingJobs(input.events, input.now);
@@ -35,6 +40,7 @@ export function poolRows(input: {
     const states = countStates(input.observation, input.runnerPrefix, pool.name);
     const mine = failures.filter((e) => e.pool === pool.name);
     const last = mine.at(-1);
+    const warm = input.warm?.get(pool.name);
     return {
       name: pool.name,
       labels: [...pool.labels],
@@ -46,6 +52,7 @@ export function poolRows(input: {
       waitingJobs: waiting.get(pool.name) ?? 0,
       launchFailures: mine.filter((e) => input.now - e.at <= FAILURE_WINDOW_MS).length,
       lastError: last && { at: last.at, message: last.message, reason: last.reason },
+      ...(warm ? { warm } : {}),
     };
   });
 }

@@ -21,7 +21,7 @@ export function trackJobStarts(deps: {
     if (event.kind !== "job.started" || !event.runnerName || !instanceId) return;
     const job = deps.runnerJobs.get(event.runnerName);
     const repo = event.repo ?? job?.repo;
-    if (repo) deps.ledger.noteJob(instanceId, repo);
+    if (repo) deps.ledger.noteJob(instanceId, repo, event.at);
     if (job?.queueSeconds !== undefined) deps.queueTimes.add(event.at, job.queueSeconds);
   });
 }

@@ -28,6 +28,11 @@ export interface ScaleFacts {
   receiveCount: number;
   /** Launches already made for this job (distinct `mayfly:launch` ids among instances tagged with it). */
   launches: number;
+  /**
+   * Instances launched for this job that are alive but have not enrolled (no `mayfly:enrolled` tag):
+   * they wait for a JIT config and will register and take a queued job of their labels.
+   */
+  awaitingConfig: number;
   /** Most launches one job may get (the pool's `maxLaunchesPerJob`, else MAYFLY_MAX_LAUNCHES_PER_JOB). */
   maxLaunches: number;
   /** The pool is under its max now. */
@@ -67,6 +72,15 @@ export function planScale(f: ScaleFacts): ScalePlan {
   // the queue could not collapse) may already have its runner: GitHub is asked before launching.
   const asks = f.checkJobQueued && (f.receiveCount > 1 || f.launches > 0 || waited > DEDUP_WINDOW_SECONDS);
   const launched = `${f.launches} launch(es) so far`;
+  // GitHub can tell nothing while the job's instance waits for its config: the job is queued, and that
+  // instance will register and take it (or another of its labels). Ask once it has enrolled or is gone
+  // (issue 15: the burst spent 0.26 GETs a job asking about jobs whose instances were still waiting).
+  if (f.job === undefined && asks && f.launches > 0 && f.awaitingConfig > 0) {
+    return retry(
+      recheckDelay(f, waited),
+      `${launched}; ${f.awaitingConfig} instance(s) still waiting for a config`,
+    );
+  }
   if (f.job === undefined && asks && f.launches > 0) {
     if (f.rechecks.available) return { kind: "ask-github", reason: `${launched}; is the job still queued?` };
     // It may well be running: never relaunch unasked, look again once a GET is available.

@@ -4,6 +4,11 @@ export const TAG = {
   pool: "mayfly:pool",
   org: "mayfly:org",
   launch: "mayfly:launch",
+  /**
+   * Written by the bootstrap role, never at launch: the instance has enrolled (ADR 0007). The only key
+   * the app may write after launch (infra/lib/fleet-policy.ts).
+   */
+  enrolled: "mayfly:enrolled",
   /** The jobs a launch was for (see job-tags.ts). */
   jobs: "mayfly:jobs",
   /** hot | stopped: launched as warm capacity; removed when the instance is claimed for a job (ADR 0014). */

@@ -3,11 +3,14 @@ import type { OctokitOptions } from "@octokit/core/types";
 import type { Logger } from "pino";
 import { ProbotOctokit } from "probot";
 import { EndpointBudget } from "./endpoint-budget.js";
+import type { RegistrationBudget } from "./registration-budget.js";
 
 /**
  * Probot's Octokit, tuned for an autoscaler:
  * - writes are paced per endpoint by `EndpointBudget` instead of Probot's 1 write/s serialisation
- *   (@octokit/plugin-throttling's "write" group), so JIT configs are not capped at 60 a minute;
+ *   (@octokit/plugin-throttling's "write" group), so JIT configs are not capped at 60 a minute; each
+ *   App identity builds its own class, so each has its own budget; JIT configs also wait for the org's
+ *   runner-registration budget, which all identities share;
  * - 409 is never retried (@octokit/plugin-retry retries it by default; a 409 on generate-jitconfig
  *   means the runner name is taken, which is how bootstrap replay is refused);
  * - rate limits are waited out inline only when the wait is short; otherwise the call fails fast
@@ -29,12 +32,20 @@ const passThroughGroup = {
   }),
 };
 
+const JIT_CONFIG_ROUTE = "/orgs/{org}/actions/runners/generate-jitconfig";
+
 export function createMayflyOctokit(options: {
   writePointsPerMinute: number;
+  /** Defaults to what the rate leaves of 900 points (EndpointBudget). */
+  writeBurstPoints?: number;
+  registrations?: RegistrationBudget;
   observer?: GitHubCallObserver;
   log?: Logger;
 }) {
-  const budget = new EndpointBudget({ pointsPerMinute: options.writePointsPerMinute });
+  const budget = new EndpointBudget({
+    pointsPerMinute: options.writePointsPerMinute,
+    burstPoints: options.writeBurstPoints,
+  });
   const observer = options.observer;
 
   const paced = (octokit: Octokit, octokitOptions: OctokitOptions) => {
@@ -42,10 +53,22 @@ export function createMayflyOctokit(options: {
     octokit.hook.wrap("request", async (request, endpoint) => {
       if (endpoint.method !== "GET" && endpoint.method !== "HEAD") {
         // `request.signal` ends only the wait for the budget: once sent, a write is never cut off, because
-        // GitHub may act on it and the answer would be lost.
-        const { signal, ...rest } = (endpoint.request ?? {}) as { signal?: AbortSignal };
-        await budget.take(installation, endpoint.method, String(endpoint.url), signal);
+        // GitHub may act on it and the answer would be lost. `request.beforeSend` runs once, after the
+        // wait and before the first send (bootstrap records its enrolment there: ADR 0007); if it
+        // throws, nothing is sent.
+        const { signal, beforeSend, ...rest } = (endpoint.request ?? {}) as {
+          signal?: AbortSignal;
+          beforeSend?: () => Promise<void>;
+        };
+        const route = String(endpoint.url);
+        const org = (endpoint as { org?: unknown }).org;
+        const registration =
+          route === JIT_CONFIG_ROUTE && typeof org === "string"
+            ? options.registrations?.bucket(org)
+            : undefined;
+        await budget.take(installation, endpoint.method, route, signal, registration);
         endpoint.request = rest;
+        await beforeSend?.();
       }
       try {
         const response = await request(endpoint);

@@ -1,5 +1,7 @@
 import type { ProbotOctokit } from "probot";
-import { RunnerBusyError, RunnerExistsError } from "../errors.js";
+import { ConfigError, RunnerBusyError, RunnerExistsError } from "../errors.js";
+import type { AppIdentity } from "./app-identity.js";
+import { createIdentityPicker } from "./identity-picker.js";
 import { listRunnerGroupsRaw } from "./runner-groups.js";
 import { githubStatus, translateGitHubError } from "./translate-error.js";
 
@@ -30,8 +32,11 @@ export interface Runners {
   createJitConfig(
     ref: OrgRef,
     runner: { name: string; labels: readonly string[]; runnerGroupId: number },
-    /** Aborting gives up the wait for the write budget; a request already sent is never cut off. */
-    options?: { signal?: AbortSignal },
+    /**
+     * Aborting gives up the wait for the write budget; a request already sent is never cut off.
+     * `beforeSend` runs after that wait, right before the request goes; if it throws, nothing is sent.
+     */
+    options?: { signal?: AbortSignal; beforeSend?: () => Promise<void> },
   ): Promise<{ runnerId: number; encodedJitConfig: string }>;
   /** The org's runners whose name starts with `prefix`. */
   list(ref: OrgRef, prefix: string): Promise<GitHubRunner[]>;
@@ -45,6 +50,11 @@ export interface Runners {
 
 export function createGitHubRunners(options: {
   auth: AuthInstallation;
+  /**
+   * The App identities JIT configs are spread over (default: the default identity alone). Runners are
+   * org-level, so whichever identity created one, the default identity lists and removes it.
+   */
+  jitIdentities?: readonly AppIdentity[];
   groupCacheMs?: number;
   now?: () => number;
 }): Runners {
@@ -54,17 +64,37 @@ export function createGitHubRunners(options: {
   const fail = (error: unknown): never => {
     throw translateGitHubError(error, now) ?? error;
   };
+  const picker = createIdentityPicker(
+    options.jitIdentities ?? [{ appId: 0, installation: (ref: OrgRef) => options.auth(ref.installationId) }],
+  );
+  /** The least busy identity installed on the org, held until `release`. */
+  const choose = async (ref: OrgRef) => {
+    const skip = new Set<number>();
+    for (;;) {
+      const pick = picker.acquire(skip);
+      if (!pick) throw new Error(`no App identity is installed on org ${ref.org}`);
+      try {
+        const octokit = await pick.item.installation(ref);
+        if (octokit) return { octokit, release: pick.release };
+      } catch (error) {
+        pick.release();
+        throw error;
+      }
+      pick.release();
+      skip.add(pick.index);
+    }
+  };
 
   return {
     async createJitConfig(ref, runner, call) {
-      const octokit = await options.auth(ref.installationId);
+      const { octokit, release } = await choose(ref);
       try {
         const { data } = await octokit.request("POST /orgs/{org}/actions/runners/generate-jitconfig", {
           org: ref.org,
           name: runner.name,
           runner_group_id: runner.runnerGroupId,
           labels: [...runner.labels],
-          request: { signal: call?.signal },
+          request: { signal: call?.signal, beforeSend: call?.beforeSend } as { signal?: AbortSignal },
         });
         return { runnerId: data.runner.id, encodedJitConfig: data.encoded_jit_config };
       } catch (error) {
@@ -74,6 +104,8 @@ export function createGitHubRunners(options: {
           });
         }
         return fail(error);
+      } finally {
+        release();
       }
     },
 
@@ -132,7 +164,15 @@ export function createGitHubRunners(options: {
         try {
           const all = await listRunnerGroupsRaw(octokit, ref.org);
           const group = all.find((g) => g.name.toLowerCase() === name.toLowerCase());
-          if (!group) throw new Error(`runner group "${name}" does not exist in org ${ref.org}`);
+          if (!group) {
+            throw new ConfigError([
+              {
+                key: "pools[].runnerGroup",
+                problem: `runner group "${name}" does not exist in org ${ref.org}`,
+                fix: `create it (Settings → Actions → Runner groups) or name an existing group in the pool file`,
+              },
+            ]);
+          }
           return group.id;
         } catch (error) {
           return fail(error);

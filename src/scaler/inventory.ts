@@ -31,6 +31,8 @@ interface Snapshot {
   live: ManagedInstance[];
   /** job id → launch ids among every listed instance, terminated ones included. */
   launchesByJob: Map<number, Set<string>>;
+  /** job id → its live instances that have not enrolled yet (no `mayfly:enrolled` tag): waiting for a config. */
+  awaitingByJob: Map<number, number>;
 }
 
 export function createInventory(options: {
@@ -59,13 +61,22 @@ export function createInventory(options: {
           states: ["pending", "running", "shutting-down", "stopping", "terminated"],
         });
         const launchesByJob = new Map<number, Set<string>>();
+        const awaitingByJob = new Map<number, number>();
         for (const i of listed) {
           const launch = i.tags[TAG.launch];
           if (launch === undefined) continue;
-          for (const job of jobsOf(i.tags))
+          const awaiting = LIVE_STATES.has(i.state) && i.tags[TAG.enrolled] === undefined;
+          for (const job of jobsOf(i.tags)) {
             launchesByJob.set(job, (launchesByJob.get(job) ?? new Set()).add(launch));
+            if (awaiting) awaitingByJob.set(job, (awaitingByJob.get(job) ?? 0) + 1);
+          }
         }
-        snapshot = { at: startedAt, live: listed.filter((i) => LIVE_STATES.has(i.state)), launchesByJob };
+        snapshot = {
+          at: startedAt,
+          live: listed.filter((i) => LIVE_STATES.has(i.state)),
+          launchesByJob,
+          awaitingByJob,
+        };
         const seen = new Set(listed.map((i) => i.instanceId));
         // A launch stops counting once a snapshot shows it, or once a snapshot taken well after it does not
         // (it already ended); the grace covers DescribeInstances' eventual consistency after RunInstances.
@@ -87,13 +98,21 @@ export function createInventory(options: {
   const liveCount = (pool: string) => inPool(pool).length + unlisted(pool).length + (reserved.get(pool) ?? 0);
 
   return {
-    /** Whether the pool is under its max, and how many launches its job has had (EC2 and own recent ones). */
-    async observe(pool: Pool, jobId: number): Promise<{ room: boolean; launches: number }> {
+    /**
+     * Whether the pool is under its max, how many launches its job has had (EC2 and own recent ones), and
+     * how many of its instances are alive but not enrolled yet (own launches not yet listed count too).
+     */
+    async observe(
+      pool: Pool,
+      jobId: number,
+    ): Promise<{ room: boolean; launches: number; awaitingConfig: number }> {
       await fresh();
       if (liveCount(pool.name) >= pool.maxRunners) await fresh(AT_CAP_TTL_MS);
       const launches = new Set(snapshot?.launchesByJob.get(jobId));
+      const own = unlisted(pool.name).filter((r) => r.jobId === jobId);
       for (const r of recent.values()) if (r.jobId === jobId) launches.add(r.launch);
-      return { room: liveCount(pool.name) < pool.maxRunners, launches: launches.size };
+      const awaitingConfig = (snapshot?.awaitingByJob.get(jobId) ?? 0) + own.length;
+      return { room: liveCount(pool.name) < pool.maxRunners, launches: launches.size, awaitingConfig };
     },
 
     /**

@@ -25,7 +25,7 @@ import type { LaunchResult } from "./launcher.js";
 
 /** What the scaler needs of the inventory (`inventory.ts`). */
 export interface ScalerInventory {
-  observe(pool: Pool, jobId: number): Promise<{ room: boolean; launches: number }>;
+  observe(pool: Pool, jobId: number): Promise<{ room: boolean; launches: number; awaitingConfig: number }>;
   tryReserve(pool: Pool): (() => void) | undefined;
   noteLaunched(pool: Pool, launch: { instanceId: string; launch: string; jobId: number }): void;
   spare(pool: Pool, ref: OrgRef): Promise<number>;
@@ -81,6 +81,7 @@ export function createScaler(deps: ScalerDeps) {
         jobCreatedAt: message.jobCreatedAt,
         receiveCount: received.receiveCount,
         launches: seen.launches,
+        awaitingConfig: seen.awaitingConfig,
         maxLaunches: pool.maxLaunchesPerJob ?? deps.maxLaunchesPerJob,
         room: seen.room,
         enrolment: deps.enrolment.available(installation),

@@ -2,12 +2,16 @@ import type { Logger } from "pino";
 import { Probot } from "probot";
 import { createEc2Fleet } from "../aws/ec2-fleet.js";
 import { instrumentEc2 } from "../aws/instrument.js";
+import { createEc2EnrolmentTags } from "../bootstrap/enrolment-tags.js";
 import { createInstanceLookup } from "../bootstrap/instance-lookup.js";
 import type { Config } from "../config.js";
+import { type AppIdentity, defaultIdentity, extraIdentity } from "../github/app-identity.js";
 import { createDeliveries } from "../github/deliveries.js";
 import { createInstallations } from "../github/installations.js";
 import { createGitHubJobs } from "../github/jobs.js";
-import { createMayflyOctokit } from "../github/octokit.js";
+import { createMayflyOctokit, type GitHubCallObserver } from "../github/octokit.js";
+import { RegistrationBudget } from "../github/registration-budget.js";
+import { registrationShare, writeShare } from "../github/replica-share.js";
 import { createRunnerGroups } from "../github/runner-groups.js";
 import { createGitHubRunners } from "../github/runners.js";
 import type { MayflyOptions } from "../mayfly.js";
@@ -26,29 +30,68 @@ export function createAdapters(
 ) {
   const { metrics, log, now } = ctx;
   instrumentEc2(options.ec2, metrics);
-  const Octokit = createMayflyOctokit({
-    writePointsPerMinute: config.github.writePointsPerMinute,
-    log,
-    observer: {
-      call: (method, status) => metrics.githubCalls.inc({ method, status: String(status) }),
-      throttled: (kind) => metrics.githubThrottles.inc({ kind }),
-    },
-  });
+  // Every GitHub budget is split over the replicas (ADR 0013); each App identity has its own write budget,
+  // and all identities of this replica share the org's runner-registration budget.
+  const write = writeShare(config.github.writePointsPerMinute, config.replicas);
+  const registrations = new RegistrationBudget(
+    registrationShare(config.github.registrationsPer5Minutes, config.replicas),
+    now,
+  );
+  const observer: GitHubCallObserver = {
+    call: (method, status) => metrics.githubCalls.inc({ method, status: String(status) }),
+    throttled: (kind) => metrics.githubThrottles.inc({ kind }),
+  };
+  const octokitClass = () =>
+    createMayflyOctokit({
+      writePointsPerMinute: write.pointsPerMinute,
+      writeBurstPoints: write.burstPoints,
+      registrations,
+      log,
+      observer,
+    });
   const probot = new Probot({
     appId: config.github.appId,
     privateKey: config.github.privateKey,
     secret: config.github.webhookSecret,
     baseUrl: config.github.apiUrl,
-    Octokit,
+    Octokit: octokitClass(),
     log: log.child({ name: "probot" }),
   });
   const auth = (installationId: number) => probot.auth(installationId) as never;
   const appOctokit = () => probot.auth() as never;
-  const runners = createGitHubRunners({ auth, now });
+  const jitIdentities: AppIdentity[] = [
+    defaultIdentity(config.github.appId, auth),
+    ...config.github.extraApps.map((app) => {
+      const extra = new Probot({
+        appId: app.appId,
+        privateKey: app.privateKey,
+        baseUrl: config.github.apiUrl,
+        Octokit: octokitClass(),
+        log: log.child({ name: "probot", appId: app.appId }),
+      });
+      return extraIdentity({
+        appId: app.appId,
+        appOctokit: () => extra.auth() as never,
+        auth: (installationId) => extra.auth(installationId) as never,
+        now,
+      });
+    }),
+  ];
+  const runners = createGitHubRunners({ auth, jitIdentities, now });
+  // What the scaler may plan for: JIT configs a minute this replica can issue per org, and its share of
+  // the rechecks' GETs.
+  const budgets = {
+    jitConfigsPerMinute: Math.min(
+      (jitIdentities.length * write.pointsPerMinute) / 5,
+      registrations.perMinute,
+    ),
+    recheckPerHour: Math.max(1, Math.floor(config.scaler.recheckBudgetPerHour / config.replicas)),
+  };
   const installations = createInstallations({ appOctokit, now });
   const fleet = createEc2Fleet({ client: options.ec2, deploymentId: config.deploymentId });
   return {
     probot,
+    budgets,
     runners,
     installations,
     fleet,
@@ -57,6 +100,7 @@ export function createAdapters(
     deliveries: createDeliveries({ appOctokit, now }),
     queues: createQueues(config, options),
     instances: createInstanceLookup({ fleet }),
+    enrolmentTags: createEc2EnrolmentTags({ client: options.ec2 }),
     terminator: createTerminator({ fleet }),
     observe: createObserver({ fleet, runners, installations, runnerPrefix: config.runnerPrefix, now }),
   };

@@ -2,6 +2,7 @@ import type { Hono } from "hono";
 import type { Logger } from "pino";
 import { createEnrolment } from "../bootstrap/enrol.js";
 import { createIdentityVerifier } from "../bootstrap/identity.js";
+import { createRunnerIssuer } from "../bootstrap/issue-runner.js";
 import { mountBootstrapRoute } from "../bootstrap/route.js";
 import { createTokenVerifier } from "../bootstrap/token.js";
 import type { Config } from "../config.js";
@@ -13,6 +14,7 @@ import { createAppInfo } from "../github/app-info.js";
 import { mountHealthRoutes } from "../http/health.js";
 import { mountMetricsRoute } from "../http/metrics-route.js";
 import type { Metrics } from "../metrics.js";
+import { createReport } from "../report/report.js";
 import { createChecklist } from "../setup/checklist.js";
 import { mountConfiguredSetupRoutes } from "../setup/configured-routes.js";
 import type { RunnerGroupSync } from "../setup/sync-runner-groups.js";
@@ -56,6 +58,8 @@ export function mountRoutes(
       metrics,
       now,
     });
+  }
+  if (roles.has("bootstrap")) {
     const enrol = createEnrolment({
       tokens: createTokenVerifier({
         keys: config.bootstrap.keys,
@@ -68,13 +72,29 @@ export function mountRoutes(
         accountId: config.aws.accountId,
       }),
       instances: adapters.instances,
-      runners: adapters.runners,
+      issue: createRunnerIssuer({
+        runners: adapters.runners,
+        tags: adapters.enrolmentTags,
+        instances: adapters.instances,
+        runnerPrefix: config.runnerPrefix,
+        now,
+      }),
       pools: config.pools,
       deploymentId: config.deploymentId,
-      runnerPrefix: config.runnerPrefix,
       now,
     });
-    mountBootstrapRoute(http, { enrol, events, metrics, log: log.child({ role: "bootstrap" }), now });
+    const bootstrapLog = log.child({ role: "bootstrap" });
+    mountBootstrapRoute(http, {
+      enrol,
+      report: createReport({ events, metrics, log: bootstrapLog }),
+      events,
+      metrics,
+      log: bootstrapLog,
+      trustedProxyHops: config.bootstrap.trustedProxyHops,
+      now,
+    });
+  }
+  if (roles.has("webhooks")) {
     const probot = adapters.probot;
     const appInfo = createAppInfo({
       appOctokit: () => probot.auth() as never,

@@ -55,8 +55,9 @@ export function createWorkers(
     // Client-side RunInstances pacing with a margin under EC2's 5-refilling-2/s bucket: other callers in
     // the account share it, and network jitter shifts when EC2 counts a call (an exact mirror was
     // measured tripping RequestLimitExceeded).
+    // With N replicas each takes 1/N of it (ADR 0013): EC2 counts the account's calls, not the process's.
     requestBucket: new TokenBucket({
-      ...(options.runInstancesBucket ?? { capacity: 4, refillPerSecond: 1.5 }),
+      ...replicaBucket(options.runInstancesBucket ?? { capacity: 4, refillPerSecond: 1.5 }, config.replicas),
       now,
     }),
     publicUrl: config.publicUrl,
@@ -73,11 +74,11 @@ export function createWorkers(
     inventory,
     launcher,
     enrolment: new EnrolmentBudget({
-      writePointsPerMinute: config.github.writePointsPerMinute,
+      writePointsPerMinute: adapters.budgets.jitConfigsPerMinute * 5,
       pools: config.pools,
       now,
     }),
-    rechecks: new RecheckBudget({ perHour: config.scaler.recheckBudgetPerHour, now }),
+    rechecks: new RecheckBudget({ perHour: adapters.budgets.recheckPerHour, now }),
     jobs: adapters.jobs,
     events,
     log: scalerLog,
@@ -179,5 +180,13 @@ export function createWorkers(
     async stop(): Promise<void> {
       await Promise.all(stoppers.splice(0).map((s) => s()));
     },
+  };
+}
+
+/** A replica's share of an account-wide token bucket: 1/N of the refill and of the burst (at least one). */
+function replicaBucket(bucket: { capacity: number; refillPerSecond: number }, replicas: number) {
+  return {
+    capacity: Math.max(1, bucket.capacity / replicas),
+    refillPerSecond: bucket.refillPerSecond / replicas,
   };
 }

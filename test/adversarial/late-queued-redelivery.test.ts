@@ -21,7 +21,7 @@ describe("a late queued redelivery for a running job", () => {
     sandbox = await startSandbox({ bootDelayMs: 50, sqs: { now: () => Date.now() + sqsOffsetMs } });
     mayfly = await startMayfly(sandbox, {
       env: {
-        MAYFLY_ROLES: "webhooks,scaler",
+        MAYFLY_ROLES: "webhooks,bootstrap,scaler",
         // A wide batch window, so the late duplicate shares a launch with a new job's, as in a busy
         // pool: alone it would reuse its first launch's ClientToken and EC2 would refuse it by luck.
         MAYFLY_LAUNCH_BATCH_WINDOW: "3000",

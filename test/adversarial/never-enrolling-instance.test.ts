@@ -17,7 +17,7 @@ describe("a job whose instances never enrol", () => {
   beforeAll(async () => {
     sandbox = await startSandbox({ bootDelayMs: 50, agentBehaviour: () => "never-bootstrap" });
     mayfly = await startMayfly(sandbox, {
-      env: { MAYFLY_ROLES: "webhooks,scaler", MAYFLY_RECHECK_INTERVAL: "10s" },
+      env: { MAYFLY_ROLES: "webhooks,bootstrap,scaler", MAYFLY_RECHECK_INTERVAL: "10s" },
     });
   });
   afterAll(async () => {

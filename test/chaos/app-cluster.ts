@@ -68,7 +68,7 @@ export async function startCluster(
   for (const role of CHAOS_ROLES) {
     const env = await sandbox.env({
       ...common,
-      MAYFLY_ROLES: role,
+      MAYFLY_ROLES: role === "webhooks" ? "webhooks,bootstrap" : role,
       PORT: role === "webhooks" ? String(port) : "0",
       PUBLIC_URL: publicUrl,
     });

@@ -37,7 +37,7 @@ describe("loadConfig", () => {
     expect(config.pools[0]?.timeouts).toEqual({ boot: 300, idle: 600, job: 7200 });
     expect(config.prices["c7g.large"]).toEqual({ onDemand: 0.0725, spot: 0.029 });
     expect(config.publicUrl).toBe("https://mayfly.example.com");
-    expect(config.roles).toEqual(["webhooks", "scaler", "reaper", "dashboard"]);
+    expect(config.roles).toEqual(["webhooks", "bootstrap", "scaler", "reaper", "dashboard"]);
     expect(config.queue).toEqual({
       kind: "sqs",
       scaleQueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/mayfly-scale.fifo",
@@ -119,7 +119,7 @@ describe("loadConfig", () => {
       [
         {
           key: "MAYFLY_ROLES",
-          problem: 'Invalid option: expected one of "webhooks"|"scaler"|"reaper"|"dashboard"',
+          problem: 'Invalid option: expected one of "webhooks"|"bootstrap"|"scaler"|"reaper"|"dashboard"',
         },
       ],
     ],

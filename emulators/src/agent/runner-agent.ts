@@ -1,5 +1,6 @@
 import { RunnerClient, type RunnerJob } from "../github/runner-client.js";
 import { sleepUnlessAborted } from "../support/sleep.js";
+import { replayEnrolment } from "./replay-enrolment.js";
 import { parseUserData } from "./user-data.js";
 
 /**
@@ -11,9 +12,17 @@ import { parseUserData } from "./user-data.js";
 /**
  * normal: one job, then power off. never-bootstrap: the instance boots but never enrols.
  * hang-after-bootstrap: enrols, never connects the runner. stuck-after-job: runs its job but the power-off
- * fails, so the machine stays up (what the reaper's sweep exists for).
+ * fails, so the machine stays up (what the reaper's sweep exists for). replay-after-job: the attacker
+ * of issue 10 — its job keeps the machine up, reads user-data and the identity document from IMDS, and
+ * asks /bootstrap again once GitHub has removed the finished runner (`replay-enrolment.ts`); a config it
+ * gets, it runs (another job).
  */
-export type AgentBehaviour = "normal" | "never-bootstrap" | "hang-after-bootstrap" | "stuck-after-job";
+export type AgentBehaviour =
+  | "normal"
+  | "never-bootstrap"
+  | "hang-after-bootstrap"
+  | "stuck-after-job"
+  | "replay-after-job";
 
 export interface AgentOptions {
   instanceId: string;
@@ -37,7 +46,9 @@ export type AgentEvent =
   | { kind: "refused"; instanceId: string; status: number }
   | { kind: "job-started"; instanceId: string; jobId: number }
   | { kind: "job-finished"; instanceId: string; jobId: number; conclusion: string }
-  | { kind: "powered-off"; instanceId: string; why: string };
+  | { kind: "powered-off"; instanceId: string; why: string }
+  /** The job replayed the enrolment; `url` and `body` are what it stole, to replay off the instance. */
+  | { kind: "replayed"; instanceId: string; status: number; url: string; body: string };
 
 export async function runAgent(options: AgentOptions): Promise<void> {
   const { signal } = options;
@@ -100,6 +111,19 @@ export async function runAgent(options: AgentOptions): Promise<void> {
   if (options.behaviour === "hang-after-bootstrap") return;
   await runOneJob(config, options, emit, http);
   if (options.behaviour === "stuck-after-job") return;
+  if (options.behaviour === "replay-after-job") {
+    if (signal.aborted) return;
+    const stolen = await replayEnrolment(imds, http);
+    emit({
+      kind: "replayed",
+      instanceId: options.instanceId,
+      status: stolen.status,
+      url: stolen.url,
+      body: stolen.body,
+    });
+    if (stolen.config) await runOneJob(stolen.config, options, emit, http);
+    return;
+  }
   powerOff("runner exited");
 }
 

@@ -5,6 +5,7 @@ import type { LaunchTemplates } from "./launch-templates.js";
 import type { Lifecycle } from "./lifecycle.js";
 import type { ResolvedOptions } from "./options.js";
 import type { Query } from "./query.js";
+import type { TagVisibility } from "./tag-visibility.js";
 import type { Throttler } from "./throttling.js";
 
 /** Everything an action handler may touch. */
@@ -16,6 +17,7 @@ export interface Ec2Context {
   throttler: Throttler;
   templates: LaunchTemplates;
   addresses: AddressPool;
+  tagVisibility: TagVisibility;
 }
 
 /** An EC2 action: reads the query, returns the XML body inside `<ActionResponse>`. */

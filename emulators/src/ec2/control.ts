@@ -15,6 +15,7 @@ export interface ControlTarget {
   injectFault(fault: Ec2Fault): void;
   setLatency(action: string, ms: number): void;
   setCapacity(rule: CapacityRule): void;
+  setTagVisibilityDelay(ms: number): void;
   stats(): Ec2Stats;
 }
 
@@ -38,10 +39,12 @@ const capacitySchema = z.strictObject({
 });
 
 const latencySchema = z.strictObject({ action: z.string().min(1), ms: z.number().min(0) });
+const consistencySchema = z.strictObject({ tagVisibilityDelayMs: z.number().min(0).max(600_000) });
 
 /**
  * JSON control endpoints under `/_emulator/` for other processes (the demo, benchmarks):
- * instances, power-off and spot interruption, faults, latency, capacity, stats, the identity certificate.
+ * instances, power-off and spot interruption, faults, latency, capacity, tag consistency, stats, the
+ * identity certificate.
  */
 export async function handleControl(
   target: ControlTarget,
@@ -72,6 +75,8 @@ export async function handleControl(
       const { action, ms } = latencySchema.parse(body);
       target.setLatency(action, ms);
     },
+    "/_emulator/consistency": (body: unknown) =>
+      target.setTagVisibilityDelay(consistencySchema.parse(body).tagVisibilityDelayMs),
   } as const;
   const apply = parsers[path as keyof typeof parsers];
   if (!apply) return sendJson(res, 404, { error: "not found" });

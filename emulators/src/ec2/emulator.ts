@@ -24,6 +24,7 @@ import {
 } from "./options.js";
 import { createRouter } from "./router.js";
 import { type Ec2Stats, StatsCounter } from "./stats.js";
+import { TagVisibility } from "./tag-visibility.js";
 import { Throttler } from "./throttling.js";
 
 export type {
@@ -64,6 +65,8 @@ export interface Ec2Emulator {
   injectFault(fault: Ec2Fault): void;
   setLatency(action: string, ms: number): void;
   setCapacity(rule: CapacityRule): void;
+  /** EC2's eventual consistency for tags: CreateTags writes show in reads `ms` later (0: at once). */
+  setTagVisibilityDelay(ms: number): void;
   /** Replaces the throttling configuration with fresh, full buckets; `false` turns it off. */
   setThrottling(config: false | Partial<ThrottlingConfig>): void;
   stats(): Ec2Stats;
@@ -84,11 +87,12 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
     throttler: new Throttler(options.throttling, resolved.now),
     templates: new LaunchTemplates(options.launchTemplates ?? [], resolved.now),
     addresses: new AddressPool(),
+    tagVisibility: new TagVisibility(resolved.tagVisibilityDelayMs, resolved.now),
   };
   const faults = new Faults(options.latencyMs);
   const stats = new StatsCounter();
   const api = createApiHandler(ctx, faults, stats);
-  const imds = new Imds(store, resolved.now);
+  const imds = new Imds(store, resolved.now, () => ctx.tagVisibility.settle());
 
   const record = (id: string): InstanceRecord | undefined => store.get(id);
   const emulator: Omit<Ec2Emulator, "url" | "stop"> = {
@@ -96,8 +100,12 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
     accountId: resolved.accountId,
     identityCertificatePem,
     imdsUrl: (id) => `${server.url}/imds/${id}`,
-    instances: () => store.all().map(snapshotInstance),
+    instances: () => {
+      ctx.tagVisibility.settle();
+      return store.all().map(snapshotInstance);
+    },
     instance: (id) => {
+      ctx.tagVisibility.settle();
       const found = record(id);
       return found ? snapshotInstance(found) : undefined;
     },
@@ -112,6 +120,7 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
     setLatency: (action, ms) => faults.setLatency(action, ms),
     setCapacity: (rule) => ctx.capacity.set(rule),
     setThrottling: (config) => ctx.throttler.configure(config),
+    setTagVisibilityDelay: (ms) => ctx.tagVisibility.setDelay(ms),
     stats: () => stats.snapshot(),
   };
 

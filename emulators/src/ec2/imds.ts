@@ -16,10 +16,12 @@ export class Imds {
   readonly #signatures = new WeakMap<InstanceRecord, { document: string; signature: string }>();
   readonly #store: InstanceStore;
   readonly #now: () => number;
+  readonly #settleTags: () => void;
 
-  constructor(store: InstanceStore, now: () => number) {
+  constructor(store: InstanceStore, now: () => number, settleTags: () => void = () => {}) {
     this.#store = store;
     this.#now = now;
+    this.#settleTags = settleTags;
   }
 
   handle(req: IncomingMessage, res: ServerResponse, instanceId: string, path: string): void {
@@ -41,6 +43,7 @@ export class Imds {
     if (path === "/latest/api/token") return this.#token(req, instance);
     if (req.method !== "GET" && req.method !== "HEAD") return answer(405, "Method Not Allowed");
     if (!this.#authorized(req, instance)) return answer(401, "Unauthorized");
+    this.#settleTags();
     const value =
       path === "/latest/dynamic/instance-identity/signature"
         ? this.#signature(instance)

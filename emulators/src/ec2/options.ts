@@ -122,6 +122,8 @@ export interface Ec2EmulatorOptions {
   throttling?: false | Partial<ThrottlingConfig>;
   latencyMs?: number | Partial<Record<string, number>>;
   launchTemplates?: LaunchTemplateInput[];
+  /** EC2's eventual consistency for tags: a CreateTags write shows in DescribeInstances this much later (0). */
+  tagVisibilityDelayMs?: number;
   /** Epoch-ms clock for launch times, tokens and buckets (timers still run on real time). */
   now?: () => number;
 }
@@ -136,6 +138,7 @@ export interface ResolvedOptions {
   subnets?: Record<string, string>;
   amis?: ReadonlySet<string>;
   ssmParameters?: Record<string, string>;
+  tagVisibilityDelayMs: number;
   now: () => number;
 }
 
@@ -150,6 +153,7 @@ export function resolveOptions(options: Ec2EmulatorOptions): ResolvedOptions {
     ...(options.subnets ? { subnets: options.subnets } : {}),
     ...(options.amis ? { amis: new Set(options.amis) } : {}),
     ...(options.ssmParameters ? { ssmParameters: options.ssmParameters } : {}),
+    tagVisibilityDelayMs: options.tagVisibilityDelayMs ?? 0,
     now: options.now ?? Date.now,
   };
 }

@@ -72,7 +72,8 @@ export function createApiHandler(deps: ApiDeps & { router: Router; faults: Fault
         return send(fault.status, body, fault.headers ?? {});
       }
       const countsPrimary = template !== "/rate_limit";
-      const verdict = limiter.check(caller, method, endpoint, requestId, countsPrimary);
+      const org = match.kind === "found" ? match.params.org : undefined;
+      const verdict = limiter.check(caller, method, endpoint, requestId, countsPrimary, org);
       rateHeaders = verdict.headers;
       if (verdict.rejection) throw verdict.rejection;
       if (caller.kind === "rejected") throw caller.error;

@@ -46,6 +46,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): 
       primaryPerHour: options.rateLimits?.primaryPerHour ?? 5_000,
       secondaryPointsPerMinute: options.rateLimits?.secondaryPointsPerMinute ?? 900,
       maxConcurrent: options.rateLimits?.maxConcurrent ?? 100,
+      registrationsPer5Minutes: options.rateLimits?.registrationsPer5Minutes ?? 1_500,
     },
     now,
   );

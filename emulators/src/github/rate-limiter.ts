@@ -1,6 +1,7 @@
 import { TokenBucket } from "../support/token-bucket.js";
 import { ApiError, DOCS_PRIMARY_RATE_LIMITS, DOCS_RATE_LIMITS } from "./api-error.js";
 import type { Caller } from "./auth.js";
+import { RegistrationLimiter } from "./registration-limiter.js";
 
 /**
  * GitHub's REST rate limits (github/docs rate-limits-for-the-rest-api.md):
@@ -8,7 +9,9 @@ import type { Caller } from "./auth.js";
  *   `x-ratelimit-*` headers on every answer; when spent → 403 with `x-ratelimit-remaining: 0`.
  * - secondary: ≤ 900 points per minute per endpoint (GET/HEAD/OPTIONS 1, other methods 5) and ≤ 100
  *   concurrent requests → 403/429 with `retry-after` and a message containing "secondary rate limit",
- *   which is what @octokit/plugin-throttling matches (`/\bsecondary rate\b/i`).
+ *   which is what @octokit/plugin-throttling matches (`/\bsecondary rate\b/i`). Counted per App
+ *   identity (its JWT and all its installations' tokens), so a second App brings a second budget;
+ * - the org's runner-registration limit (registration-limiter.ts), shared by every App.
  */
 
 export interface RateLimitSettings {
@@ -16,7 +19,11 @@ export interface RateLimitSettings {
   primaryPerHour: number;
   secondaryPointsPerMinute: number;
   maxConcurrent: number;
+  /** Runner registrations per org per 5 minutes (GitHub: 1,500). */
+  registrationsPer5Minutes: number;
 }
+
+const JIT_CONFIG_ENDPOINT = "POST /orgs/{org}/actions/runners/generate-jitconfig";
 
 const ANONYMOUS_PER_HOUR = 60;
 const HOUR_MS = 3_600_000;
@@ -37,10 +44,15 @@ export class RateLimiter {
   readonly #primary = new Map<string, { used: number; resetAt: number }>();
   readonly #secondary = new Map<string, TokenBucket>();
   readonly #inFlight = new Map<string, number>();
+  readonly registrations: RegistrationLimiter;
 
   constructor(settings: RateLimitSettings, now: () => number) {
     this.#settings = settings;
     this.#now = now;
+    this.registrations = new RegistrationLimiter(
+      { enabled: settings.enabled, perWindow: settings.registrationsPer5Minutes, windowMs: 300_000 },
+      now,
+    );
   }
 
   /** Marks a request in flight for `key`; pair with leave(). */
@@ -60,6 +72,8 @@ export class RateLimiter {
     endpoint: string,
     requestId: string,
     countsPrimary: boolean,
+    /** The org a runner registration is for (the route's `{org}`). */
+    org?: string,
   ): RateVerdict {
     const limit =
       caller.kind === "anonymous" || caller.kind === "rejected"
@@ -77,7 +91,7 @@ export class RateLimiter {
       return { headers: headers(), rejection: secondary(429, 60, requestId) };
     }
     const cost = ["GET", "HEAD", "OPTIONS"].includes(method) ? 1 : 5;
-    const bucket = this.#bucket(`${caller.key} ${endpoint}`);
+    const bucket = this.#bucket(`${identityKey(caller)} ${endpoint}`);
     if (!bucket.tryTake(cost)) {
       this.secondaryLimited++;
       return {
@@ -88,6 +102,10 @@ export class RateLimiter {
     if (countsPrimary && window.used >= limit) {
       this.primaryLimited++;
       return { headers: headers(), rejection: primary(caller) };
+    }
+    if (endpoint === JIT_CONFIG_ENDPOINT && org !== undefined) {
+      const rejection = this.registrations.check(org, requestId);
+      if (rejection) return { headers: headers(), rejection };
     }
     if (countsPrimary) window.used++;
     return { headers: headers() };
@@ -124,6 +142,12 @@ export class RateLimiter {
     }
     return bucket;
   }
+}
+
+/** Whose secondary budget a call spends: the App's for its JWT and its installations' tokens. */
+function identityKey(caller: Caller): string {
+  if (caller.kind === "installation") return `app:${caller.installation.app.id}`;
+  return caller.key;
 }
 
 function primaryHeaders(limit: number, used: number, resetAt: number): Record<string, string> {

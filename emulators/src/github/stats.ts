@@ -34,6 +34,7 @@ export class Stats {
       byStatus: Object.fromEntries(this.#byStatus),
       primaryLimited: limiter.primaryLimited,
       secondaryLimited: limiter.secondaryLimited,
+      registrationLimited: limiter.registrations.limited,
       jitConfigsPerMinute: [...this.#jitPerMinute],
     };
   }

@@ -35,6 +35,8 @@ export interface RateLimitOptions {
   secondaryPointsPerMinute?: number;
   /** Secondary limit: concurrent requests (GitHub: 100). */
   maxConcurrent?: number;
+  /** Runner registrations (generate-jitconfig) per org per 5 minutes, all Apps together (GitHub: 1,500). */
+  registrationsPer5Minutes?: number;
   enabled?: boolean;
 }
 
@@ -186,6 +188,8 @@ export interface EmulatorStats {
   byStatus: Record<number, number>;
   primaryLimited: number;
   secondaryLimited: number;
+  /** Answers refusing a runner registration over the org's limit (not in secondaryLimited). */
+  registrationLimited: number;
   /** Successful JIT configs created in each minute since the emulator started. */
   jitConfigsPerMinute: number[];
 }

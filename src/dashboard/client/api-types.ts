@@ -49,6 +49,22 @@ export interface PoolRow {
   waitingJobs: number;
   launchFailures: number;
   lastError?: { at: number; message: string; reason?: string | undefined } | undefined;
+  warm?: WarmRow | undefined;
+}
+
+export interface WarmLevel {
+  hot: number;
+  stopped: number;
+}
+
+/** A warm pool's target and actual (ready + coming), summed over the orgs it keeps them for. */
+export interface WarmRow {
+  target: WarmLevel & { reason: string };
+  ready: WarmLevel;
+  coming: WarmLevel;
+  orgs: number;
+  /** Warm hits (hot, stopped) and misses, by this replica since it started. */
+  claims: { hot: number; stopped: number; miss: number };
 }
 
 export interface DashboardEvent {
@@ -93,8 +109,18 @@ export interface SummaryView {
   samples: HistorySample[];
   queue: QueueStats;
 }
+export interface IdleCostLine {
+  pool: string;
+  hotHours: number;
+  hotCost: number;
+  stoppedInstances: number;
+  stoppedHours: number;
+  stoppedCost: number;
+}
 export interface CostsView {
   total: number;
+  /** What warm capacity cost while it waited (src/dashboard/idle-cost.ts). */
+  idle: { total: number; gp3PerGiBMonth: number; pools: IdleCostLine[] };
   pools: CostLine[];
   repos: CostLine[];
   unpricedTypes: string[];

@@ -59,4 +59,12 @@ export function renderCosts(): void {
     ? ` No price in the pool file for: ${c.unpricedTypes.join(", ")}.`
     : "";
   $("costs-note").textContent = c.note + unpriced;
+  const idle = c.idle.pools.map(
+    (l) =>
+      `${l.pool}: hot ${hours(l.hotHours)} ${money(l.hotCost)} · ` +
+      `${plural(l.stoppedInstances, "stopped instance")} ${hours(l.stoppedHours)} ${money(l.stoppedCost)}`,
+  );
+  $("costs-idle").textContent = idle.length
+    ? `Idle warm capacity: ${money(c.idle.total)} (${idle.join("; ")})`
+    : "";
 }

@@ -1,11 +1,36 @@
-import type { PoolRow } from "./api-types.js";
+import type { PoolRow, WarmRow } from "./api-types.js";
 import { STATES } from "./api-types.js";
 import { el } from "./dom.js";
 import { clock } from "./format.js";
 import { view } from "./view.js";
 import { badge, fillTable } from "./widgets.js";
 
-/** The "Pools" table: capacity in use, runners by state, waiting jobs, launch failures, last error. */
+/** The "Pools" table: capacity in use, runners by state, warm capacity, waiting jobs, launch failures, last error. */
+
+/** "hot 1+1 / 2": ready + coming of target, per role the pool keeps or has; hits and misses below. */
+function warmCell(w: WarmRow | undefined): HTMLElement[] | HTMLElement {
+  if (!w) return el("span", { class: "muted", text: "–" });
+  const roles = (["hot", "stopped"] as const).filter((r) => w.target[r] || w.ready[r] || w.coming[r]);
+  const lines = roles.map((r) => {
+    const actual = w.ready[r] + w.coming[r];
+    const short = actual < w.target[r];
+    return el("span", {
+      class: `warm-level num${short ? " warn-text" : ""}`,
+      "data-role": r,
+      title: `${w.ready[r]} ready, ${w.coming[r]} coming, target ${w.target[r]} (${w.target.reason})`,
+      text: `${r} ${w.ready[r]}${w.coming[r] ? `+${w.coming[r]}` : ""} / ${w.target[r]}`,
+    });
+  });
+  const c = w.claims;
+  return [
+    ...(lines.length ? lines : [el("span", { class: "muted", text: `none now (${w.target.reason})` })]),
+    el("span", {
+      class: "line2",
+      title: "Queued jobs served warm (hot, stopped) or cold, by this replica since it started",
+      text: `hits ${c.hot + c.stopped} · misses ${c.miss}`,
+    }),
+  ];
+}
 
 function poolRow(p: PoolRow): HTMLTableRowElement {
   const chips = STATES.filter((s) => p.states[s]).map((s) => badge(`state-${s}`, `${p.states[s]} ${s}`));
@@ -32,6 +57,7 @@ function poolRow(p: PoolRow): HTMLTableRowElement {
       null,
       chips.length ? el("div", { class: "chips" }, chips) : el("span", { class: "muted", text: "none" }),
     ),
+    el("td", { class: "warm" }, warmCell(p.warm)),
     el("td", { class: "num", text: String(p.waitingJobs) }),
     el("td", { class: `num${p.launchFailures ? " error-text" : ""}`, text: String(p.launchFailures) }),
     el(

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DashboardData } from "../../../src/dashboard/dashboard-data.js";
-import { createHarness, type Harness, json, PREFIX, sessionCookie, TOKEN } from "./harness.js";
+import { makePool } from "../../unit/domain/make-pool.js";
+import { createHarness, type Harness, json, PREFIX, sessionCookie, TOKEN, testConfig } from "./harness.js";
 
 type Body<K extends keyof DashboardData> = Awaited<ReturnType<DashboardData[K]>>;
 
@@ -224,5 +225,55 @@ describe("GET /api/v1/costs", () => {
     expect(body.total).toBe(0.185);
     const alice = await get("costs", "", { cookie: await sessionCookie("alice", ["acme"]) });
     expect(alice.pools.map((l) => l.key)).toEqual(["linux"]);
+  });
+});
+
+describe("GET /api/v1/pools with warm capacity", () => {
+  it("shows a warm pool's target and actual (ready + coming) and its hits and misses", async () => {
+    h.close();
+    const warmPool = makePool({
+      name: "linux",
+      maxRunners: 6,
+      allow: { orgs: ["acme"], repositories: ["*/*"], visibilities: ["private"], allowForks: false },
+      warm: { hot: 2, stopped: 2, schedules: [], maxAge: 86_400 },
+    });
+    h = createHarness({ config: testConfig({ pools: [warmPool] }) });
+    let launches = 0;
+    const launchWarm = async (role: "hot" | "stopped") => {
+      const [i] = await h.fleet.launch({
+        pool: warmPool,
+        instanceType: "m7i.large",
+        subnetId: "subnet-0000000a",
+        market: "on-demand",
+        count: 1,
+        clientToken: `warm-${role}-${++launches}`,
+        userData: "",
+        tags: { "mayfly:pool": "linux", "mayfly:org": "acme", "mayfly:warm": role },
+      });
+      h.fleet.setState(i!.instanceId, "running");
+      return i!.instanceId;
+    };
+    const idleHot = await launchWarm("hot");
+    await launchWarm("hot"); // booting: coming
+    h.runners.add("acme", idleHot, false);
+    h.fleet.setState(await launchWarm("stopped"), "stopped");
+    h.metrics.warmClaims.inc({ pool: "linux", result: "hot" }, 2);
+    h.metrics.warmClaims.inc({ pool: "linux", result: "miss" });
+
+    const [row] = (await get("pools")).pools;
+    expect(row?.warm).toEqual({
+      target: { hot: 2, stopped: 2, reason: "default" },
+      ready: { hot: 1, stopped: 1 },
+      coming: { hot: 1, stopped: 0 },
+      orgs: 1,
+      claims: { hot: 2, stopped: 0, miss: 1 },
+    });
+    // Stopped instances do not count toward maxRunners; the idle and the booting hot ones do.
+    expect(row?.active).toBe(2);
+  });
+
+  it("gives a pool without `warm` no warm row", async () => {
+    const body = await get("pools");
+    expect(body.pools.every((p) => p.warm === undefined)).toBe(true);
   });
 });

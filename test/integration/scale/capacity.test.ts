@@ -64,7 +64,7 @@ describe("capacity", () => {
           ],
         },
       },
-      { MAYFLY_ROLES: "webhooks,scaler" },
+      { MAYFLY_ROLES: "webhooks,bootstrap,scaler" },
     );
     for (let i = 0; i < 3; i++)
       s.github.enqueueJob({ org: "acme", repo: "api", labels: SMALL, durationMs: 100 });
@@ -83,7 +83,10 @@ describe("capacity", () => {
   it("backs off on RequestLimitExceeded and every job still gets its launch", {
     timeout: 60_000,
   }, async () => {
-    const s = await start({ agentBehaviour: () => "never-bootstrap" }, { MAYFLY_ROLES: "webhooks,scaler" });
+    const s = await start(
+      { agentBehaviour: () => "never-bootstrap" },
+      { MAYFLY_ROLES: "webhooks,bootstrap,scaler" },
+    );
     s.ec2.injectFault({ action: "RunInstances", code: "RequestLimitExceeded", count: 3 });
     const jobs = Array.from({ length: 5 }, () =>
       s.github.enqueueJob({ org: "acme", repo: "api", labels: SMALL, durationMs: 100 }),

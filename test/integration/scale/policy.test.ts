@@ -17,7 +17,7 @@ describe("deny by default", () => {
     sandbox.github.addOrg("evil");
     sandbox.github.addRepo({ owner: "evil", name: "miner", visibility: "private" });
     sandbox.github.installApp(sandbox.app.id, "evil");
-    mayfly = await startMayfly(sandbox, { env: { MAYFLY_ROLES: "webhooks,scaler" } });
+    mayfly = await startMayfly(sandbox, { env: { MAYFLY_ROLES: "webhooks,bootstrap,scaler" } });
   });
   afterAll(async () => {
     await mayfly?.stop();

@@ -14,7 +14,7 @@ describe("webhook intake", () => {
   let secret: string;
   beforeAll(async () => {
     sandbox = await startSandbox({ bootDelayMs: 50, agentBehaviour: () => "never-bootstrap" });
-    mayfly = await startMayfly(sandbox, { env: { MAYFLY_ROLES: "webhooks,scaler,reaper" } });
+    mayfly = await startMayfly(sandbox, { env: { MAYFLY_ROLES: "webhooks,bootstrap,scaler,reaper" } });
     secret = (await sandbox.env()).WEBHOOK_SECRET!;
   });
   afterAll(async () => {

@@ -7,6 +7,9 @@ describe("parseBenchOptions", () => {
       only: [],
       runs: 3,
       burstJobs: 1000,
+      appIdentities: 1,
+      replicas: 1,
+      cpuProf: false,
       latency: { githubMs: 80, runInstancesMs: 400, ec2Ms: 50, sqsMs: 10 },
       outDir: ".bench",
       updateDocs: false,
@@ -19,6 +22,9 @@ describe("parseBenchOptions", () => {
       "--only=drift, steady",
       "--runs=5",
       "--burst-jobs=100",
+      "--app-identities=2",
+      "--replicas=3",
+      "--cpu-prof",
       "--github-latency=0",
       "--run-instances-latency=1000",
       "--ec2-latency=20",
@@ -30,6 +36,9 @@ describe("parseBenchOptions", () => {
       only: ["drift", "steady"],
       runs: 5,
       burstJobs: 100,
+      appIdentities: 2,
+      replicas: 3,
+      cpuProf: true,
       latency: { githubMs: 0, runInstancesMs: 1000, ec2Ms: 20, sqsMs: 5 },
       outDir: "/tmp/bench",
       updateDocs: true,
@@ -41,6 +50,8 @@ describe("parseBenchOptions", () => {
     { argv: ["--burst-jobs=1.5"], message: /--burst-jobs/ },
     { argv: ["--github-latency=-1"], message: /--github-latency/ },
     { argv: ["--sqs-latency=ten"], message: /--sqs-latency/ },
+    { argv: ["--app-identities=5"], message: /--app-identities must be a whole number from 1 to 4/ },
+    { argv: ["--replicas=0"], message: /--replicas must be a whole number from 1 to 3/ },
   ])("refuses $argv", ({ argv, message }) => {
     expect(() => parseBenchOptions(argv)).toThrow(message);
   });

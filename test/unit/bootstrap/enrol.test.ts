@@ -3,11 +3,13 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { ManagedInstance } from "../../../src/aws/fleet.js";
 import { createEnrolment } from "../../../src/bootstrap/enrol.js";
+import type { EnrolmentTags } from "../../../src/bootstrap/enrolment-tags.js";
 import { createIdentityVerifier } from "../../../src/bootstrap/identity.js";
+import type { InstanceLookup } from "../../../src/bootstrap/instance-lookup.js";
+import { createRunnerIssuer, type EnrolmentRunners } from "../../../src/bootstrap/issue-runner.js";
 import { createTokenIssuer, createTokenVerifier } from "../../../src/bootstrap/token.js";
 import { TAG } from "../../../src/domain/tags.js";
-import { RunnerExistsError } from "../../../src/errors.js";
-import type { Runners } from "../../../src/github/runners.js";
+import { ConfigError, RunnerExistsError } from "../../../src/errors.js";
 import { parsePoolFile } from "../../../src/pool-file.js";
 
 const cert = readFileSync(
@@ -57,49 +59,109 @@ function instance(
   };
 }
 
-function setup(found: ManagedInstance | undefined) {
+/**
+ * In-memory EC2 and GitHub for enrolment. EC2's tag view can lag (`stale`), as DescribeInstances may
+ * not show a tag just written; `state` is what a fresh describe answers.
+ */
+function setup(found: ManagedInstance | undefined, options: { stale?: boolean; runnerGroup?: string } = {}) {
+  let clock = T0 + 10_000;
+  const now = () => clock;
   const created: Array<{ name: string; labels: readonly string[]; runnerGroupId: number }> = [];
   /** GitHub's view: registered runners by name, and whether each has connected. */
-  const registered = new Map<string, { id: number; online: boolean }>();
+  const registered = new Map<string, { id: number; online: boolean; busy: boolean }>();
   const removed: number[] = [];
-  const runners: Runners = {
-    async createJitConfig(_ref, runner) {
+  const tagWrites: string[] = [];
+  const calls: string[] = [];
+  let failNextSend: Error | undefined;
+  let stateNow: ManagedInstance["state"] = found?.state ?? "running";
+  const truth = found && { ...found, tags: { ...found.tags } };
+  const runners: EnrolmentRunners = {
+    async createJitConfig(_ref, runner, call) {
+      call?.signal?.throwIfAborted();
+      await call?.beforeSend?.();
+      calls.push("send");
+      if (failNextSend) {
+        const error = failNextSend;
+        failNextSend = undefined;
+        throw error;
+      }
       if (registered.has(runner.name)) throw new RunnerExistsError("exists");
       created.push(runner);
-      registered.set(runner.name, { id: created.length, online: false });
+      registered.set(runner.name, { id: created.length, online: false, busy: false });
       return { runnerId: created.length, encodedJitConfig: `jit-${runner.name}-${created.length}` };
     },
-    list: async () => [],
     find: async (_ref, name) => {
       const r = registered.get(name);
-      return r && { id: r.id, name, status: r.online ? "online" : "offline", busy: false, labels: [] };
+      return r && { id: r.id, name, status: r.online ? "online" : "offline", busy: r.busy, labels: [] };
     },
     remove: async (_ref, id) => {
       removed.push(id);
       for (const [name, r] of registered) if (r.id === id) registered.delete(name);
       return "removed";
     },
-    runnerGroupId: async (_ref, name) => (name === "ci" ? 7 : 1),
+    runnerGroupId: async (ref, name) => {
+      if (name === "ci") return 7;
+      throw new ConfigError([
+        { key: "pools[].runnerGroup", problem: `no group ${name} in ${ref.org}`, fix: "create it" },
+      ]);
+    },
   };
-  const enrol = createEnrolment({
-    tokens: createTokenVerifier({ keys: [key], issuer: "mayfly:mayfly", now: () => T0 + 10_000 }),
-    identity: createIdentityVerifier({
-      certificatePem: cert,
-      region: "us-east-1",
-      accountId: "123456789012",
-    }),
-    instances: { get: async (id) => (id === ID ? found : undefined) },
-    runners,
-    pools: file!.pools,
-    deploymentId: "mayfly",
-    runnerPrefix: "mayfly-",
-    now: () => T0 + 10_000,
-  });
-  const connect = (name: string) => {
-    const r = registered.get(name);
-    if (r) r.online = true;
+  const view = () => (options.stale ? found : truth);
+  const instances: InstanceLookup = {
+    get: async (id) => (id === ID ? view() && { ...view()!, tags: { ...view()!.tags } } : undefined),
+    fresh: async (id) => {
+      calls.push("describe");
+      return id === ID && truth ? { ...truth, state: stateNow, tags: { ...truth.tags } } : undefined;
+    },
   };
-  return { enrol, created, removed, connect };
+  const tags: EnrolmentTags = {
+    async write(id, value) {
+      calls.push("tag");
+      tagWrites.push(value);
+      if (!truth || id !== ID) return "gone";
+      truth.tags[TAG.enrolled] = value;
+      return "written";
+    },
+  };
+  const replica = () =>
+    createEnrolment({
+      tokens: createTokenVerifier({ keys: [key], issuer: "mayfly:mayfly", now }),
+      identity: createIdentityVerifier({
+        certificatePem: cert,
+        region: "us-east-1",
+        accountId: "123456789012",
+      }),
+      instances,
+      issue: createRunnerIssuer({ runners, tags, instances, runnerPrefix: "mayfly-", now }),
+      pools: file!.pools.map((p) => ({ ...p, runnerGroup: options.runnerGroup ?? p.runnerGroup })),
+      deploymentId: "mayfly",
+      now,
+    });
+  const enrol = replica();
+  const runner = (name: string) => registered.get(name);
+  return {
+    enrol,
+    replica,
+    created,
+    removed,
+    tagWrites,
+    calls,
+    connect: (name: string) => {
+      const r = runner(name);
+      if (r) r.online = true;
+    },
+    /** What GitHub does with a JIT runner after its one job: remove it. */
+    finishJob: (name: string) => registered.delete(name),
+    failNextSend: (error: Error) => {
+      failNextSend = error;
+    },
+    terminate: () => {
+      stateNow = "terminated";
+    },
+    tick: (ms: number) => {
+      clock += ms;
+    },
+  };
 }
 
 const token = (claims: Partial<{ pool: string; org: string; launch: string }> = {}) =>
@@ -144,16 +206,24 @@ describe("bootstrap enrolment", () => {
     expect(created).toEqual([{ name: `mayfly-${ID}`, labels: ["linux", "x64"], runnerGroupId: 7 }]);
   });
 
-  it("refuses a second use once the runner has connected: GitHub's 409 for the same runner name", async () => {
-    const { enrol, connect } = setup(instance());
+  it("refuses a second use once the runner has connected", async () => {
+    const { enrol, connect, removed } = setup(instance());
     const request = { token: await token(), identity: identity() };
     expect((await enrol(request)).ok).toBe(true);
     connect(`mayfly-${ID}`);
     expect(await enrol(request)).toMatchObject({ ok: false, status: 403, reason: "replayed" });
+    expect(removed).toEqual([]);
   });
 
-  it("answers a retry whose first answer was lost: the never-connected runner is replaced", async () => {
-    const { enrol, created, removed } = setup(instance());
+  it("records the enrolment in the instance's tag before GitHub is asked, and checks EC2's state then", async () => {
+    const { enrol, calls, tagWrites } = setup(instance());
+    expect((await enrol({ token: await token(), identity: identity() })).ok).toBe(true);
+    expect(calls).toEqual(["tag", "describe", "send"]);
+    expect(tagWrites).toEqual(["issued/1/2026-11-25T12:00:10.000Z"]);
+  });
+
+  it("answers a retry whose first answer was lost once: the never-connected runner is replaced", async () => {
+    const { enrol, created, removed, tagWrites } = setup(instance());
     const request = { token: await token(), identity: identity() };
     expect(await enrol(request)).toMatchObject({ ok: true, encodedJitConfig: `jit-mayfly-${ID}-1` });
     expect(await enrol(request)).toMatchObject({
@@ -162,7 +232,93 @@ describe("bootstrap enrolment", () => {
       reissued: true,
     });
     expect(removed).toEqual([1]);
+    expect(tagWrites.map((v) => v.split("/").slice(0, 2).join("/"))).toEqual(["issued/1", "issued/2"]);
+    // Finding 2: whoever asks a third time is refused, and the second config stays valid.
+    expect(await enrol(request)).toMatchObject({ ok: false, reason: "already-enrolled" });
     expect(created).toHaveLength(2);
+    expect(removed).toEqual([1]);
+  });
+
+  it("refuses to enrol an instance again after its job, when GitHub has removed the runner (finding 1)", async () => {
+    const { enrol, replica, finishJob, created, tick } = setup(instance());
+    const request = { token: await token(), identity: identity() };
+    expect((await enrol(request)).ok).toBe(true);
+    finishJob(`mayfly-${ID}`);
+    tick(60_000);
+    expect(await enrol(request)).toMatchObject({ ok: false, status: 403, reason: "already-enrolled" });
+    // Another replica reads the tag from EC2.
+    expect(await replica()(request)).toMatchObject({ ok: false, reason: "already-enrolled" });
+    expect(created).toHaveLength(1);
+  });
+
+  it("issues once when two replicas race with a stale view of the tag: GitHub's 409 is the second lock", async () => {
+    const { replica, created, removed } = setup(instance(), { stale: true });
+    const request = { token: await token(), identity: identity() };
+    const [a, b] = [replica(), replica()];
+    const results = await Promise.all([a(request), b(request)]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.find((r) => !r.ok)).toMatchObject({ reason: "replayed" });
+    expect(created).toHaveLength(1);
+    expect(removed).toEqual([]);
+  });
+
+  it("a replica's own write counts even while its view of EC2 is stale", async () => {
+    const { enrol, finishJob, created } = setup(instance(), { stale: true });
+    const request = { token: await token(), identity: identity() };
+    expect((await enrol(request)).ok).toBe(true);
+    finishJob(`mayfly-${ID}`);
+    expect(await enrol(request)).toMatchObject({ ok: false, reason: "already-enrolled" });
+    expect(created).toHaveLength(1);
+  });
+
+  it("a send that failed does not use up the enrolment", async () => {
+    const { enrol, failNextSend, tagWrites, created } = setup(instance());
+    const request = { token: await token(), identity: identity() };
+    failNextSend(new Error("GitHub 502"));
+    await expect(enrol(request)).rejects.toThrow("GitHub 502");
+    expect(tagWrites.map((v) => v.split("/")[0])).toEqual(["issued", "void"]);
+    expect(await enrol(request)).toMatchObject({ ok: true, reissued: false });
+    expect(created).toHaveLength(1);
+  });
+
+  it("a caller that hung up before its turn at GitHub writes no tag", async () => {
+    const { enrol, tagWrites } = setup(instance());
+    const gone = new AbortController();
+    gone.abort();
+    await expect(
+      enrol({ token: await token(), identity: identity(), signal: gone.signal }),
+    ).rejects.toThrow();
+    expect(tagWrites).toEqual([]);
+  });
+
+  it("issues no config for an instance terminated after the listing saw it running (finding 6)", async () => {
+    const { enrol, terminate, created } = setup(instance());
+    terminate();
+    expect(await enrol({ token: await token(), identity: identity() })).toMatchObject({
+      ok: false,
+      reason: "instance-not-running",
+    });
+    expect(created).toEqual([]);
+  });
+
+  it("answers a missing runner group as a config problem (503), not a refusal of the instance", async () => {
+    const { enrol, created, tagWrites } = setup(instance(), { runnerGroup: "nope" });
+    expect(await enrol({ token: await token(), identity: identity() })).toMatchObject({
+      ok: false,
+      status: 503,
+      reason: "runner-group-missing",
+    });
+    expect(created).toEqual([]);
+    expect(tagWrites).toEqual([]);
+  });
+
+  it("refuses an enrolment tag it did not write", async () => {
+    const { enrol, created } = setup(instance({ [TAG.enrolled]: "yes" }));
+    expect(await enrol({ token: await token(), identity: identity() })).toMatchObject({
+      ok: false,
+      reason: "enrolment-tag-unreadable",
+    });
+    expect(created).toEqual([]);
   });
 
   it.each([

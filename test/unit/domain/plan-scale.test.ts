@@ -25,6 +25,7 @@ function facts(overrides: Partial<ScaleFacts> = {}): ScaleFacts {
     jobCreatedAt: young,
     receiveCount: 1,
     launches: 0,
+    awaitingConfig: 0,
     maxLaunches: 3,
     room: true,
     enrolment: true,
@@ -95,6 +96,24 @@ describe("planScale", () => {
       /redelivered/,
     ],
     ["a redelivery launched for asks first", { receiveCount: 2, launches: 1 }, "ask-github", /still queued/],
+    [
+      "a recheck while the job's instance waits for its config asks nobody",
+      { receiveCount: 2, launches: 1, awaitingConfig: 1 },
+      "retry",
+      /1 instance\(s\) still waiting for a config/,
+    ],
+    [
+      "a late duplicate whose instance waits for its config is not relaunched and asks nobody",
+      { jobCreatedAt: old, launches: 1, awaitingConfig: 1, room: true },
+      "retry",
+      /waiting for a config/,
+    ],
+    [
+      "a recheck once the instance enrolled (or is gone) asks GitHub",
+      { receiveCount: 3, launches: 1, awaitingConfig: 0 },
+      "ask-github",
+      /still queued/,
+    ],
     [
       "its job still queued: are spare runners left?",
       { receiveCount: 2, launches: 1, job: { status: "queued" } },

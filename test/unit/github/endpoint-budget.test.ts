@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { EndpointBudget, pointsFor } from "../../../src/github/endpoint-budget.js";
+import { defaultBurstPoints, EndpointBudget, pointsFor } from "../../../src/github/endpoint-budget.js";
+import { TokenBucket } from "../../../src/rate/token-bucket.js";
 
 describe("EndpointBudget", () => {
   it.each([
@@ -57,5 +58,52 @@ describe("EndpointBudget", () => {
       new Promise((r) => setTimeout(() => r("blocked"), 20)),
     ]);
     expect(next).toBe("sent");
+  });
+
+  it.each([
+    [800, 50],
+    [875, 25],
+    [900, 5],
+    [100, 50],
+  ])("at %i points a minute bursts %i points by default", (ppm, burst) => {
+    expect(defaultBurstPoints(ppm)).toBe(burst);
+  });
+
+  it("sends a JIT config only when the org's registration bucket has a token too, and takes both at once", async () => {
+    let clock = 0;
+    const sleep = async (ms: number) => {
+      clock += ms;
+    };
+    // The endpoint allows a write every 0.33 s; the org one registration a second, two at once.
+    const budget = new EndpointBudget({ pointsPerMinute: 900, burstPoints: 5, now: () => clock, sleep });
+    const org = new TokenBucket({ capacity: 2, refillPerSecond: 1, now: () => clock });
+    const sent: number[] = [];
+    while (clock < 10_000) {
+      await budget.take("1", "POST", "/orgs/{org}/actions/runners/generate-jitconfig", undefined, org);
+      sent.push(clock);
+    }
+    // The org's pace governs: 2 at once, then 1 a second — and the endpoint never ran ahead of it.
+    expect(sent.length).toBeGreaterThanOrEqual(11);
+    expect(sent.length).toBeLessThanOrEqual(12);
+    for (const start of sent) {
+      expect(sent.filter((t) => t >= start && t < start + 1_000).length).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it("serves waiting callers in order with one wake-up per turn, not one per waiter", async () => {
+    let clock = 0;
+    let wakeUps = 0;
+    const sleep = async (ms: number) => {
+      wakeUps++;
+      clock += ms;
+    };
+    const budget = new EndpointBudget({ pointsPerMinute: 60, burstPoints: 5, now: () => clock, sleep });
+    const order: number[] = [];
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) => budget.take("1", "POST", "/a").then(() => order.push(i))),
+    );
+    expect(order).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(wakeUps).toBe(49);
+    expect(clock).toBe(49 * 5_000);
   });
 });

@@ -27,6 +27,47 @@ const runInstancesAllows = fleet.filter(
   (s) => s.Effect === "Allow" && asList(s.Action).includes("ec2:RunInstances"),
 );
 
+/** Every instance type the example pool file (mayfly.example.yml) names. */
+const POOL_TYPES = [
+  "c6g.large",
+  "c7g.large",
+  "m5.2xlarge",
+  "m6i.2xlarge",
+  "m7i.2xlarge",
+  "t3.medium",
+  "t3a.medium",
+];
+
+/**
+ * IAM's evaluation of one request against the policy's Allow statements for an action on a resource
+ * type, over the condition operators this policy uses (enough to attack it; not a general engine).
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+ */
+function allowed(action: string, resource: string, context: Record<string, string | string[]>): boolean {
+  const [type, id = "*"] = resource.split("/");
+  const values = (v: unknown) => asList(v).map(String);
+  const holds = (operator: string, conditions: Record<string, unknown>) =>
+    Object.entries(conditions).every(([key, expected]) => {
+      const actual = context[key];
+      const wanted = values(expected);
+      if (operator === "StringEquals")
+        return actual !== undefined && asList(actual).every((a) => wanted.includes(String(a)));
+      if (operator === "ForAllValues:StringEquals")
+        return asList(actual ?? []).every((a) => wanted.includes(String(a)));
+      if (operator === "Null") return (actual === undefined) === (wanted[0] === "true");
+      if (operator === "ArnEquals" || operator === "NumericEquals" || operator === "Bool") return true; // not attacked here
+      throw new Error(`operator ${operator} not modelled`);
+    });
+  return fleet.some(
+    (s) =>
+      s.Effect === "Allow" &&
+      asList(s.Action).includes(action) &&
+      (JSON.stringify(s.Resource).includes(`:${type}/*`) ||
+        JSON.stringify(s.Resource).includes(`:${type}/${id}"`)) &&
+      Object.entries(s.Condition ?? {}).every(([op, c]) => holds(op, c as Record<string, unknown>)),
+  );
+}
+
 describe("the app's EC2 policy", () => {
   it("is attached to the app's task role only", () => {
     const [policy] = Object.values(template.findResources("AWS::IAM::Policy")).filter((p) =>
@@ -42,10 +83,15 @@ describe("the app's EC2 policy", () => {
 
   it("grants only the calls the app makes (no CreateFleet)", () => {
     const actions = new Set(fleet.filter((s) => s.Effect === "Allow").flatMap((s) => asList(s.Action)));
+    // The example has a warm pool: Start/Stop/ModifyInstanceAttribute/DeleteTags (warm-policy.test.ts).
     expect([...actions].sort()).toEqual([
       "ec2:CreateTags",
+      "ec2:DeleteTags",
       "ec2:DescribeInstances",
+      "ec2:ModifyInstanceAttribute",
       "ec2:RunInstances",
+      "ec2:StartInstances",
+      "ec2:StopInstances",
       "ec2:TerminateInstances",
       "iam:CreateServiceLinkedRole",
       "iam:PassRole",
@@ -90,6 +136,7 @@ describe("the app's EC2 policy", () => {
       "aws:RequestTag/mayfly:managed-by": "Mayfly",
       "ec2:MetadataHttpTokens": "required",
       "ec2:InstanceMetadataTags": "disabled",
+      "ec2:InstanceType": POOL_TYPES,
     });
     expect(statement.Condition?.NumericEquals).toEqual({ "ec2:MetadataHttpPutResponseHopLimit": "1" });
   });
@@ -138,6 +185,67 @@ describe("the app's EC2 policy", () => {
         StringEquals: { "ec2:CreateAction": "RunInstances", "aws:RequestTag/mayfly:managed-by": "Mayfly" },
       },
     });
+  });
+
+  it("records enrolment with only the mayfly:enrolled key, only on this deployment's instances (ADR 0007)", () => {
+    const ours = { "aws:ResourceTag/mayfly:managed-by": "Mayfly" };
+    const enrolled = { "aws:TagKeys": ["mayfly:enrolled"], "aws:RequestTag/mayfly:enrolled": "issued/1/…" };
+    expect(allowed("ec2:CreateTags", "instance", { ...ours, ...enrolled })).toBe(true);
+    // Another deployment's instance, or an instance that is nobody's.
+    expect(
+      allowed("ec2:CreateTags", "instance", { "aws:ResourceTag/mayfly:managed-by": "Other", ...enrolled }),
+    ).toBe(false);
+    expect(allowed("ec2:CreateTags", "instance", enrolled)).toBe(false);
+    // Any other key, alone or beside the enrolled one (re-pooling, re-owning an instance).
+    for (const key of ["mayfly:pool", "mayfly:managed-by", "Name"]) {
+      expect(
+        allowed("ec2:CreateTags", "instance", {
+          ...ours,
+          "aws:TagKeys": ["mayfly:enrolled", key],
+          "aws:RequestTag/mayfly:enrolled": "x",
+          [`aws:RequestTag/${key}`]: "x",
+        }),
+      ).toBe(false);
+    }
+    // An empty tag set satisfies ForAllValues; the Null condition refuses it.
+    expect(allowed("ec2:CreateTags", "instance", { ...ours, "aws:TagKeys": [] })).toBe(false);
+    // Volumes are never tagged after launch.
+    expect(allowed("ec2:CreateTags", "volume", { ...ours, ...enrolled })).toBe(false);
+    // Launch-time tags still need ec2:CreateAction = RunInstances and this deployment's tag.
+    expect(
+      allowed("ec2:CreateTags", "volume", {
+        "ec2:CreateAction": "RunInstances",
+        "aws:RequestTag/mayfly:managed-by": "Mayfly",
+      }),
+    ).toBe(true);
+    expect(allowed("ec2:CreateTags", "volume", { "aws:RequestTag/mayfly:managed-by": "Mayfly" })).toBe(false);
+  });
+
+  it("launches only the pools' instance types (finding 7 of issue 10)", () => {
+    const hardened = {
+      "aws:RequestTag/mayfly:managed-by": "Mayfly",
+      "ec2:MetadataHttpTokens": "required",
+      "ec2:InstanceMetadataTags": "disabled",
+    };
+    expect(allowed("ec2:RunInstances", "instance", { ...hardened, "ec2:InstanceType": "t3.medium" })).toBe(
+      true,
+    );
+    for (const type of ["p5.48xlarge", "x2iedn.32xlarge", "t3.micro"])
+      expect(allowed("ec2:RunInstances", "instance", { ...hardened, "ec2:InstanceType": type })).toBe(false);
+    expect(allowed("ec2:RunInstances", "instance", hardened)).toBe(false);
+  });
+
+  it("launches only images of the owners the pool file names when a pool resolves its image from SSM", () => {
+    expect(bySid(fleet, "LaunchPoolOwnersImages").Condition?.StringEquals).toEqual({
+      "ec2:Owner": [ACCOUNT],
+    });
+    const stranger = "image/ami-0ffffffffffffffff";
+    expect(allowed("ec2:RunInstances", stranger, { "ec2:Owner": ACCOUNT })).toBe(true);
+    for (const owner of ["amazon", "999999999999"])
+      expect(allowed("ec2:RunInstances", stranger, { "ec2:Owner": owner })).toBe(false);
+    expect(allowed("ec2:RunInstances", stranger, {})).toBe(false);
+    // The pool's own AMI id is allowed by id, whoever owns it.
+    expect(allowed("ec2:RunInstances", "image/ami-0123456789abcdef0", { "ec2:Owner": "amazon" })).toBe(true);
   });
 
   it("terminates only instances that carry this deployment's managed-by tag", () => {
@@ -298,6 +406,8 @@ describe("pool options that change the policy", () => {
       image("ami-0123456789abcdef1"),
     ]);
     expect(statements.some((s) => s.Sid === "ResolveImageParameters")).toBe(false);
+    // No owner-wide statement: an AMI outside the list is refused whoever owns it.
+    expect(statements.some((s) => s.Sid === "LaunchPoolOwnersImages")).toBe(false);
   });
 
   it("does not let on-demand-only deployments create the Spot service-linked role", () => {

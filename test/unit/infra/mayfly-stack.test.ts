@@ -154,6 +154,7 @@ describe("the app service", () => {
       PORT: "3000",
       PUBLIC_URL: "https://mayfly.example.com",
       MAYFLY_DEPLOYMENT_ID: "Mayfly",
+      MAYFLY_TRUSTED_PROXY_HOPS: "1",
       MAYFLY_RUNNER_PREFIX: "mayfly-",
       MAYFLY_LAUNCH_TEMPLATE_PREFIX: "Mayfly-",
       AWS_REGION: "us-east-1",

@@ -57,9 +57,18 @@ describe("inventory", () => {
 
   it("counts its own launches before DescribeInstances shows them", async () => {
     const w = setup();
-    expect(await w.inventory.observe(w.pool, 42)).toEqual({ room: true, launches: 0 });
+    expect(await w.inventory.observe(w.pool, 42)).toEqual({ room: true, launches: 0, awaitingConfig: 0 });
     w.inventory.noteLaunched(w.pool, { instanceId: "i-0123456789abcdef0", launch: "launch-a", jobId: 42 });
-    expect(await w.inventory.observe(w.pool, 42)).toEqual({ room: true, launches: 1 });
+    expect(await w.inventory.observe(w.pool, 42)).toEqual({ room: true, launches: 1, awaitingConfig: 1 });
+  });
+
+  it("counts a job's live instances that have not enrolled as waiting for a config", async () => {
+    const w = setup(5);
+    const [a, b, c] = await w.launch("42", "launch-a", 3);
+    w.fleet.setTags(a!.instanceId, { "mayfly:enrolled": "true" });
+    w.fleet.setState(b!.instanceId, "terminated");
+    expect(c).toBeDefined();
+    expect(await w.inventory.observe(w.pool, 42)).toMatchObject({ launches: 1, awaitingConfig: 1 });
   });
 
   it("serves checks from one listing for its TTL, and lists again after it", async () => {

@@ -15,11 +15,28 @@ describe("the scaler over the in-memory fleet", () => {
     const w = scaleWorld();
     await w.replica().scaler(w.message(), w.delivery(1));
     w.clock.now += 10_000;
-    // The instance is booting (no runner yet): a spare for the job, so the other replica waits.
+    // The instance is booting and has not enrolled: it will take the job, and GitHub can tell nothing yet.
     const outcome = await w.replica().scaler(w.message(), w.delivery(2));
-    expect(outcome).toMatchObject({ kind: "retry" });
+    expect(outcome).toMatchObject({ kind: "retry", reason: expect.stringMatching(/waiting for a config/) });
     expect(w.fleet.instances()).toHaveLength(1);
+    expect(w.github.gets).toBe(0);
+  });
+
+  it("asks GitHub about a launched job only once its instance has enrolled or is gone", async () => {
+    const w = scaleWorld();
+    await w.replica().scaler(w.message(), w.delivery(1));
+    w.clock.now += 10_000;
+    await w.replica().scaler(w.message(), w.delivery(2));
+    expect(w.github.gets).toBe(0);
+    // Bootstrap's record that the instance got its config.
+    w.fleet.setTags(w.fleet.instances()[0]!.instanceId, { "mayfly:enrolled": "true" });
+    w.clock.now += 10_000;
+    await w.replica().scaler(w.message(), w.delivery(3));
     expect(w.github.gets).toBe(1);
+    w.terminateAll();
+    w.clock.now += 10_000;
+    await w.replica().scaler(w.message(), w.delivery(4));
+    expect(w.github.gets).toBe(2);
   });
 
   it("gives a job whose instances never enrol at most 3 launches, then reports it", async () => {
@@ -58,6 +75,7 @@ describe("the scaler over the in-memory fleet", () => {
     const w = scaleWorld();
     const created = w.clock.now;
     await w.replica().scaler(w.message(), w.delivery(1));
+    w.fleet.setTags(w.fleet.instances()[0]!.instanceId, { "mayfly:enrolled": "true" });
     w.github.status = "in_progress";
     w.clock.now += 6 * 60_000;
     const late = w.message({ jobCreatedAt: created, deliveryId: "d-2" });

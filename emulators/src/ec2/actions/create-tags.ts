@@ -13,7 +13,7 @@ export const createTags: ActionHandler = (q, ctx) => {
   const targets = ids.map((id) => target(id, ctx));
   for (const t of targets) checkTagCount({ ...t.tags, ...tags });
   if (q.bool("DryRun")) throw dryRun();
-  for (const t of targets) Object.assign(t.tags, tags);
+  for (const t of targets) ctx.tagVisibility.write(t, tags);
   return children({ return: true });
 };
 

@@ -32,6 +32,7 @@ export const describeInstances: ActionHandler = (q, ctx) => {
   }
   for (const id of ids) if (!INSTANCE_ID.test(id)) throw malformed("InvalidInstanceID.Malformed", id, "i");
   const filters = parseFilters(q, Object.keys(FIELDS).concat("tag-key", "tag-value"));
+  ctx.tagVisibility.settle();
   const known = ctx.store.all();
   if (ids.length > 0) {
     const missing = ids.filter((id) => !ctx.store.get(id));

@@ -1,0 +1,85 @@
+import type { Pool, PriceTable } from "../pool-file.js";
+import { type CostedInstance, hourlyPrice, runHours } from "./estimate-costs.js";
+
+/**
+ * gp3 storage, USD per GiB-month, us-east-1 (https://aws.amazon.com/ebs/pricing/, "General Purpose SSD
+ * (gp3) - Storage $0.08/GB-month"); other regions differ. AWS bills a GB-month as 730 hours.
+ */
+export const GP3_GIB_MONTH = 0.08;
+export const HOURS_PER_MONTH = 730;
+
+export interface IdleCostLine {
+  pool: string;
+  /** Hours hot instances ran before their runner started a job (all of them, if none came). */
+  hotHours: number;
+  hotCost: number;
+  stoppedInstances: number;
+  /** Hours stopped instances waited; each bills its volume: GiB × hours × price ÷ 730. */
+  stoppedHours: number;
+  stoppedCost: number;
+}
+
+export interface IdleCost {
+  /** USD over the window: the part of the estimate warm capacity costs while it waits. */
+  total: number;
+  gp3PerGiBMonth: number;
+  pools: IdleCostLine[];
+}
+
+/**
+ * What waiting warm capacity cost in the window (an ESTIMATE, like estimateCosts): hot instance hours
+ * until their job × the instance's hourly price, plus stopped instances' volumes at the gp3 rate (the
+ * pool's volume size; other volume types are priced at the gp3 rate too, a lower bound for gp2/io1/io2).
+ * The hot hours are also in the estimate's totals; the stopped volumes are not (it counts hours only).
+ */
+export function idleCost(
+  instances: readonly CostedInstance[],
+  pools: readonly Pool[],
+  prices: PriceTable,
+  window: { from: number; to: number },
+  gp3PerGiBMonth = GP3_GIB_MONTH,
+): IdleCost {
+  const lines = new Map<string, IdleCostLine>();
+  const line = (pool: string) => {
+    const found = lines.get(pool) ?? {
+      pool,
+      hotHours: 0,
+      hotCost: 0,
+      stoppedInstances: 0,
+      stoppedHours: 0,
+      stoppedCost: 0,
+    };
+    lines.set(pool, found);
+    return found;
+  };
+  for (const i of instances) {
+    if (i.warm === "hot") {
+      const hours = runHours(i, window, i.jobAt);
+      if (hours <= 0) continue;
+      const l = line(i.pool);
+      l.hotHours += hours;
+      l.hotCost += hours * (hourlyPrice(prices, i.instanceType, i.market) ?? 0);
+    }
+    if (i.stopped) {
+      const hours =
+        Math.max(0, Math.min(i.stopped.to, window.to) - Math.max(i.stopped.from, window.from)) / 3_600_000;
+      if (hours <= 0) continue;
+      const gib = pools.find((p) => p.name === i.pool)?.volume.sizeGiB ?? 0;
+      const l = line(i.pool);
+      l.stoppedInstances += 1;
+      l.stoppedHours += hours;
+      l.stoppedCost += (gib * hours * gp3PerGiBMonth) / HOURS_PER_MONTH;
+    }
+  }
+  const r = (n: number) => Math.round(n * 10_000) / 10_000;
+  const out = [...lines.values()]
+    .map((l) => ({
+      ...l,
+      hotHours: r(l.hotHours),
+      hotCost: r(l.hotCost),
+      stoppedHours: r(l.stoppedHours),
+      stoppedCost: r(l.stoppedCost),
+    }))
+    .sort((a, b) => a.pool.localeCompare(b.pool));
+  return { total: r(out.reduce((n, l) => n + l.hotCost + l.stoppedCost, 0)), gp3PerGiBMonth, pools: out };
+}
