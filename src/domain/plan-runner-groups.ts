@@ -119,7 +119,7 @@ export function planRunnerGroups(
 }
 
 /**
- * "all" when every pool admits every repository of the org of every non-public visibility (future
+ * "all" when a pool admits every repository of the org of every non-public visibility (future
  * repositories included, as the pattern does); otherwise "selected", resolved against today's
  * repository list (a later sync picks up new repositories). Public repositories need
  * `allows_public_repositories` whichever visibility, and only a pool that admits them sets it.
@@ -130,13 +130,14 @@ export function desiredAccess(
   repos: readonly OrgRepo[],
 ): GroupAccess {
   const allowsPublic = pools.some((p) => p.allow?.visibilities.includes("public"));
-  const everything = pools.every((p) => {
-    const allow = p.allow;
-    if (!allow) return false;
-    const wide = allow.repositories.some((pattern) => coversOrg(pattern, org));
-    const sameEverywhere = allow.visibilities.includes("private") && allow.visibilities.includes("internal");
-    return wide && sameEverywhere;
-  });
+  // The union of what the pools allow: one pool admitting every non-public repository of the org
+  // makes it "all" unless another pool adds only some public ones (then "selected" lists them all).
+  const wide = (p: RunnerGroupPool, public_: boolean) =>
+    p.allow?.repositories.some((pattern) => coversOrg(pattern, org)) === true &&
+    p.allow.visibilities.includes("private") &&
+    p.allow.visibilities.includes("internal") &&
+    (!public_ || p.allow.visibilities.includes("public"));
+  const everything = pools.some((p) => wide(p, allowsPublic));
   if (everything)
     return { visibility: "all", selectedRepositoryIds: [], allowsPublicRepositories: allowsPublic };
   const ids = repos

@@ -153,6 +153,13 @@ describe("planRunnerGroups", () => {
     expect(action).not.toHaveProperty(absent);
   });
 
+  it("a pool admitting the whole org makes a shared group all, as the union is (new repositories too)", () => {
+    const pools = [pool("small", "Default", ["acme/*"]), pool("large", "Default", ["acme/api-core"])];
+    expect(planRunnerGroups(pools, "acme", REPOS, [DEFAULT])).toEqual([
+      expect.objectContaining({ kind: "keep", id: 1 }),
+    ]);
+  });
+
   it("two pools in one group: the group admits the union of what they allow", () => {
     const pools = [pool("api", "shared", ["acme/api-*"]), pool("docs", "shared", ["acme/docs"], ["public"])];
     expect(planRunnerGroups(pools, "acme", REPOS, [DEFAULT])).toEqual([
