@@ -134,7 +134,8 @@ describe("instance lifecycle", () => {
     const { emulator, ec2 } = await start();
     const id = await launch(ec2, { InstanceMarketOptions: { MarketType: "spot" } });
     await vi.waitFor(() => expect(emulator.instance(id)?.state).toBe("running"), WAIT);
-    emulator.interruptSpot(id);
+    // No notice: the termination itself (the two-minute warning is covered in ec2-spot-interruptions).
+    emulator.interruptSpot(id, { noticeMs: 0 });
     await vi.waitFor(() => expect(emulator.instance(id)?.state).toBe("terminated"), WAIT);
     expect((await describe1(ec2, id))?.StateReason?.Code).toBe("Server.SpotInstanceTermination");
   });

@@ -240,7 +240,7 @@ describe("control endpoints", () => {
       }),
     );
     const id = out.Instances?.[0]?.InstanceId ?? "";
-    expect((await post(`instances/${id}/interrupt`)).status).toBe(204);
+    expect((await post(`instances/${id}/interrupt`, { noticeMs: 0 })).status).toBe(204);
     await vi.waitFor(() => expect(emulator.instance(id)?.state).toBe("terminated"), WAIT);
     expect(emulator.instance(id)?.stateReason?.code).toBe("Server.SpotInstanceTermination");
   });
