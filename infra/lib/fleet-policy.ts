@@ -1,6 +1,7 @@
 import type { ArnComponents, Stack } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type { Pool } from "../../src/pool-file.js";
+import { warmCapacityStatements } from "./warm-policy.js";
 
 /** The tag every instance and volume the app launches must carry (src/aws/fleet.ts TAG.managedBy). */
 export const MANAGED_BY_TAG = "mayfly:managed-by";
@@ -234,69 +235,4 @@ function optionalGrants(stack: Stack, input: FleetPolicyInput): iam.PolicyStatem
     );
   }
   return statements;
-}
-
-/**
- * Warm capacity (ADR 0014), in statements of their own: stopped instances are started when claimed,
- * their user data and shutdown behaviour rewritten while stopped, and their `mayfly:warm` tag removed;
- * StopInstances is granted for the warm loop (src/aws/ec2-warm-fleet.ts). All only on this deployment's
- * instances. Keys: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html
- *
- * ModifyInstanceAttribute: the reference lists `ec2:Attribute` and `ec2:Attribute/${AttributeName}` for
- * it ("filters access by an attribute being set on a resource"), but does not say which request values
- * fill them, and a public report found them absent from the evaluation context for
- * ModifySnapshotAttribute. An Allow conditioned on them could refuse every claim, so the Allow is scoped
- * by the managed-by tag only, and a Deny refuses the attributes the app never sets whenever EC2 does fill
- * their key (a guardrail that cannot break the claim; if the keys are never filled it does nothing):
- * machine size (cost), network, boot code, and the protections that would stop the reaper's cleanup.
- */
-export const WARM_NEVER_MODIFIED = [
-  "InstanceType",
-  "Kernel",
-  "Ramdisk",
-  "GroupId",
-  "SourceDestCheck",
-  "DisableApiTermination",
-  "DisableApiStop",
-  "BlockDeviceMapping",
-] as const;
-
-function warmCapacityStatements(instances: string, deploymentId: string): iam.PolicyStatement[] {
-  const ours = { StringEquals: { [`aws:ResourceTag/${MANAGED_BY_TAG}`]: deploymentId } };
-  return [
-    new iam.PolicyStatement({
-      sid: "WarmStartStopOwnInstances",
-      actions: ["ec2:StartInstances", "ec2:StopInstances"],
-      resources: [instances],
-      conditions: ours,
-    }),
-    new iam.PolicyStatement({
-      sid: "WarmModifyOwnInstances",
-      actions: ["ec2:ModifyInstanceAttribute"],
-      resources: [instances],
-      conditions: ours,
-    }),
-    ...WARM_NEVER_MODIFIED.map(
-      (attribute) =>
-        new iam.PolicyStatement({
-          sid: `DenyWarmModify${attribute}`,
-          effect: iam.Effect.DENY,
-          actions: ["ec2:ModifyInstanceAttribute"],
-          resources: ["*"],
-          conditions: { Null: { [`ec2:Attribute/${attribute}`]: "false" } },
-        }),
-    ),
-    // DeleteTags without a Tag list deletes every tag, and ForAllValues is true when aws:TagKeys is
-    // absent, so the Null condition requires the request to name its keys.
-    new iam.PolicyStatement({
-      sid: "WarmUntagOwnInstances",
-      actions: ["ec2:DeleteTags"],
-      resources: [instances],
-      conditions: {
-        ...ours,
-        "ForAllValues:StringEquals": { "aws:TagKeys": ["mayfly:warm"] },
-        Null: { "aws:TagKeys": "false" },
-      },
-    }),
-  ];
 }

@@ -1,8 +1,8 @@
 import { Template } from "aws-cdk-lib/assertions";
 import * as iam from "aws-cdk-lib/aws-iam";
 import { describe, expect, it } from "vitest";
-import { WARM_NEVER_MODIFIED } from "../../../infra/lib/fleet-policy.js";
 import { RunnerLaunchTemplates } from "../../../infra/lib/runner-launch-templates.js";
+import { WARM_NEVER_MODIFIED } from "../../../infra/lib/warm-policy.js";
 import { asList, bareStack, bySid, ec2Arn, policyStatements, pools, type Statement } from "./fixtures.js";
 
 /** The warm capacity grants (ADR 0014): only when a pool has `warm`, only on this deployment's instances. */
