@@ -9,6 +9,8 @@ export const MANAGED_BY_TAG = "mayfly:managed-by";
 export const ENROLLED_TAG = "mayfly:enrolled";
 /** Written by the reaper at a spot interruption warning (ADR 0015). */
 export const INTERRUPTED_TAG = "mayfly:interrupted";
+/** Written by the reaper when a job the policy denies took the runner (src/aws/ec2-mark-taken.ts). */
+export const TAKEN_TAG = "mayfly:taken";
 
 export interface FleetPolicyInput {
   /** Value of the managed-by tag: the stack name (the app's MAYFLY_DEPLOYMENT_ID). */
@@ -96,6 +98,12 @@ export function fleetPolicyStatements(stack: Stack, input: FleetPolicyInput): ia
       StringEquals: { [`aws:ResourceTag/${MANAGED_BY_TAG}`]: input.deploymentId },
       "ForAllValues:StringEquals": { "aws:TagKeys": [INTERRUPTED_TAG] },
       Null: { [`aws:RequestTag/${INTERRUPTED_TAG}`]: "false" },
+    }),
+    // A runner a denied job took: its launch no longer counts against its jobs' cap. Only that key.
+    allow("RecordTakenRunners", ["ec2:CreateTags"], [instances], {
+      StringEquals: { [`aws:ResourceTag/${MANAGED_BY_TAG}`]: input.deploymentId },
+      "ForAllValues:StringEquals": { "aws:TagKeys": [TAKEN_TAG] },
+      Null: { [`aws:RequestTag/${TAKEN_TAG}`]: "false" },
     }),
     // Enrolment's record (ADR 0007): only the enrolled key, only on this deployment's instances.
     allow("RecordEnrolment", ["ec2:CreateTags"], [instances], {

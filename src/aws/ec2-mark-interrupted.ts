@@ -1,6 +1,6 @@
-import { CreateTagsCommand, type EC2Client } from "@aws-sdk/client-ec2";
+import type { EC2Client } from "@aws-sdk/client-ec2";
 import { TAG } from "../domain/tags.js";
-import { translateEc2Error } from "./ec2-error.js";
+import { writeInstanceTag } from "./ec2-write-tag.js";
 
 /**
  * Writes `mayfly:interrupted = <ISO time of the warning>` on one of this deployment's instances. EC2 keeps a
@@ -14,18 +14,11 @@ export interface InterruptionMarker {
 
 export function createEc2InterruptionMarker(options: { client: EC2Client }): InterruptionMarker {
   return {
-    async mark(instanceId, at) {
-      try {
-        await options.client.send(
-          new CreateTagsCommand({
-            Resources: [instanceId],
-            Tags: [{ Key: TAG.interrupted, Value: new Date(at).toISOString() }],
-          }),
-        );
-      } catch (error) {
-        throw translateEc2Error(error);
-      }
-    },
+    mark: (instanceId, at) =>
+      writeInstanceTag(options.client, instanceId, {
+        key: TAG.interrupted,
+        value: new Date(at).toISOString(),
+      }),
   };
 }
 

@@ -8,9 +8,14 @@ export const TAG = {
   interrupted: "mayfly:interrupted",
   /**
    * Written by the bootstrap role, never at launch: the instance has enrolled (ADR 0007). With
-   * `interrupted`, the only keys the app may write after launch (infra/lib/fleet-policy.ts).
+   * `interrupted` and `taken`, the only keys the app may write after launch (infra/lib/fleet-policy.ts).
    */
   enrolled: "mayfly:enrolled",
+  /**
+   * Written by the reaper when a job the policy denies took the instance's runner (the job's id): that
+   * launch served none of its jobs and is not counted against their launch cap (src/aws/ec2-mark-taken.ts).
+   */
+  taken: "mayfly:taken",
   /** The jobs a launch was for (see job-tags.ts). */
   jobs: "mayfly:jobs",
   /** hot | stopped: launched as warm capacity; removed when the instance is claimed for a job (ADR 0014). */

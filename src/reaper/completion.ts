@@ -13,6 +13,8 @@ export interface CompletionDeps {
   runners: Pick<Runners, "remove">;
   instances: { get(instanceId: string): Promise<{ state: InstanceState } | undefined> };
   terminator: { terminate(instanceIds: readonly string[]): Promise<void> };
+  /** Records that a denied job took the runner, so the launch does not count against its jobs' cap. */
+  taken: { mark(instanceId: string, jobId: number): Promise<void> };
   runnerJobs: { forget(runnerName: string): void };
   report: Report;
   /** Only the latency histogram; counters go through `report`. */
@@ -33,7 +35,16 @@ export function createCompletionHandler(deps: CompletionDeps): (message: ReapMes
   /** A denied job is running on this runner: end it by terminating the machine, then drop the runner. */
   async function contain(message: ReapMessage, instanceId: string): Promise<Outcome> {
     const instance = await deps.instances.get(instanceId);
-    if (instance && instance.state !== "terminated") await deps.terminator.terminate([instanceId]);
+    if (instance && instance.state !== "terminated") {
+      // Both at once, so the mark never delays containment; a failed mark costs at most one launch of the
+      // cap for the jobs the instance was launched for, so it is logged, not retried.
+      await Promise.all([
+        deps.terminator.terminate([instanceId]),
+        deps.taken.mark(instanceId, message.jobId).catch((error: unknown) => {
+          deps.log.warn({ err: error, instanceId }, `could not tag ${instanceId} as taken by a denied job`);
+        }),
+      ]);
+    }
     if (message.runnerId) {
       await deps.runners
         .remove({ installationId: message.installationId, org: message.org }, message.runnerId)

@@ -75,7 +75,8 @@ export function createInventory(options: {
         const awaitingByJob = new Map<number, number>();
         for (const i of listed) {
           const launch = i.tags[TAG.launch];
-          if (launch === undefined) continue;
+          // A runner a denied job took served none of its launch's jobs: not counted against their cap.
+          if (launch === undefined || i.tags[TAG.taken] !== undefined) continue;
           const awaiting = LIVE_STATES.has(i.state) && i.tags[TAG.enrolled] === undefined;
           for (const job of jobsOf(i.tags)) {
             launchesByJob.set(job, (launchesByJob.get(job) ?? new Set()).add(launch));

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import { Probot } from "probot";
 import { createEc2Fleet } from "../aws/ec2-fleet.js";
 import { createEc2InterruptionMarker } from "../aws/ec2-mark-interrupted.js";
+import { createEc2TakenMarker } from "../aws/ec2-mark-taken.js";
 import { createEc2WarmFleet } from "../aws/ec2-warm-fleet.js";
 import { instrumentEc2 } from "../aws/instrument.js";
 import { createEc2EnrolmentTags } from "../bootstrap/enrolment-tags.js";
@@ -104,6 +105,7 @@ export function createAdapters(
     runnerGroups: createRunnerGroups({ auth, now }),
     rerun: createGitHubRerun({ auth, now }),
     marker: createEc2InterruptionMarker({ client: options.ec2 }),
+    taken: createEc2TakenMarker({ client: options.ec2 }),
     deliveries: createDeliveries({ appOctokit, now }),
     queues: createQueues(config, options),
     instances: createInstanceLookup({ fleet }),

@@ -110,6 +110,7 @@ export function createWorkers(
     runners: adapters.runners,
     instances: adapters.instances,
     terminator: adapters.terminator,
+    taken: adapters.taken,
     runnerJobs,
     report: reaperReport,
     metrics,

@@ -1,5 +1,6 @@
 import { createServer } from "node:net";
 import type { Sandbox } from "../../sandbox/sandbox.js";
+import type { EventKind } from "../../src/events/event-log.js";
 import { type AppLog, RoleProcess } from "./role-process.js";
 import type { Trace } from "./trace.js";
 
@@ -10,6 +11,9 @@ import type { Trace } from "./trace.js";
  * keeps its port across restarts so both stay valid. Denials are read back from the webhooks role's log,
  * which outlives its process, unlike the in-memory event log.
  */
+const DENIED: EventKind = "policy.denied";
+const CAUGHT: EventKind = "policy.violation";
+
 export const CHAOS_ROLES = ["webhooks", "scaler", "reaper"] as const;
 export type ChaosRole = (typeof CHAOS_ROLES)[number];
 
@@ -75,11 +79,12 @@ export async function startCluster(
     const onLog = (log: AppLog, incarnation: number) => {
       trace.add(`${role}#${incarnation}`, describe(log));
       if (typeof log.msg !== "string" || typeof log.jobId !== "number") return;
-      // The log lines src/webhooks/workflow-job.ts writes for a denial and for a denied job on a runner.
-      if (log.msg.startsWith("denied: ")) {
+      // The report kinds (src/report/report-table.ts) for a denial and for a denied job on a runner; the
+      // kind is the log's `event` field, so rewording a message cannot blind the run.
+      if (log.event === DENIED) {
         denials.set(log.jobId, { jobId: log.jobId, reason: String(log.reason ?? ""), message: log.msg });
       }
-      if (log.msg.startsWith("denied job on a Mayfly runner")) caught.add(log.jobId);
+      if (log.event === CAUGHT) caught.add(log.jobId);
     };
     processes.set(role, new RoleProcess(role, options.nodeArgs, env, onLog));
   }

@@ -215,6 +215,27 @@ describe("the app's EC2 policy", () => {
     ).toBe(false);
   });
 
+  it("marks a runner a denied job took with only mayfly:taken, only on this deployment's instances", () => {
+    const ours = { "aws:ResourceTag/mayfly:managed-by": "Mayfly" };
+    const taken = { "aws:TagKeys": ["mayfly:taken"], "aws:RequestTag/mayfly:taken": "33000000010" };
+    expect(allowed("ec2:CreateTags", "instance", { ...ours, ...taken })).toBe(true);
+    expect(
+      allowed("ec2:CreateTags", "instance", { "aws:ResourceTag/mayfly:managed-by": "Other", ...taken }),
+    ).toBe(false);
+    // Beside it, no key that would move the instance's pool, owner or launch count.
+    for (const key of ["mayfly:pool", "mayfly:managed-by", "mayfly:launch", "mayfly:jobs"]) {
+      expect(
+        allowed("ec2:CreateTags", "instance", {
+          ...ours,
+          "aws:TagKeys": ["mayfly:taken", key],
+          "aws:RequestTag/mayfly:taken": "x",
+          [`aws:RequestTag/${key}`]: "x",
+        }),
+      ).toBe(false);
+    }
+    expect(allowed("ec2:CreateTags", "volume", { ...ours, ...taken })).toBe(false);
+  });
+
   it("records enrolment with only the mayfly:enrolled key, only on this deployment's instances (ADR 0007)", () => {
     const ours = { "aws:ResourceTag/mayfly:managed-by": "Mayfly" };
     const enrolled = { "aws:TagKeys": ["mayfly:enrolled"], "aws:RequestTag/mayfly:enrolled": "issued/1/…" };

@@ -1,15 +1,23 @@
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
+import { TAG } from "../../../src/domain/tags.js";
 import { reapMessageSchema } from "../../../src/queue/messages.js";
 import { createCompletionHandler } from "../../../src/reaper/completion.js";
 import { PREFIX, reaperHarness } from "./reaper-harness.js";
 
-function setup() {
+function setup(options: { markFails?: boolean } = {}) {
   const h = reaperHarness();
+  const taken = {
+    async mark(instanceId: string, jobId: number) {
+      if (options.markFails) throw new Error("CreateTags throttled");
+      h.fleet.setTags(instanceId, { [TAG.taken]: String(jobId) });
+    },
+  };
   const handle = createCompletionHandler({
     runners: h.runners,
     instances: { get: async (id) => h.fleet.instances().find((i) => i.instanceId === id) },
     terminator: h.terminator,
+    taken,
     runnerJobs: h.runnerJobs,
     report: h.report,
     metrics: h.metrics,
@@ -75,10 +83,31 @@ describe("completion", () => {
     expect(s.events.list({ kinds: ["reap.terminated"] })).toEqual([
       expect.objectContaining({ reason: "policy-violation", instanceId: id }),
     ]);
+    // The launch served no job it was for: marked, so it does not count against their launch cap.
+    expect(s.fleet.instances().find((i) => i.instanceId === id)?.tags[TAG.taken]).toBe("1001");
     s.busy.delete(42);
     const again = s.handle(s.message(`${PREFIX}${id}`, "policy-violation"));
     await s.timers.advance(50);
     await again;
     expect(s.removed).toEqual([{ ref: { installationId: 7, org: "acme" }, runnerId: 42 }]);
+  });
+
+  it("contains a policy violation even when the taken mark cannot be written", async () => {
+    const s = setup({ markFails: true });
+    const id = await s.launch();
+    const outcome = s.handle(s.message(`${PREFIX}${id}`, "policy-violation"));
+    await s.timers.advance(50);
+    expect(await outcome).toEqual({ kind: "ack" });
+    expect(s.state(id)).toBe("terminated");
+    expect(s.fleet.instances().find((i) => i.instanceId === id)?.tags[TAG.taken]).toBeUndefined();
+  });
+
+  it("does not mark a runner that ran the job it was for", async () => {
+    const s = setup();
+    const id = await s.launch();
+    const outcome = s.handle(s.message(`${PREFIX}${id}`));
+    await s.timers.advance(50);
+    await outcome;
+    expect(s.fleet.instances().find((i) => i.instanceId === id)?.tags[TAG.taken]).toBeUndefined();
   });
 });

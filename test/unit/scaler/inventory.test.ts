@@ -55,6 +55,15 @@ describe("inventory", () => {
     expect(await w.inventory.observe(w.pool, 44)).toMatchObject({ launches: 0 });
   });
 
+  it("does not count a launch whose runner a denied job took (mayfly:taken)", async () => {
+    const w = setup();
+    const [stolen] = await w.launch("42", "launch-a");
+    await w.launch("42", "launch-b");
+    w.fleet.setTags(stolen!.instanceId, { "mayfly:taken": "7" });
+    w.fleet.setState(stolen!.instanceId, "terminated");
+    expect(await w.inventory.observe(w.pool, 42)).toMatchObject({ launches: 1 });
+  });
+
   it("counts its own launches before DescribeInstances shows them", async () => {
     const w = setup();
     expect(await w.inventory.observe(w.pool, 42)).toEqual({ room: true, launches: 0, awaitingConfig: 0 });
