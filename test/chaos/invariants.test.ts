@@ -126,6 +126,17 @@ describe("chaos invariants", () => {
     expect(check(state, [deniedJobsOnRunnersCaught, noBusyRunnerTerminated])).toEqual([]);
   });
 
+  it("take the termination of a runner whose pool refuses the job it took as the policy at work", () => {
+    const terminated = { instanceId: "i-0123456789abcdef0", jobId: 1, atMs: 5_000 };
+    const admitted: ObservedState = { ...healthy(), busyTerminations: [terminated] };
+    expect(check(admitted, [noBusyRunnerTerminated])).toHaveLength(1);
+    const refused: ObservedState = {
+      ...admitted,
+      jobs: [job({ id: 1, runnerAdmits: false, conclusion: "failure" })],
+    };
+    expect(check(refused, [noBusyRunnerTerminated])).toEqual([]);
+  });
+
   it("allow the extra launches the faults justify", () => {
     const state = {
       ...healthy(),

@@ -9,6 +9,11 @@ export interface ObservedJob {
   conclusion: string | null;
   runnerName: string | null;
   expect: "allow" | "deny";
+  /**
+   * False when the runner that took the job belongs to a pool that refuses it: GitHub hands a job to any
+   * idle runner whose labels match, and the app must then terminate that runner (ADR 0008).
+   */
+  runnerAdmits?: boolean;
   note: string;
 }
 
@@ -144,10 +149,16 @@ export const launchBound: Invariant = (state) => {
   ];
 };
 
-/** Terminating the runner of a job the policy refuses is the policy at work, not a violation of this rule. */
+/**
+ * Terminating the runner of a job the policy refuses, by the matched pool or by the pool of the runner
+ * that took it, is the policy at work, not a violation of this rule.
+ */
 export const noBusyRunnerTerminated: Invariant = (state) =>
   state.busyTerminations
-    .filter((t) => state.jobs.find((j) => j.id === t.jobId)?.expect !== "deny")
+    .filter((t) => {
+      const job = state.jobs.find((j) => j.id === t.jobId);
+      return job?.expect !== "deny" && job?.runnerAdmits !== false;
+    })
     .map((t) => ({
       invariant: "no busy runner terminated before its hard maximum",
       detail: `${t.instanceId} was terminated at ${(t.atMs / 1000).toFixed(1)}s while running job ${t.jobId}`,

@@ -3,7 +3,7 @@ import { TAG } from "../../src/domain/tags.js";
 import type { AppCluster } from "./app-cluster.js";
 import type { ObservedState } from "./invariants.js";
 import type { WorldWatch } from "./watch-world.js";
-import type { PlannedJob } from "./workload.js";
+import { type PlannedJob, poolAdmits } from "./workload.js";
 
 /** What the runner itself noted during a run that the world cannot tell afterwards. */
 export interface RunNotes {
@@ -28,12 +28,16 @@ export function observeState(
 ): ObservedState {
   const jobs = [...notes.jobs].map(([id, plan]) => {
     const job = sandbox.github.job(id)!;
+    const runnerPool = job.runnerName?.startsWith(runnerPrefix)
+      ? sandbox.ec2.instance(job.runnerName.slice(runnerPrefix.length))?.tags[TAG.pool]
+      : undefined;
     return {
       id,
       status: job.status,
       conclusion: job.conclusion,
       runnerName: job.runnerName,
       expect: plan.expect,
+      ...(runnerPool === undefined ? {} : { runnerAdmits: poolAdmits(runnerPool, plan) }),
       note: `${plan.note}: acme/${plan.repo} [${plan.labels.join(",")}]`,
     };
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { planFaults } from "./fault-plan.js";
 import { FAST_PROFILE, FULL_PROFILE } from "./profiles.js";
 import { createRandom } from "./random.js";
-import { planWorkload } from "./workload.js";
+import { planWorkload, poolAdmits } from "./workload.js";
 
 describe("chaos plans", () => {
   it("are the same for the same seed, and differ across seeds", () => {
@@ -43,5 +43,12 @@ describe("chaos plans", () => {
     expect(new Set(jobs.map((j) => j.expect))).toEqual(new Set(["allow", "deny"]));
     expect(new Set(jobs.map((j) => j.pool))).toEqual(new Set(["small", "large", "oss"]));
     expect(jobs.some((j) => j.cancelAtMs !== undefined)).toBe(true);
+  });
+
+  it("judge a job by its selected pool as the workload expects it (the two tables agree)", () => {
+    const jobs = Array.from({ length: 50 }, (_, seed) =>
+      planWorkload(createRandom(seed), FULL_PROFILE),
+    ).flat();
+    for (const j of jobs) expect(poolAdmits(j.pool, j), j.note).toBe(j.expect === "allow");
   });
 });

@@ -71,6 +71,21 @@ const MIX: readonly Mix[] = [
   { weight: 0.3, repos: ["docs"], pool: "oss", expect: "deny", note: "oss admits only acme/sdk" },
 ];
 
+/**
+ * Which repositories each sandbox pool admits, written out from sandbox/sandbox-pools.ts rather than
+ * computed by the app's policy, so the run judges the app by an independent reading. No pool admits forks.
+ */
+const ADMITS: Readonly<Record<string, readonly string[]>> = {
+  small: ["api", "web", "infra"],
+  large: ["api", "web"],
+  oss: ["sdk"],
+};
+
+/** Whether a runner of `pool` may run this job (ADR 0008: the policy follows the runner). */
+export function poolAdmits(pool: string, job: Pick<PlannedJob, "repo" | "fromFork">): boolean {
+  return !job.fromFork && (ADMITS[pool] ?? []).includes(job.repo);
+}
+
 export function planWorkload(random: Random, profile: ChaosProfile): PlannedJob[] {
   const count = random.int(profile.jobs.min, profile.jobs.max);
   const jobs: PlannedJob[] = [];
