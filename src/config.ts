@@ -28,67 +28,11 @@ export const SECRET_KEYS = [
 
 type Env = z.infer<typeof envSchema>;
 
-export interface Config {
-  nodeEnv: Env["NODE_ENV"];
-  host: string;
-  port: number;
-  logLevel: Env["LOG_LEVEL"];
-  roles: readonly Role[];
-  publicUrl: string;
-  deploymentId: string;
-  runnerPrefix: string;
-  /** Pool P launches with launch template `<prefix><P.name>` (the infra stack creates them). */
-  launchTemplatePrefix?: string;
-  github: {
-    appId: number;
-    privateKey: string;
-    webhookSecret: string;
-    webhookPath: string;
-    apiUrl: string;
-    webUrl: string;
-    clientId?: string;
-    clientSecret?: string;
-    /** From setup mode; names the install link. */
-    appSlug?: string;
-    writePointsPerMinute: number;
-    /** App identities beyond the default one (GITHUB_APPS_FILE); JIT configs are spread over all. */
-    extraApps: AppIdentityCredentials[];
-    /** The org's runner-registration limit per 5 minutes (GitHub: 1,500). */
-    registrationsPer5Minutes: number;
-    /** Look-ups of unknown installation ids at intake: bucket size and refill a minute. */
-    installationLookups: { burst: number; perMinute: number };
-  };
-  /** Where setup mode found the manifest and stored the App's credentials (src/setup/). */
-  setup: { token?: string; manifestPath: string; envFile: string; appSecretArn?: string };
-  /** Replicas of the roles that call GitHub; each spends 1/N of every GitHub budget (ADR 0013). */
-  replicas: number;
-  aws: { region: string; accountId: string; identityCertificate: string };
-  queue:
-    | { kind: "memory" }
-    | { kind: "sqs"; scaleQueueUrl: string; reapQueueUrl: string; deadLetterQueueUrl: string };
-  bootstrap: {
-    keys: Uint8Array[];
-    /** Proxies that append to X-Forwarded-For in front of /bootstrap (0: the socket address is the client). */
-    trustedProxyHops: number;
-  };
-  scaler: {
-    batchWindowMs: number;
-    recheckIntervalSeconds: number;
-    /** GitHub GETs an hour per installation that rechecks may spend. */
-    recheckBudgetPerHour: number;
-    checkJobQueued: boolean;
-    /** Most instances launched for one job, unless its pool sets `maxLaunchesPerJob`. */
-    maxLaunchesPerJob: number;
-  };
-  /** Terminate a Mayfly runner that GitHub handed a job the policy denies. */
-  enforcePolicyOnRunners: boolean;
-  reaper: { sweepIntervalSeconds: number; redeliverIntervalSeconds: number };
-  dashboard: { sessionKey?: Uint8Array; token?: string; team?: string };
-  /** The bearer token /metrics requires (none = /metrics is closed). */
-  metrics: { token?: string };
-  pools: Pool[];
-  prices: PriceTable;
-}
+/**
+ * What the app runs with: the parsed environment (`envSchema`) mapped by `toConfig`, plus the files it
+ * names. Inferred, never written out by hand, so a new variable cannot drift from its type (issue 11).
+ */
+export type Config = ReturnType<typeof toConfig>;
 
 export interface LoadConfigOptions {
   env?: Record<string, string | undefined>;
@@ -176,76 +120,98 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   if (problems.length > 0 || !parsed.success || !pools?.file || !privateKey || !certificate) {
     throw new ConfigError(problems);
   }
-  const config = toConfig(parsed.data, pools.file.pools, pools.file.prices, privateKey, certificate);
-  config.github.extraApps = extraApps.apps ?? [];
-  return config;
+  return toConfig(parsed.data, {
+    pools: pools.file.pools,
+    prices: pools.file.prices,
+    privateKey,
+    certificate,
+    extraApps: extraApps.apps ?? [],
+  });
 }
 
 function toConfig(
   e: Env,
-  pools: Pool[],
-  prices: PriceTable,
-  privateKey: string,
-  certificate: string,
-): Config {
+  files: {
+    pools: Pool[];
+    prices: PriceTable;
+    privateKey: string;
+    certificate: string;
+    extraApps: AppIdentityCredentials[];
+  },
+) {
+  const queue:
+    | { kind: "memory" }
+    | { kind: "sqs"; scaleQueueUrl: string; reapQueueUrl: string; deadLetterQueueUrl: string } =
+    e.MAYFLY_QUEUE === "memory"
+      ? { kind: "memory" }
+      : {
+          kind: "sqs",
+          // crossFieldProblems refuses MAYFLY_QUEUE=sqs without all three.
+          scaleQueueUrl: e.MAYFLY_SCALE_QUEUE_URL!,
+          reapQueueUrl: e.MAYFLY_REAP_QUEUE_URL!,
+          deadLetterQueueUrl: e.MAYFLY_DEAD_LETTER_QUEUE_URL!,
+        };
   return {
     nodeEnv: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
-    roles: [...new Set(e.MAYFLY_ROLES)],
+    roles: [...new Set(e.MAYFLY_ROLES)] as readonly Role[],
     publicUrl: e.PUBLIC_URL,
     deploymentId: e.MAYFLY_DEPLOYMENT_ID,
     runnerPrefix: e.MAYFLY_RUNNER_PREFIX,
+    /** Pool P launches with launch template `<prefix><P.name>` (the infra stack creates them). */
     launchTemplatePrefix: e.MAYFLY_LAUNCH_TEMPLATE_PREFIX,
     github: {
       appId: e.APP_ID,
-      privateKey,
+      privateKey: files.privateKey,
       webhookSecret: e.WEBHOOK_SECRET,
       webhookPath: e.WEBHOOK_PATH,
       apiUrl: e.GITHUB_API_URL,
       webUrl: e.GITHUB_WEB_URL,
       clientId: e.GITHUB_CLIENT_ID,
       clientSecret: e.GITHUB_CLIENT_SECRET,
+      /** From setup mode; names the install link. */
       appSlug: e.GITHUB_APP_SLUG,
       writePointsPerMinute: e.GITHUB_WRITE_POINTS_PER_MINUTE,
-      extraApps: [],
+      /** App identities beyond the default one (GITHUB_APPS_FILE); JIT configs are spread over all. */
+      extraApps: files.extraApps,
+      /** The org's runner-registration limit per 5 minutes (GitHub: 1,500). */
       registrationsPer5Minutes: e.GITHUB_RUNNER_REGISTRATIONS_PER_5_MINUTES,
+      /** Look-ups of unknown installation ids at intake: bucket size and refill a minute. */
       installationLookups: {
         burst: e.MAYFLY_INSTALLATION_LOOKUPS_PER_MINUTE,
         perMinute: e.MAYFLY_INSTALLATION_LOOKUPS_PER_MINUTE,
       },
     },
+    /** Where setup mode found the manifest and stored the App's credentials (src/setup/). */
     setup: {
       token: e.MAYFLY_SETUP_TOKEN,
       manifestPath: e.MAYFLY_APP_MANIFEST_PATH,
       envFile: e.MAYFLY_ENV_FILE,
       appSecretArn: e.MAYFLY_APP_SECRET_ARN,
     },
+    /** Replicas of the roles that call GitHub; each spends 1/N of every GitHub budget (ADR 0013). */
     replicas: e.MAYFLY_REPLICAS,
-    aws: { region: e.AWS_REGION, accountId: e.AWS_ACCOUNT_ID, identityCertificate: certificate },
-    queue:
-      e.MAYFLY_QUEUE === "memory"
-        ? { kind: "memory" }
-        : {
-            kind: "sqs",
-            scaleQueueUrl: e.MAYFLY_SCALE_QUEUE_URL!,
-            reapQueueUrl: e.MAYFLY_REAP_QUEUE_URL!,
-            deadLetterQueueUrl: e.MAYFLY_DEAD_LETTER_QUEUE_URL!,
-          },
+    aws: { region: e.AWS_REGION, accountId: e.AWS_ACCOUNT_ID, identityCertificate: files.certificate },
+    queue,
     bootstrap: {
       keys: [e.MAYFLY_BOOTSTRAP_KEY, e.MAYFLY_BOOTSTRAP_KEY_PREVIOUS]
         .filter((k) => k !== undefined)
         .map(decodeSecret),
+      /** Proxies that append to X-Forwarded-For in front of /bootstrap (0: the socket address is the client). */
       trustedProxyHops: e.MAYFLY_TRUSTED_PROXY_HOPS,
     },
     scaler: {
       batchWindowMs: e.MAYFLY_LAUNCH_BATCH_WINDOW,
       recheckIntervalSeconds: e.MAYFLY_RECHECK_INTERVAL,
+      /** GitHub GETs an hour per installation that rechecks may spend. */
       recheckBudgetPerHour: e.MAYFLY_RECHECK_BUDGET_PER_HOUR,
       checkJobQueued: e.MAYFLY_CHECK_JOB_QUEUED,
+      /** Most instances launched for one job, unless its pool sets `maxLaunchesPerJob`. */
       maxLaunchesPerJob: e.MAYFLY_MAX_LAUNCHES_PER_JOB,
     },
+    /** Terminate a Mayfly runner that GitHub handed a job the policy denies. */
     enforcePolicyOnRunners: e.MAYFLY_ENFORCE_POLICY_ON_RUNNERS,
     reaper: {
       sweepIntervalSeconds: e.MAYFLY_SWEEP_INTERVAL,
@@ -256,9 +222,10 @@ function toConfig(
       token: e.MAYFLY_DASHBOARD_TOKEN,
       team: e.MAYFLY_DASHBOARD_TEAM,
     },
+    /** The bearer token /metrics requires (none = /metrics is closed). */
     metrics: { token: e.MAYFLY_METRICS_TOKEN },
-    pools,
-    prices,
+    pools: files.pools,
+    prices: files.prices,
   };
 }
 

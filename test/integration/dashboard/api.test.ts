@@ -154,7 +154,9 @@ describe("with the bearer token", () => {
   });
 
   it("works for nobody when no token is configured", async () => {
-    const bare = createHarness({ config: { ...testConfig(), dashboard: { sessionKey: undefined } } });
+    const bare = createHarness({
+      config: { ...testConfig(), dashboard: { sessionKey: undefined, token: undefined, team: undefined } },
+    });
     expect((await bare.app.request("/api/v1/runners", { headers: bearer })).status).toBe(401);
     bare.close();
   });

@@ -122,7 +122,7 @@ export function testConfig(overrides: Partial<DashboardConfig> = {}): DashboardC
       clientId: "Iv1.test",
       clientSecret: "secret",
     },
-    dashboard: { sessionKey: SESSION_KEY, token: TOKEN },
+    dashboard: { sessionKey: SESSION_KEY, token: TOKEN, team: undefined },
     ...overrides,
   };
 }

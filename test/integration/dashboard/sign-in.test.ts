@@ -36,7 +36,10 @@ beforeAll(async () => {
   };
   h = createHarness({ config: testConfig({ github }) });
   withTeam = createHarness({
-    config: testConfig({ github, dashboard: { sessionKey: SESSION_KEY, team: "acme/platform" } }),
+    config: testConfig({
+      github,
+      dashboard: { sessionKey: SESSION_KEY, token: undefined, team: "acme/platform" },
+    }),
   });
 });
 
@@ -142,7 +145,13 @@ describe("sign in with GitHub", () => {
 
   it("refuses a state cookie from another deployment's key", async () => {
     const other = createHarness({
-      config: testConfig({ dashboard: { sessionKey: new TextEncoder().encode("z".repeat(40)) } }),
+      config: testConfig({
+        dashboard: {
+          sessionKey: new TextEncoder().encode("z".repeat(40)),
+          token: undefined,
+          team: undefined,
+        },
+      }),
     });
     const foreign = await other.app.request("/dashboard/login");
     other.close();
@@ -216,7 +225,11 @@ describe("sign in with GitHub", () => {
   });
 
   it("says sign-in is not configured when the OAuth client is missing", async () => {
-    const bare = createHarness({ config: testConfig({ github: { webUrl: gh.url, apiUrl: gh.url } }) });
+    const bare = createHarness({
+      config: testConfig({
+        github: { webUrl: gh.url, apiUrl: gh.url, clientId: undefined, clientSecret: undefined },
+      }),
+    });
     expect((await bare.app.request("/dashboard/login")).status).toBe(503);
     bare.close();
   });
