@@ -7,11 +7,11 @@ import { jobTags } from "../domain/job-tags.js";
 import { type LaunchAttempt, launchAttempts } from "../domain/launch-attempts.js";
 import { TAG } from "../domain/tags.js";
 import { CapacityError } from "../errors.js";
-import type { EventLog } from "../events/event-log.js";
 import type { Metrics } from "../metrics.js";
 import type { Pool } from "../pool-file.js";
 import type { ScaleMessage } from "../queue/messages.js";
 import type { TokenBucket } from "../rate/token-bucket.js";
+import type { Report } from "../report/report.js";
 
 /**
  * Launches in batches. EC2's RunInstances request bucket is tiny (5, refilling 2/s) while its instance
@@ -44,8 +44,9 @@ export interface LauncherDeps {
   launchTemplatePrefix?: string;
   batchWindowMs: number;
   maxBatch?: number;
-  metrics: Metrics;
-  events: EventLog;
+  /** The launch latency, and capacity answers per attempt; launches, failures and fallbacks go through `report`. */
+  metrics: Pick<Metrics, "launchLatency" | "launches">;
+  report: Report;
   log: Logger;
   now?: () => number;
 }
@@ -138,11 +139,10 @@ export function createLauncher(deps: LauncherDeps) {
           });
           for (const [i, instance] of instances.entries())
             remaining[i]?.resolve({ ok: true, instance, launch: launchId });
-          deps.metrics.launches.inc({ pool: pool.name, result: "success" }, instances.length);
-          deps.events.record({
-            kind: "launch.requested",
+          deps.report("launch.requested", {
             pool: pool.name,
             org: first.org,
+            count: instances.length,
             message: `launched ${instances.length} ${attempt.market} ${attempt.instanceType} in ${attempt.subnetId} for ${remaining.length} job(s) (launch ${launchId.slice(0, 8)})`,
           });
           if (index > 0) reportFallback(pool, attempts[0]!, attempt, instances.length);
@@ -162,13 +162,14 @@ export function createLauncher(deps: LauncherDeps) {
     }
     if (remaining.length > 0) {
       const error = lastError ?? new CapacityError("every fallback was tried", "Exhausted");
-      if (!(error instanceof CapacityError))
-        deps.metrics.launches.inc({ pool: pool.name, result: error.name });
-      deps.events.record({
-        kind: "launch.failed",
+      // Capacity answers were counted per attempt above (result=capacity); this counts the launches that
+      // got no instance at all, by the error that ended them.
+      deps.report("launch.failed", {
         pool: pool.name,
         org: first.org,
         reason: error.name,
+        count: remaining.length,
+        err: error instanceof CapacityError ? undefined : error,
         message: `${remaining.length} launch(es) failed: ${error.message}`,
       });
       for (const p of remaining) p.resolve({ ok: false, error });
@@ -183,11 +184,10 @@ export function createLauncher(deps: LauncherDeps) {
         : first.instanceType !== landed.instanceType
           ? "type"
           : "subnet";
-    deps.metrics.launchFallbacks.inc({ pool: pool.name, change }, count);
-    deps.events.record({
-      kind: "launch.fallback",
+    deps.report("launch.fallback", {
       pool: pool.name,
       reason: change,
+      count,
       message: `${count} launch(es) fell back from ${first.market} ${first.instanceType} in ${first.subnetId} to ${landed.market} ${landed.instanceType} in ${landed.subnetId}`,
     });
   }

@@ -1,6 +1,5 @@
 import type { Logger } from "pino";
 import type { BreakerSettings } from "../domain/spot-breaker.js";
-import type { EventLog } from "../events/event-log.js";
 import type { Jobs } from "../github/jobs.js";
 import type { OrgRef } from "../github/runners.js";
 import type { Metrics } from "../metrics.js";
@@ -44,14 +43,14 @@ export interface ScalerDeps {
   enrolment: Pick<InstallationBudget, "available" | "tryTake">;
   rechecks: InstallationBudget;
   jobs: Pick<Jobs, "get">;
-  events: Pick<EventLog, "record">;
-  metrics: Pick<Metrics, "jobsWithoutRunner" | "spotBreakerOpen">;
+  /** Only the breaker's gauge, set where it is evaluated; everything else goes through `report`. */
+  metrics: Pick<Metrics, "spotBreakerOpen">;
   /** The per-pool spot circuit breaker (src/domain/spot-breaker.ts); DEFAULT_BREAKER when omitted. */
   breaker?: BreakerSettings;
   /** Starts a stopped instance for a job (src/warm/claim-stopped.ts); without it stopped pools go cold. */
   claimStopped?: ClaimStopped;
-  /** Warm hits and misses are reported here (events, metrics, log from one table). */
-  report?: Report;
+  /** Events, metrics and logs from one table (src/report/report-table.ts). */
+  report: Report;
   log: Logger;
   recheckIntervalSeconds: number;
   checkJobQueued: boolean;

@@ -134,8 +134,7 @@ export function createScaler(deps: ScalerDeps) {
     deps.metrics.spotBreakerOpen.set({ pool: pool.name }, open ? 1 : 0);
     if (open !== (breakerOpen.get(pool.name) ?? false)) {
       breakerOpen.set(pool.name, open);
-      deps.events.record({
-        kind: "spot.breaker",
+      deps.report("spot.breaker", {
         pool: pool.name,
         reason: open ? "opened" : "closed",
         message: `pool ${pool.name}: spot breaker ${open ? "open" : "closed"} (${breaker.reason})`,
@@ -188,7 +187,7 @@ export function createScaler(deps: ScalerDeps) {
     why: string,
     instanceId?: string,
   ): void {
-    deps.report?.("warm.claimed", {
+    deps.report("warm.claimed", {
       pool: pool.name,
       result,
       org: message.org,
@@ -222,8 +221,7 @@ export function createScaler(deps: ScalerDeps) {
     // One event per pool per 10 s is enough for the dashboard.
     if ((lastDeferral.get(pool.name) ?? Number.NEGATIVE_INFINITY) + 10_000 >= deps.now()) return;
     lastDeferral.set(pool.name, deps.now());
-    deps.events.record({
-      kind: "launch.deferred",
+    deps.report("launch.deferred", {
       pool: pool.name,
       jobId: message.jobId,
       message: `pool ${pool.name} is at its max of ${pool.maxRunners} runners; jobs wait`,
@@ -232,9 +230,7 @@ export function createScaler(deps: ScalerDeps) {
 
   /** The job will not get a runner from us: said once, where the admin looks (dashboard, metrics, log). */
   function gaveUp(pool: Pool, message: ScaleMessage, reason: string): void {
-    deps.metrics.jobsWithoutRunner.inc({ pool: pool.name, reason: "launch-limit" });
-    deps.events.record({
-      kind: "launch.gave-up",
+    deps.report("launch.gave-up", {
       pool: pool.name,
       org: message.org,
       repo: message.repo,
@@ -242,6 +238,5 @@ export function createScaler(deps: ScalerDeps) {
       reason: "launch-limit",
       message: `job ${message.jobId} failed to get a runner: ${reason}`,
     });
-    deps.log.warn({ jobId: message.jobId, pool: pool.name, reason }, "job failed to get a runner");
   }
 }

@@ -48,6 +48,7 @@ export function createWorkers(
   const scalerLog = ctx.log.child({ role: "scaler" });
   const reaperLog = ctx.log.child({ role: "reaper" });
   const reaperReport = createReport({ events, metrics, log: reaperLog });
+  const scalerReport = createReport({ events, metrics, log: scalerLog });
   const inventory = createInventory({
     fleet: adapters.fleet,
     runners: adapters.runners,
@@ -70,7 +71,7 @@ export function createWorkers(
     launchTemplatePrefix: config.launchTemplatePrefix,
     batchWindowMs: config.scaler.batchWindowMs,
     metrics,
-    events,
+    report: scalerReport,
     log: scalerLog,
     now,
   });
@@ -90,7 +91,6 @@ export function createWorkers(
     }),
     rechecks: new RecheckBudget({ perHour: adapters.budgets.recheckPerHour, now }),
     jobs: adapters.jobs,
-    events,
     claimStopped: createStoppedClaimer({
       fleet: adapters.fleet,
       warm: adapters.warmFleet,
@@ -98,7 +98,7 @@ export function createWorkers(
       publicUrl: config.publicUrl,
       now,
     }),
-    report: createReport({ events, metrics, log: scalerLog }),
+    report: scalerReport,
     log: scalerLog,
     recheckIntervalSeconds: config.scaler.recheckIntervalSeconds,
     checkJobQueued: config.scaler.checkJobQueued,

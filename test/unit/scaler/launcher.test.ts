@@ -7,6 +7,7 @@ import { createMetrics } from "../../../src/metrics.js";
 import type { Pool } from "../../../src/pool-file.js";
 import type { ScaleMessage } from "../../../src/queue/messages.js";
 import { TokenBucket } from "../../../src/rate/token-bucket.js";
+import { createReport } from "../../../src/report/report.js";
 import { createLauncher, launchTemplateOf } from "../../../src/scaler/launcher.js";
 import { makePool } from "../domain/make-pool.js";
 
@@ -14,6 +15,7 @@ function setup(options: { prefix?: string } = {}) {
   const now = () => 1_000_000;
   const fleet = createMemoryFleet({ now });
   const events = new EventLog({ now });
+  const metrics = createMetrics();
   const launcher = createLauncher({
     fleet,
     tokens: { issue: async (claims) => `token-${claims.launch}` },
@@ -22,8 +24,8 @@ function setup(options: { prefix?: string } = {}) {
     deploymentId: "mayfly",
     launchTemplatePrefix: options.prefix,
     batchWindowMs: 0,
-    metrics: createMetrics(),
-    events,
+    metrics,
+    report: createReport({ events, metrics, log: pino({ level: "silent" }) }),
     log: pino({ level: "silent" }),
     now,
   });

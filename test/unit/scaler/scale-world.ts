@@ -59,7 +59,7 @@ export function scaleWorld(options: { pool?: Partial<Pool>; rechecksPerHour?: nu
       deploymentId: "mayfly",
       batchWindowMs: 0,
       metrics,
-      events,
+      report: createReport({ events, metrics, log }),
       log,
       now,
     });
@@ -71,7 +71,6 @@ export function scaleWorld(options: { pool?: Partial<Pool>; rechecksPerHour?: nu
       enrolment: new EnrolmentBudget({ writePointsPerMinute: 800, pools: [pool], now }),
       rechecks,
       jobs,
-      events,
       metrics,
       log,
       claimStopped: createStoppedClaimer({
