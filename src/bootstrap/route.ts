@@ -95,14 +95,12 @@ export function mountBootstrapRoute(app: Hono, deps: BootstrapRouteDeps): void {
           const key = `${result.org}/${result.reason}/${result.detail}`;
           if (!configReported.has(key)) {
             configReported.add(key);
-            deps.events.record({
-              kind: "error",
+            deps.report("error", {
               reason: result.reason,
               message: result.detail,
               pool: result.pool,
               org: result.org,
             });
-            deps.log.error({ reason: result.reason, pool: result.pool }, result.detail);
           }
           c.header("retry-after", "30");
           return c.json({ error: "not configured yet, retry" }, 503);
