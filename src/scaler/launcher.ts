@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import type { Fleet, LaunchedInstance } from "../aws/fleet.js";
+import { runnerUserData } from "../bootstrap/runner-user-data.js";
 import type { TokenIssuer } from "../bootstrap/token.js";
-import { renderUserData } from "../bootstrap/user-data.js";
 import { jobTags } from "../domain/job-tags.js";
 import { type LaunchAttempt, launchAttempts } from "../domain/launch-attempts.js";
 import { TAG } from "../domain/tags.js";
@@ -97,21 +97,15 @@ export function createLauncher(deps: LauncherDeps) {
     let remaining = batch;
     let lastError: Error | undefined;
     try {
-      const token = await deps.tokens.issue({
-        pool: pool.name,
-        org: first.org,
-        installation: first.installationId,
-        launch: launchId,
-        ttlSeconds: pool.timeouts.boot,
-      });
-      const userData = renderUserData({
-        appUrl: deps.publicUrl,
-        token,
-        pool: pool.name,
-        maxLifetimeSeconds: pool.timeouts.boot + pool.timeouts.idle + pool.timeouts.job,
-        bootTimeoutSeconds: pool.timeouts.boot,
-        jobImds: pool.jobImds,
-      });
+      const userData = await runnerUserData(
+        deps,
+        pool,
+        {
+          org: first.org,
+          installationId: first.installationId,
+        },
+        launchId,
+      );
       const batchTags = {
         [TAG.managedBy]: deps.deploymentId,
         [TAG.pool]: pool.name,

@@ -1,7 +1,7 @@
 import type { Fleet } from "../aws/fleet.js";
 import type { WarmFleet } from "../aws/warm-fleet.js";
+import { runnerUserData } from "../bootstrap/runner-user-data.js";
 import type { TokenIssuer } from "../bootstrap/token.js";
-import { renderUserData } from "../bootstrap/user-data.js";
 import { jobTags } from "../domain/job-tags.js";
 import { TAG } from "../domain/tags.js";
 import type { OrgRef } from "../github/runners.js";
@@ -69,20 +69,7 @@ export function createStoppedClaimer(deps: StoppedClaimDeps) {
       try {
         const launch = instance.tags[TAG.launch] as string;
         await deps.warm.untag(instance.instanceId, TAG.warm);
-        const token = await deps.tokens.issue({
-          pool: pool.name,
-          org: ref.org,
-          installation: ref.installationId,
-          launch,
-          ttlSeconds: pool.timeouts.boot,
-        });
-        const userData = renderUserData({
-          appUrl: deps.publicUrl,
-          token,
-          pool: pool.name,
-          maxLifetimeSeconds: pool.timeouts.boot + pool.timeouts.idle + pool.timeouts.job,
-          bootTimeoutSeconds: pool.timeouts.boot,
-        });
+        const userData = await runnerUserData(deps, pool, ref, launch);
         if ((await deps.warm.setUserData(instance.instanceId, userData)) !== "set") continue;
         await deps.warm.setShutdownBehaviour(instance.instanceId, "terminate");
         const started = await deps.warm.start([instance.instanceId]);

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Fleet, LaunchedInstance } from "../aws/fleet.js";
+import { runnerUserData } from "../bootstrap/runner-user-data.js";
 import type { TokenIssuer } from "../bootstrap/token.js";
-import { renderUserData } from "../bootstrap/user-data.js";
 import { launchAttempts } from "../domain/launch-attempts.js";
 import type { WarmRole } from "../domain/plan-warm.js";
 import { TAG } from "../domain/tags.js";
@@ -47,19 +47,13 @@ export async function launchWarm(
   const userData =
     role === "stopped"
       ? renderWarmUpUserData({ pool: pool.name })
-      : renderUserData({
-          appUrl: deps.publicUrl,
-          token: await deps.tokens.issue({
-            pool: pool.name,
-            org: ref.org,
-            installation: ref.installationId,
-            launch: launchId,
-            ttlSeconds: pool.timeouts.boot,
-          }),
-          pool: pool.name,
-          maxLifetimeSeconds: pool.timeouts.boot + pool.warm.maxAge + pool.timeouts.job,
-          bootTimeoutSeconds: pool.timeouts.boot,
-        });
+      : await runnerUserData(
+          deps,
+          pool,
+          ref,
+          launchId,
+          pool.timeouts.boot + pool.warm.maxAge + pool.timeouts.job,
+        );
   const tags = {
     [TAG.managedBy]: deps.deploymentId,
     [TAG.pool]: pool.name,
