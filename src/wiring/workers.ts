@@ -5,7 +5,7 @@ import type { EventLog } from "../events/event-log.js";
 import type { RunnerJobs } from "../events/runner-jobs.js";
 import type { MayflyOptions } from "../mayfly.js";
 import type { Metrics } from "../metrics.js";
-import { startConsumer } from "../queue/consumer.js";
+import { type ConsumerOptions, startConsumer } from "../queue/consumer.js";
 import { noticeOf } from "../queue/ec2-event.js";
 import { type ReapQueueBody, reapQueueBodySchema, scaleMessageSchema } from "../queue/messages.js";
 import { TokenBucket } from "../rate/token-bucket.js";
@@ -182,32 +182,21 @@ export function createWorkers(
     redeliver: () => redeliverer.pass(),
     start(): void {
       const roles = new Set(config.roles);
-      const consumer = {
-        concurrency: options.consumer?.concurrency ?? 200,
-        visibilitySeconds: options.consumer?.visibilitySeconds ?? 60,
+      const consume = <T>(o: Pick<ConsumerOptions<T>, "name" | "queue" | "schema" | "handle" | "log">) => {
+        const c = startConsumer({
+          ...o,
+          concurrency: options.consumer?.concurrency ?? 200,
+          visibilitySeconds: options.consumer?.visibilitySeconds ?? 60,
+        });
+        stoppers.push(() => c.stop());
       };
       if (roles.has("scaler")) {
         const queue = adapters.queues.scale;
-        const c = startConsumer({
-          name: "scaler",
-          queue,
-          schema: scaleMessageSchema,
-          handle: scaler,
-          log: scalerLog,
-          ...consumer,
-        });
-        stoppers.push(() => c.stop());
+        consume({ name: "scaler", queue, schema: scaleMessageSchema, handle: scaler, log: scalerLog });
       }
       if (roles.has("reaper")) {
         const queue = adapters.queues.reap;
-        const c = startConsumer({
-          name: "reaper",
-          queue,
-          schema: reapQueueBodySchema,
-          handle: reap,
-          log: reaperLog,
-          ...consumer,
-        });
+        consume({ name: "reaper", queue, schema: reapQueueBodySchema, handle: reap, log: reaperLog });
         sweeper.start(config.reaper.sweepIntervalSeconds);
         redeliverer.start(config.reaper.redeliverIntervalSeconds);
         // Runner groups admit what the pools allow: at start, then every 10 minutes (new repositories).
@@ -218,7 +207,6 @@ export function createWorkers(
           onError: (err) => reaperLog.warn({ err }, "runner-group sync failed"),
         });
         stoppers.push(
-          () => c.stop(),
           () => sweeper.stop(),
           () => redeliverer.stop(),
           () => groups.stop(),
