@@ -10,6 +10,8 @@ export type RefusalReason =
   | "identity-stale"
   | "instance-not-managed"
   | "instance-not-running"
+  /** EC2 warned of a spot interruption: a runner registered now would take a job and lose it (issue 14). */
+  | "instance-interrupted"
   | "instance-mismatch"
   | "unknown-pool"
   /** The instance enrolled before and its runner ran (or the attempts are spent): ADR 0007. */

@@ -1,3 +1,4 @@
+import { interruptedAt } from "../aws/ec2-mark-interrupted.js";
 import { TAG } from "../domain/tags.js";
 import type { Pool } from "../pool-file.js";
 import type { Enrol, EnrolResult } from "./enrol-result.js";
@@ -54,7 +55,7 @@ export function createEnrolment(deps: {
       return { ok: false, status: 403, reason: identity.reason, detail: identity.detail, ...who };
     const instanceId = identity.document.instanceId;
     const refuse = (
-      reason: "instance-not-managed" | "instance-not-running" | "instance-mismatch",
+      reason: "instance-not-managed" | "instance-not-running" | "instance-interrupted" | "instance-mismatch",
       detail: string,
     ) => ({ ok: false, status: 403, reason, detail, instanceId, ...who }) as const;
 
@@ -63,6 +64,8 @@ export function createEnrolment(deps: {
       return refuse("instance-not-managed", `${instanceId} is not a Mayfly instance of this deployment`);
     if (instance.state !== "running")
       return refuse("instance-not-running", `${instanceId} is ${instance.state}`);
+    if (interruptedAt(instance.tags) !== undefined)
+      return refuse("instance-interrupted", `${instanceId} was warned of a spot interruption`);
     // One token serves every instance of its launch (finding 3): acceptable because each instance
     // enrols once, and only with its own identity document, which only it can read.
     const mismatch = (["pool", "org", "launch"] as const).find((k) => instance.tags[TAG[k]] !== claims[k]);

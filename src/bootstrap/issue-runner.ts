@@ -1,3 +1,4 @@
+import { interruptedAt } from "../aws/ec2-mark-interrupted.js";
 import type { ManagedInstance } from "../aws/fleet.js";
 import {
   checkReplacement,
@@ -100,6 +101,7 @@ export function createRunnerIssuer(deps: {
       return deps.tags.write(instanceId, formatEnrolmentMark(next));
     };
     let notRunning: string | undefined;
+    let interrupted = false;
     let sent = false;
     const beforeSend = async () => {
       sent = true;
@@ -107,6 +109,12 @@ export function createRunnerIssuer(deps: {
       if (write === "gone" || current?.state !== "running") {
         notRunning = `${instanceId} is ${current?.state ?? "gone"}`;
         throw new NotRunning(notRunning);
+      }
+      // The reaper tags at the warning before it looks for a runner, so a warning that lands while this
+      // enrolment is under way is seen here or there: no runner is registered on a doomed instance.
+      if (interruptedAt(current.tags) !== undefined) {
+        interrupted = true;
+        throw new NotRunning(`${instanceId} was warned of a spot interruption`);
       }
     };
     let jit: { runnerId: number; encodedJitConfig: string };
@@ -118,6 +126,8 @@ export function createRunnerIssuer(deps: {
       );
     } catch (error) {
       if (notRunning !== undefined) return refuse("instance-not-running", notRunning);
+      if (interrupted)
+        return refuse("instance-interrupted", `${instanceId} was warned of a spot interruption`);
       if (error instanceof RunnerExistsError)
         return refuse("replayed", `${runnerName} was registered by another attempt meanwhile`);
       // Sent and failed: no config reached anyone, so this attempt does not count (a runner GitHub may

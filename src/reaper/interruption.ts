@@ -50,6 +50,11 @@ export function createInterruptionHandler(deps: InterruptionDeps): (notice: Ec2N
     const installation = org ? (await deps.installations.list()).find((i) => i.org === org) : undefined;
     const ref = installation && org ? { installationId: installation.installationId, org } : undefined;
     const runnerName = runnerNameOf(deps.runnerPrefix, notice.instanceId);
+    // Marked before looking for its runner: bootstrap refuses a marked instance, so one still enrolling
+    // either shows its runner here or never gets one (seeds 7101, 7107 of the spot chaos profile). A
+    // redelivered warning keeps the first time, so the breaker counts the interruption once.
+    if (instance?.market === "spot" && interruptedAt(instance.tags) === undefined)
+      await deps.marker.mark(notice.instanceId, notice.at);
     const runner = ref && instance?.market === "spot" ? await deps.runners.find(ref, runnerName) : undefined;
     const plan = planInterruption(
       instance && {
@@ -63,9 +68,6 @@ export function createInterruptionHandler(deps: InterruptionDeps): (notice: Ec2N
       deps.log.debug({ instanceId: notice.instanceId, reason: plan.reason }, "interruption warning ignored");
       return { kind: "ack" };
     }
-    // A redelivered warning keeps the first time, so the breaker counts the interruption once.
-    if (instance && interruptedAt(instance.tags) === undefined)
-      await deps.marker.mark(notice.instanceId, notice.at);
     deps.report("spot.interrupted", {
       pool,
       reason: plan.reason,

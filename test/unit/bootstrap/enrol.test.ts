@@ -158,6 +158,10 @@ function setup(found: ManagedInstance | undefined, options: { stale?: boolean; r
     terminate: () => {
       stateNow = "terminated";
     },
+    /** The reaper tags the instance at a spot interruption warning; a stale listing may not show it. */
+    warn: () => {
+      if (truth) truth.tags[TAG.interrupted] = new Date(clock).toISOString();
+    },
     tick: (ms: number) => {
       clock += ms;
     },
@@ -297,6 +301,26 @@ describe("bootstrap enrolment", () => {
     expect(await enrol({ token: await token(), identity: identity() })).toMatchObject({
       ok: false,
       reason: "instance-not-running",
+    });
+    expect(created).toEqual([]);
+  });
+
+  it("registers no runner on an instance warned of a spot interruption", async () => {
+    const { enrol, created } = setup(instance({ [TAG.interrupted]: "2026-11-25T10:00:00.000Z" }));
+    expect(await enrol({ token: await token(), identity: identity() })).toMatchObject({
+      ok: false,
+      status: 403,
+      reason: "instance-interrupted",
+    });
+    expect(created).toEqual([]);
+  });
+
+  it("registers no runner when the warning lands after the listing, seen by the look-up before sending", async () => {
+    const { enrol, created, warn } = setup(instance(), { stale: true });
+    warn();
+    expect(await enrol({ token: await token(), identity: identity() })).toMatchObject({
+      ok: false,
+      reason: "instance-interrupted",
     });
     expect(created).toEqual([]);
   });
