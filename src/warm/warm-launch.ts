@@ -21,6 +21,21 @@ export interface WarmLaunchDeps {
 }
 
 /**
+ * What a warm launch's ClientToken is derived from: replicas that see the same pool in the same window
+ * launch once. The same observation can come back, though (the instance that launch made is gone again),
+ * so a process that already spent a key passes a `salt` (how often it did) for a new token.
+ */
+export function warmLaunchKey(
+  pool: Pool,
+  ref: OrgRef,
+  role: WarmRole,
+  known: readonly string[],
+  now: number,
+): string {
+  return `warm|${pool.name}|${ref.org}|${role}|${[...known].sort().join(",")}|${Math.floor(now / TOKEN_WINDOW_MS)}`;
+}
+
+/**
  * Launches `count` warm instances of a role. Hot ones are ordinary runner launches (a one-time token,
  * enrolment at boot, the pool's runner group and policy) that idle until GitHub gives them a job; their
  * watchdog allows the warm maximum age plus one job. Stopped ones boot once with warm-up user data and
@@ -36,12 +51,12 @@ export async function launchWarm(
   count: number,
   known: readonly string[],
   now: number,
+  salt = 0,
 ): Promise<LaunchedInstance[]> {
   if (!pool.warm || count <= 0) return [];
+  const key = warmLaunchKey(pool, ref, role, known, now);
   const launchId = createHash("sha256")
-    .update(
-      `warm|${pool.name}|${ref.org}|${role}|${[...known].sort().join(",")}|${Math.floor(now / TOKEN_WINDOW_MS)}`,
-    )
+    .update(salt > 0 ? `${key}|${salt}` : key)
     .digest("hex")
     .slice(0, 32);
   const userData =
@@ -67,13 +82,14 @@ export async function launchWarm(
     `pool ${pool.name} has no on-demand market for stopped instances`,
     "NoOnDemand",
   );
-  for (const attempt of attempts) {
+  for (const [index, attempt] of attempts.entries()) {
     try {
       return await deps.fleet.launch({
         pool,
         ...attempt,
         count,
-        clientToken: `warm-${launchId}`,
+        // One token per fallback, as the scaler's launcher does: each attempt has other parameters.
+        clientToken: `warm-${launchId}-${index}`,
         userData,
         tags,
         ...(role === "stopped" ? { shutdownBehaviour: "stop" as const } : {}),

@@ -1,6 +1,6 @@
 import type { Fleet } from "../aws/fleet.js";
 import { planWarm, type WarmPlan } from "../domain/plan-warm.js";
-import { RunnerBusyError } from "../errors.js";
+import { LaunchTokenReusedError, RunnerBusyError } from "../errors.js";
 import type { Installations } from "../github/installations.js";
 import type { Runners } from "../github/runners.js";
 import type { Metrics } from "../metrics.js";
@@ -8,7 +8,7 @@ import type { Pool } from "../pool-file.js";
 import type { Observation } from "../reaper/observe.js";
 import type { Report } from "../report/report.js";
 import { type WarmUnit, warmInputs } from "./warm-inputs.js";
-import { launchWarm, type WarmLaunchDeps } from "./warm-launch.js";
+import { launchWarm, type WarmLaunchDeps, warmLaunchKey } from "./warm-launch.js";
 
 export interface WarmPassDeps extends WarmLaunchDeps {
   fleet: Fleet;
@@ -35,6 +35,8 @@ export interface WarmPassResult {
  */
 export function createWarmPass(deps: WarmPassDeps) {
   const now = deps.now ?? Date.now;
+  /** Launch keys this process has spent, and how often (see warmLaunchKey). */
+  const spent = new Map<string, number>();
   return async function warmPass(observation: Observation): Promise<WarmPassResult[]> {
     if (!deps.pools.some((p) => p.warm)) return [];
     const installations = await deps.installations.list();
@@ -42,7 +44,7 @@ export function createWarmPass(deps: WarmPassDeps) {
     for (const unit of warmInputs(now(), deps.pools, observation, installations, deps.runnerPrefix)) {
       const plan = planWarm(unit.input);
       gauge(deps.metrics, unit.pool.name, plan);
-      await apply(deps, unit, plan, now());
+      await apply(deps, unit, plan, now(), spent);
       results.push({ pool: unit.pool.name, org: unit.ref.org, plan });
     }
     return results;
@@ -50,13 +52,27 @@ export function createWarmPass(deps: WarmPassDeps) {
 }
 export type WarmPass = ReturnType<typeof createWarmPass>;
 
-async function apply(deps: WarmPassDeps, unit: WarmUnit, plan: WarmPlan, at: number): Promise<void> {
+async function apply(
+  deps: WarmPassDeps,
+  unit: WarmUnit,
+  plan: WarmPlan,
+  at: number,
+  spent: Map<string, number>,
+): Promise<void> {
   const { pool, ref } = unit;
   for (const action of plan.actions) {
     if (action.kind === "launch") {
       const known = unit.input.instances.filter((i) => i.role === action.role).map((i) => i.instanceId);
+      const key = warmLaunchKey(pool, ref, action.role, known, at);
+      const salt = spent.get(key) ?? 0;
+      const spend = () => {
+        spent.delete(key);
+        spent.set(key, salt + 1);
+        if (spent.size > 1_000) spent.delete(spent.keys().next().value as string);
+      };
       try {
-        const launched = await launchWarm(deps, pool, ref, action.role, action.count, known, at);
+        const launched = await launchWarm(deps, pool, ref, action.role, action.count, known, at, salt);
+        spend();
         deps.report("warm.launched", {
           pool: pool.name,
           role: action.role,
@@ -65,6 +81,9 @@ async function apply(deps: WarmPassDeps, unit: WarmUnit, plan: WarmPlan, at: num
           message: `launched ${launched.length} ${action.role}: ${action.reason}`,
         });
       } catch (error) {
+        // Another replica launched with this token, or this observation came back: the next pass asks
+        // with a new one (if that launch shows by then, the observation changes anyway).
+        if (error instanceof LaunchTokenReusedError) spend();
         deps.report("launch.failed", {
           pool: pool.name,
           reason: (error as { code?: string }).code ?? (error as Error).name,

@@ -86,6 +86,20 @@ const byRole = (instances: ManagedInstance[], role: string) =>
   instances.filter((i) => i.tags[TAG.warm] === role);
 
 describe("warm pass", () => {
+  it("launches again when the same observation comes back (its earlier launch is gone): a new ClientToken", async () => {
+    const w = setup();
+    const empty = await w.observe();
+    await w.pass(empty);
+    const first = byRole(w.fleet.instances(), "hot").map((i) => i.instanceId);
+    expect(first).toHaveLength(2);
+    // Both hot instances die before any pass sees them: the next observation is the first one again.
+    w.advance(1_000);
+    await w.pass(empty);
+    const launchFailures = w.events.list({ kinds: ["launch.failed"] });
+    expect(launchFailures).toEqual([]);
+    expect(byRole(w.fleet.instances(), "hot").filter((i) => !first.includes(i.instanceId))).toHaveLength(2);
+  });
+
   it("launches hot runners that enrol and a stopped instance that warms up without a credential", async () => {
     const w = setup();
     const [result] = await w.pass(await w.observe());
