@@ -140,7 +140,9 @@ function keptWarm(state: ObservedState): Set<string> {
     state.instances
       .filter((i) => i.warm === role && i.state === resting && (i.jobsRun ?? 0) === 0)
       .slice(0, state.warmTarget[role])
-      .forEach((i) => kept.add(i.instanceId));
+      .forEach((i) => {
+        kept.add(i.instanceId);
+      });
   }
   return kept;
 }
