@@ -149,6 +149,37 @@ describe("spot interruption", () => {
     for (const id of ids) expect(emulator.instance(id)?.spotInstanceAction?.action).toBe("terminate");
   });
 
+  it("a rate rule's notice replaces the two minutes, so a real-time run sees the termination", async () => {
+    const { emulator, ec2 } = await start();
+    const id = await launch(ec2);
+    emulator.setInterruptionRate({ perInstanceHour: 1_000, noticeMs: 200 });
+    offset += 3_600_000;
+    await vi.waitFor(() => expect(emulator.instance(id)?.spotInstanceAction?.action).toBe("terminate"), WAIT);
+    // Without the clock moving again, the 200 ms notice runs out in real time.
+    await vi.waitFor(() => expect(emulator.instance(id)?.state).toBe("terminated"), WAIT);
+    expect(emulator.instance(id)?.stateReason?.code).toBe("Server.SpotInstanceTermination");
+  });
+
+  it("draws rate-based interruptions from the random source it is given", async () => {
+    offset = 0;
+    events.length = 0;
+    emulator = await startEc2Emulator({
+      bootDelayMs: 20,
+      throttling: false,
+      subnets: { [SUBNET]: "us-east-1a" },
+      now: () => Date.now() + offset,
+      // Above 1 - e^-10 (an hour at 10 an hour): Math.random would interrupt 99.995 % of the time.
+      interruptionRandom: () => 0.999_999,
+    });
+    emulator.onEvent((e) => events.push(e));
+    ec2 = createEmulatorClient(emulator, { maxAttempts: 1 });
+    const id = await launch(ec2);
+    emulator.setInterruptionRate({ perInstanceHour: 10 });
+    offset += 3_600_000;
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(emulator.instance(id)?.spotInstanceAction).toBeUndefined();
+  });
+
   it("interrupts from the control endpoint with a notice", async () => {
     const { emulator, ec2 } = await start();
     const id = await launch(ec2);

@@ -13,6 +13,7 @@ import type { Trace } from "./trace.js";
  */
 const DENIED: EventKind = "policy.denied";
 const CAUGHT: EventKind = "policy.violation";
+const RERUN: EventKind = "spot.rerun";
 
 export const CHAOS_ROLES = ["webhooks", "scaler", "reaper"] as const;
 export type ChaosRole = (typeof CHAOS_ROLES)[number];
@@ -31,6 +32,8 @@ export interface AppCluster {
   denials(): ReadonlyMap<number, Denial>;
   /** Jobs the webhooks role found running on a Mayfly runner although the policy denies them. */
   caughtOnRunners(): ReadonlySet<number>;
+  /** The reaper's decisions on jobs cut short by a spot interruption (job id → reason), from any role's log. */
+  spotReruns(): ReadonlyMap<number, string>;
   stop(): Promise<void>;
 }
 
@@ -68,6 +71,7 @@ export async function startCluster(
   };
   const denials = new Map<number, Denial>();
   const caught = new Set<number>();
+  const reruns = new Map<number, string>();
   const processes = new Map<ChaosRole, RoleProcess>();
   for (const role of CHAOS_ROLES) {
     const env = await sandbox.env({
@@ -85,6 +89,7 @@ export async function startCluster(
         denials.set(log.jobId, { jobId: log.jobId, reason: String(log.reason ?? ""), message: log.msg });
       }
       if (log.event === CAUGHT) caught.add(log.jobId);
+      if (log.event === RERUN) reruns.set(log.jobId, String(log.reason ?? ""));
     };
     processes.set(role, new RoleProcess(role, options.nodeArgs, env, onLog));
   }
@@ -107,6 +112,7 @@ export async function startCluster(
     },
     denials: () => denials,
     caughtOnRunners: () => caught,
+    spotReruns: () => reruns,
     async stop() {
       await Promise.all([...processes.values()].map((p) => p.stop()));
     },

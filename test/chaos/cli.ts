@@ -1,10 +1,10 @@
 import { parseArgs } from "node:util";
-import { FAST_PROFILE, FULL_PROFILE } from "./profiles.js";
+import { PROFILES } from "./profiles.js";
 import { runScenario } from "./run-scenario.js";
 
 /**
  * Replays chaos seeds and prints each run's whole trace:
- *   npx tsx test/chaos/cli.ts --seed 1234 [--seed 99] [--profile fast] [--quiet] [--tsx]
+ *   npx tsx test/chaos/cli.ts --seed 1234 [--seed 99] [--profile full|fast|spot|warm] [--quiet] [--tsx]
  */
 const { values } = parseArgs({
   options: {
@@ -14,11 +14,11 @@ const { values } = parseArgs({
     tsx: { type: "boolean", default: false },
   },
 });
-const profile = values.profile === "fast" ? FAST_PROFILE : FULL_PROFILE;
+const profile = PROFILES[values.profile ?? "full"];
 const seeds = (values.seed ?? []).map(Number).filter(Number.isInteger);
-if (seeds.length === 0) {
+if (seeds.length === 0 || !profile) {
   process.stderr.write(
-    "usage: npx tsx test/chaos/cli.ts --seed <n> [--seed <n>…] [--profile full|fast] [--quiet] [--tsx]\n",
+    "usage: npx tsx test/chaos/cli.ts --seed <n> [--seed <n>…] [--profile full|fast|spot|warm] [--quiet] [--tsx]\n",
   );
   process.exit(2);
 }

@@ -15,6 +15,24 @@ export interface ObservedJob {
    */
   runnerAdmits?: boolean;
   note: string;
+  /** 1 (the default) for a job the run enqueued; 2 for its re-run: a new job of the same run (run_attempt). */
+  attempt?: number;
+  /** For a re-run: the id of the job it re-runs. */
+  rerunOf?: number;
+  /**
+   * `cut`: EC2 reclaimed its runner's instance while it ran (a spot interruption); `warned`: the instance
+   * was warned, and the job ended before or apart from the termination.
+   */
+  interruption?: "cut" | "warned";
+}
+
+export interface ObservedInstance {
+  instanceId: string;
+  state: string;
+  /** The `mayfly:warm` tag: warm capacity not yet claimed for a job. */
+  warm?: "hot" | "stopped";
+  /** Jobs (any attempt) whose runner ran on this instance. */
+  jobsRun?: number;
 }
 
 export interface ObservedState {
@@ -31,14 +49,24 @@ export interface ObservedState {
   /** Denied jobs the app logged finding on one of its runners (and terminated). */
   caughtOnRunners: ReadonlySet<number>;
   /** Every instance carrying the `mayfly:managed-by` tag, in any state (terminated ones stay listed). */
-  instances: readonly { instanceId: string; state: string }[];
+  instances: readonly ObservedInstance[];
   /** The org's runners. */
   runners: readonly { name: string; busy: boolean; status: string }[];
-  busyTerminations: readonly { instanceId: string; jobId: number; atMs: number }[];
+  busyTerminations: readonly {
+    instanceId: string;
+    jobId: number;
+    atMs: number;
+    /** EC2 reclaimed the instance (spot interruption), not the app. */
+    spotInterruption?: boolean;
+  }[];
   /** Bodies of messages in the dead-letter queue. */
   deadLetters: readonly string[];
   /** Launches beyond one per allowed job that the faults can justify, by cause (see launchBound). */
   extraAllowance: Readonly<Record<string, number>>;
+  /** The warm pool's target (hot runners, stopped instances), when the pool file keeps warm capacity. */
+  warmTarget?: { hot: number; stopped: number };
+  /** The reaper's decisions on jobs a spot interruption cut short, by job id (its `spot.rerun` reason). */
+  spotReruns?: ReadonlyMap<number, string>;
 }
 
 export interface Violation {
@@ -93,15 +121,35 @@ export const deniedJobsOnRunnersCaught: Invariant = (state) =>
         job.runnerName?.startsWith(state.runnerPrefix) &&
         !state.caughtOnRunners.has(job.id) &&
         // Nothing but the policy terminates a busy runner, so the termination is evidence too.
-        !state.busyTerminations.some((t) => t.jobId === job.id),
+        !state.busyTerminations.some((t) => t.jobId === job.id && !t.spotInterruption),
     )
     .map((job) => ({
       invariant: "denied jobs on Mayfly runners are caught",
       detail: `job ${job.id} (${job.note}) was denied (${state.denials.get(job.id)?.reason}), ran on ${job.runnerName}, and the app never noticed`,
     }));
 
+/**
+ * Warm capacity the pool file asks to keep (issue 13) may remain: idle hot runners (running) and stopped
+ * instances that never ran a job, up to the target per role. Anything else live is left behind.
+ */
+function keptWarm(state: ObservedState): Set<string> {
+  const kept = new Set<string>();
+  if (!state.warmTarget) return kept;
+  for (const role of ["hot", "stopped"] as const) {
+    const resting = role === "hot" ? "running" : "stopped";
+    state.instances
+      .filter((i) => i.warm === role && i.state === resting && (i.jobsRun ?? 0) === 0)
+      .slice(0, state.warmTarget[role])
+      .forEach((i) => {
+        kept.add(i.instanceId);
+      });
+  }
+  return kept;
+}
+
 export const noManagedInstanceLeft: Invariant = (state) => {
-  const left = state.instances.filter((i) => LIVE_STATES.has(i.state));
+  const kept = keptWarm(state);
+  const left = state.instances.filter((i) => LIVE_STATES.has(i.state) && !kept.has(i.instanceId));
   return left.length === 0
     ? []
     : [
@@ -112,8 +160,12 @@ export const noManagedInstanceLeft: Invariant = (state) => {
       ];
 };
 
+/** Idle runners of the hot warm capacity kept (see keptWarm) may remain; no other Mayfly runner. */
 export const noMayflyRunnerLeft: Invariant = (state) => {
-  const left = state.runners.filter((r) => r.name.startsWith(state.runnerPrefix));
+  const hot = new Set([...keptWarm(state)].map((id) => `${state.runnerPrefix}${id}`));
+  const left = state.runners.filter(
+    (r) => r.name.startsWith(state.runnerPrefix) && !(hot.has(r.name) && !r.busy),
+  );
   return left.length === 0
     ? []
     : [
@@ -131,10 +183,14 @@ export const noMayflyRunnerLeft: Invariant = (state) => {
  * - instance refused at bootstrap (its job is relaunched on recheck),
  * - job that took a runner of another pool, or denied job that took one (the stranded job is relaunched),
  * - `queued` webhook first accepted after its job had started or ended (a first delivery launches without
- *   asking GitHub; only a redelivered message is checked).
+ *   asking GitHub; only a redelivered message is checked),
+ * - spot interruption (the warned instance's job is relaunched, or re-run on a new on-demand instance),
+ * - instance of the warm target (launched ahead of any job; a claimed one is replaced, and its job
+ *   launched nothing).
+ * Re-runs are not counted as jobs: their launch is the interruption's extra.
  */
 export const launchBound: Invariant = (state) => {
-  const allowed = state.jobs.filter((j) => j.expect === "allow").length;
+  const allowed = state.jobs.filter((j) => j.expect === "allow" && (j.attempt ?? 1) === 1).length;
   const extra = Object.values(state.extraAllowance).reduce((a, b) => a + b, 0);
   const launched = state.instances.length;
   if (launched <= allowed + extra) return [];
@@ -156,12 +212,77 @@ export const launchBound: Invariant = (state) => {
 export const noBusyRunnerTerminated: Invariant = (state) =>
   state.busyTerminations
     .filter((t) => {
+      if (t.spotInterruption) return false;
       const job = state.jobs.find((j) => j.id === t.jobId);
       return job?.expect !== "deny" && job?.runnerAdmits !== false;
     })
     .map((t) => ({
       invariant: "no busy runner terminated before its hard maximum",
       detail: `${t.instanceId} was terminated at ${(t.atMs / 1000).toFixed(1)}s while running job ${t.jobId}`,
+    }));
+
+/**
+ * A job a spot interruption cut short is re-run exactly once (issue 14): by the time the run settles its
+ * failed first attempt has one re-run; a re-run cut short again is not re-run, and the reaper said why.
+ */
+export const interruptedJobsRerunOnce: Invariant = (state) =>
+  state.jobs
+    .filter((job) => job.interruption === "cut" && job.status === "completed")
+    .flatMap((job) => {
+      if ((job.attempt ?? 1) > 1) {
+        const reason = state.spotReruns?.get(job.id);
+        return reason === "already-a-rerun"
+          ? []
+          : [
+              {
+                invariant: "interrupted jobs are re-run once",
+                detail: `re-run ${job.id} of job ${job.rerunOf} (${job.note}) was cut short again and ended ${job.conclusion}; the reaper logged ${reason ? `"${reason}"` : "no decision"}, not "already-a-rerun"`,
+              },
+            ];
+      }
+      const reruns = state.jobs.filter((j) => j.rerunOf === job.id).length;
+      return reruns === 1
+        ? []
+        : [
+            {
+              invariant: "interrupted jobs are re-run once",
+              detail: `job ${job.id} (${job.note}) was cut short by a spot interruption and ended ${job.conclusion}; ${reruns} re-run(s)`,
+            },
+          ];
+    });
+
+/** Only an interrupted job is re-run, at most once, and a re-run never again (no third attempt). */
+export const rerunsOnlyAfterInterruption: Invariant = (state) =>
+  state.jobs.flatMap((job) => {
+    if ((job.attempt ?? 1) === 1) {
+      const reruns = state.jobs.filter((j) => j.rerunOf === job.id).length;
+      if (reruns === 0) return [];
+      if (reruns > 1 || job.interruption === undefined)
+        return [
+          {
+            invariant: "only interrupted jobs are re-run, once",
+            detail: `job ${job.id} (${job.note}; ${job.interruption ?? "never interrupted"}) has ${reruns} re-run(s)`,
+          },
+        ];
+      return [];
+    }
+    return (job.attempt ?? 1) > 2
+      ? [
+          {
+            invariant: "only interrupted jobs are re-run, once",
+            detail: `job ${job.id} is attempt ${job.attempt} of job ${job.rerunOf}`,
+          },
+        ]
+      : [];
+  });
+
+/** Every runner is single-job, warm ones included: no instance ran more than one job. */
+export const oneJobPerInstance: Invariant = (state) =>
+  state.instances
+    .filter((i) => (i.jobsRun ?? 0) > 1)
+    .map((i) => ({
+      invariant: "no instance ran more than one job",
+      detail: `${i.instanceId}${i.warm ? ` (warm ${i.warm})` : ""} ran ${i.jobsRun} jobs`,
     }));
 
 /** Mayfly dead-letters only configuration errors and unreadable messages; chaos brings neither. */
@@ -175,6 +296,7 @@ export const LIVENESS: readonly Invariant[] = [
   deniedJobsOnRunnersCaught,
   noManagedInstanceLeft,
   noMayflyRunnerLeft,
+  interruptedJobsRerunOnce,
 ];
 
 /**
@@ -189,6 +311,8 @@ export const ALL_INVARIANTS: readonly Invariant[] = [
   allowedJobsNotDenied,
   launchBound,
   noBusyRunnerTerminated,
+  rerunsOnlyAfterInterruption,
+  oneJobPerInstance,
   nothingDeadLettered,
 ];
 

@@ -1,7 +1,8 @@
 import type { Sandbox } from "../../sandbox/sandbox.js";
 import { TAG } from "../../src/domain/tags.js";
+import { warmRoleOf } from "../../src/domain/warm-role.js";
 import type { AppCluster } from "./app-cluster.js";
-import type { ObservedState } from "./invariants.js";
+import type { ObservedJob, ObservedState } from "./invariants.js";
 import type { WorldWatch } from "./watch-world.js";
 import { type PlannedJob, poolAdmits } from "./workload.js";
 
@@ -13,6 +14,8 @@ export interface RunNotes {
   queuedAtScalerKills: number;
   /** When the webhooks role was SIGKILLed (epoch ms). */
   webhooksKilledAt: readonly number[];
+  /** The warm pool's target, when the run's pool file keeps warm capacity. */
+  warmTarget?: { hot: number; stopped: number };
 }
 
 /** How long before a SIGKILL an answered delivery's log line may still sit in the process's buffer. */
@@ -26,21 +29,30 @@ export function observeState(
   notes: RunNotes,
   runnerPrefix: string,
 ): ObservedState {
-  const jobs = [...notes.jobs].map(([id, plan]) => {
-    const job = sandbox.github.job(id)!;
-    const runnerPool = job.runnerName?.startsWith(runnerPrefix)
-      ? sandbox.ec2.instance(job.runnerName.slice(runnerPrefix.length))?.tags[TAG.pool]
+  const attempts = jobAttempts(sandbox, notes);
+  const cut = new Set(watch.busyTerminations.filter((t) => t.spotInterruption).map((t) => t.jobId));
+  const jobs = attempts.map(({ job, plan, rerunOf }): ObservedJob => {
+    const instance = job.runnerName?.startsWith(runnerPrefix)
+      ? sandbox.ec2.instance(job.runnerName.slice(runnerPrefix.length))
       : undefined;
+    const runnerPool = instance?.tags[TAG.pool];
+    const warned = instance !== undefined && (instance.spotInstanceAction ?? instance.tags[TAG.interrupted]);
+    const interruption: ObservedJob["interruption"] = cut.has(job.id) ? "cut" : warned ? "warned" : undefined;
     return {
-      id,
+      id: job.id,
       status: job.status,
       conclusion: job.conclusion,
       runnerName: job.runnerName,
       expect: plan.expect,
       ...(runnerPool === undefined ? {} : { runnerAdmits: poolAdmits(runnerPool, plan) }),
       note: `${plan.note}: acme/${plan.repo} [${plan.labels.join(",")}]`,
+      ...(job.runAttempt > 1 ? { attempt: job.runAttempt, rerunOf } : {}),
+      ...(interruption ? { interruption } : {}),
     };
   });
+  const jobsRun = new Map<string, number>();
+  for (const j of sandbox.github.jobs())
+    if (j.runnerName) jobsRun.set(j.runnerName, (jobsRun.get(j.runnerName) ?? 0) + 1);
   const instances = sandbox.ec2.instances().filter((i) => i.tags[TAG.managedBy] !== undefined);
   const deadLetter = sandbox.sqs.queue("mayfly-dead-letter.fifo");
   const deadLetters = deadLetter
@@ -52,7 +64,12 @@ export function observeState(
     denials: cluster.denials(),
     recordsLostInCrash: recordsLostInCrash(sandbox, cluster, notes),
     caughtOnRunners: cluster.caughtOnRunners(),
-    instances: instances.map((i) => ({ instanceId: i.instanceId, state: i.state })),
+    instances: instances.map((i) => ({
+      instanceId: i.instanceId,
+      state: i.state,
+      ...warmRoleOf(i.tags),
+      jobsRun: jobsRun.get(`${runnerPrefix}${i.instanceId}`) ?? 0,
+    })),
     runners: sandbox.github
       .runners(sandbox.org)
       .map((r) => ({ name: r.name, busy: r.busy, status: r.status })),
@@ -62,15 +79,44 @@ export function observeState(
       "queued at a scaler kill": notes.queuedAtScalerKills,
       "refused at bootstrap": sandbox.agents.events.filter((e) => e.kind === "refused").length,
       "runner taken across pools or by a denied job": stolenRunners(sandbox, notes, runnerPrefix),
-      "queued webhook accepted after the job started": lateQueuedWebhooks(sandbox, notes),
+      "queued webhook accepted after the job started": lateQueuedWebhooks(sandbox, attempts),
+      "spot interruption": interruptions(instances),
+      ...(notes.warmTarget ? { "warm target": notes.warmTarget.hot + notes.warmTarget.stopped } : {}),
     },
+    ...(notes.warmTarget ? { warmTarget: notes.warmTarget } : {}),
+    spotReruns: cluster.spotReruns(),
   };
+}
+
+type GitHubJob = NonNullable<ReturnType<Sandbox["github"]["job"]>>;
+
+/** Each enqueued job and its re-runs (new jobs of the same run with a higher run_attempt), with its plan. */
+function jobAttempts(
+  sandbox: Sandbox,
+  notes: RunNotes,
+): { job: GitHubJob; plan: PlannedJob; rerunOf: number }[] {
+  const all = sandbox.github.jobs();
+  return [...notes.jobs].flatMap(([id, plan]) => {
+    const first = sandbox.github.job(id)!;
+    const reruns = all
+      .filter((j) => j.runId === first.runId && j.id !== id)
+      .sort((a, b) => a.runAttempt - b.runAttempt);
+    return [first, ...reruns].map((job) => ({ job, plan, rerunOf: id }));
+  });
+}
+
+/** Instances EC2 warned of a spot interruption (the emulator's instance-action, or the app's tag). */
+export function interruptions(
+  instances: readonly { spotInstanceAction?: unknown; tags: Record<string, string> }[],
+) {
+  return instances.filter((i) => i.spotInstanceAction !== undefined || i.tags[TAG.interrupted] !== undefined)
+    .length;
 }
 
 function stolenRunners(sandbox: Sandbox, notes: RunNotes, prefix: string): number {
   let count = 0;
-  for (const [id, plan] of notes.jobs) {
-    const runnerName = sandbox.github.job(id)?.runnerName;
+  for (const { job, plan } of jobAttempts(sandbox, notes)) {
+    const runnerName = job.runnerName;
     if (!runnerName?.startsWith(prefix)) continue;
     const pool = sandbox.ec2.instance(runnerName.slice(prefix.length))?.tags[TAG.pool];
     if (plan.expect === "deny" || pool !== plan.pool) count++;
@@ -90,14 +136,16 @@ function acceptedQueued(sandbox: Sandbox): { jobId: number; deliveredAt: number;
   });
 }
 
-function lateQueuedWebhooks(sandbox: Sandbox, notes: RunNotes): number {
+function lateQueuedWebhooks(
+  sandbox: Sandbox,
+  attempts: readonly { job: GitHubJob; plan: PlannedJob }[],
+): number {
   const firstAccepted = new Map<number, number>();
   for (const d of acceptedQueued(sandbox))
     if (!firstAccepted.has(d.jobId)) firstAccepted.set(d.jobId, d.deliveredAt);
   let count = 0;
-  for (const [id, plan] of notes.jobs) {
-    const job = sandbox.github.job(id);
-    const accepted = firstAccepted.get(id);
+  for (const { job, plan } of attempts) {
+    const accepted = firstAccepted.get(job.id);
     const began = job?.startedAt ?? job?.completedAt;
     if (plan.expect === "allow" && accepted !== undefined && began != null && accepted > began) count++;
   }

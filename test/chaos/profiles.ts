@@ -1,6 +1,7 @@
 /**
- * How hard a chaos run pushes. `full` is what `npm run test:chaos` runs for every seed; `fast` is the
- * short, gentler run `npm test` includes. Times are milliseconds from the moment every role is up.
+ * How hard a chaos run pushes. `full` is what `npm run test:chaos` runs for every seed; `spot` adds spot
+ * interruptions (issue 14) and `warm` a pool with warm capacity (issue 13), each for a few seeds; `fast` is
+ * the short, gentler run `npm test` includes. Times are milliseconds from the moment every role is up.
  *
  * Faults and kills happen inside [faultsFromMs, faultsUntilMs]. The window ends before the reaper's second
  * redelivery pass (30 s after it started, MAYFLY_REDELIVER_INTERVAL's minimum) and starts after its first
@@ -25,6 +26,14 @@ export interface ChaosProfile {
   cancel: { probability: number; afterMs: { min: number; max: number } };
   /** How long the system gets, once faults stop, to reach the settled state. */
   settleTimeoutMs: number;
+  /**
+   * Spot interruptions while the faults run: every live spot instance is interrupted at this rate (the
+   * EC2 emulator's rate rule), warned `noticeMs` before termination, sometimes after a rebalance
+   * recommendation. EC2's events reach the reap queue as the stack's EventBridge rules deliver them.
+   */
+  spot?: { perInstanceHour: number; noticeMs: number; rebalanceFirst: number };
+  /** The pool file: the sandbox's, or the variant whose `large` pool keeps warm capacity (warm-pools.ts). */
+  pools?: "sandbox" | "warm";
 }
 
 export const FULL_PROFILE: ChaosProfile = {
@@ -53,4 +62,30 @@ export const FAST_PROFILE: ChaosProfile = {
   restartAfterMs: { min: 300, max: 1_500 },
   cancel: { probability: 0, afterMs: { min: 0, max: 0 } },
   settleTimeoutMs: 100_000,
+};
+
+/**
+ * Spot interruptions at 1,800 per instance-hour of a spot instance's life (one every 2 s on average: a
+ * chaos instance lives a few seconds, so most runs see several), with the notice scaled from EC2's two
+ * minutes to 2 s. The app runs in real time and the jobs last 0.3–4 s, so 2 s against jobs of that
+ * length is two minutes against jobs of a few minutes: some warned jobs finish, some are cut and re-run.
+ * Fewer other faults than `full`, so the extra launches a run shows are mostly the interruptions'.
+ * The pools' breakers (2 interruptions in 15 min) open during most runs: the rest launch on on-demand.
+ */
+export const SPOT_PROFILE: ChaosProfile = {
+  ...FULL_PROFILE,
+  name: "spot",
+  faults: { min: 1, max: 4 },
+  kills: { min: 0, max: 1 },
+  spot: { perInstanceHour: 1_800, noticeMs: 2_000, rebalanceFirst: 0.3 },
+};
+
+/** The full profile's faults and kills over a pool file whose `large` pool keeps hot and stopped capacity. */
+export const WARM_PROFILE: ChaosProfile = { ...FULL_PROFILE, name: "warm", pools: "warm" };
+
+export const PROFILES: Readonly<Record<string, ChaosProfile>> = {
+  full: FULL_PROFILE,
+  fast: FAST_PROFILE,
+  spot: SPOT_PROFILE,
+  warm: WARM_PROFILE,
 };

@@ -13,6 +13,7 @@ import { createRandom } from "./random.js";
 import { runTimeline } from "./run-timeline.js";
 import { type Settled, settle } from "./settle.js";
 import { Trace } from "./trace.js";
+import { WARM_TARGET, warmPoolsYaml } from "./warm-pools.js";
 import { watchWorld } from "./watch-world.js";
 import { type PlannedJob, planWorkload } from "./workload.js";
 
@@ -54,12 +55,22 @@ export async function runScenario(
   for (const fault of faults) trace.add("plan", `at ${fault.atMs}ms ${describeFault(fault)}`);
 
   const nodeArgs = options.tsx ? ["--import", "tsx", "src/main.ts"] : [await appBundle()];
-  const sandbox = await startSandbox({ bootDelayMs: 300 });
+  const interruptionRandom = random.fork();
+  const sandbox = await startSandbox({
+    bootDelayMs: 300,
+    ...(profile.spot ? { ec2Events: true, ec2: { interruptionRandom: interruptionRandom.next } } : {}),
+    ...(profile.pools === "warm" ? { poolsYaml: warmPoolsYaml() } : {}),
+  });
   const watch = watchWorld(sandbox, trace, RUNNER_PREFIX);
   let cluster: AppCluster | undefined;
   try {
     cluster = await startCluster(sandbox, trace, { nodeArgs });
-    const notes = { jobs: new Map<number, PlannedJob>(), queuedAtScalerKills: 0, webhooksKilledAt: [] };
+    const notes = {
+      jobs: new Map<number, PlannedJob>(),
+      queuedAtScalerKills: 0,
+      webhooksKilledAt: [],
+      ...(profile.pools === "warm" ? { warmTarget: WARM_TARGET } : {}),
+    };
     trace.add("runner", "every role is up: workload and faults start");
     await runTimeline(sandbox, cluster, trace, profile, workload, faults, notes);
     trace.add("runner", "faults stopped; waiting for the system to settle");
@@ -97,7 +108,8 @@ export async function runScenario(
 }
 
 function summarise(state: ObservedState, faults: readonly PlannedFault[], settled: Settled): string {
-  const allowed = state.jobs.filter((j) => j.expect === "allow").length;
+  const allowed = state.jobs.filter((j) => j.expect === "allow" && (j.attempt ?? 1) === 1).length;
+  const planned = state.jobs.filter((j) => (j.attempt ?? 1) === 1).length;
   const kills = faults.flatMap((f) => (f.kind === "kill" ? [f.role] : []));
   const outcome = settled.stoppedEarly
     ? "stopped waiting after a permanent violation"
@@ -106,9 +118,28 @@ function summarise(state: ObservedState, faults: readonly PlannedFault[], settle
       : `settled ${(settled.afterMs / 1000).toFixed(1)}s after the faults`;
   const lost = state.recordsLostInCrash.size;
   return (
-    `${state.jobs.length} jobs (${allowed} allowed), ${state.instances.length} instances launched, ` +
+    `${planned} jobs (${allowed} allowed), ${state.instances.length} instances launched, ` +
     `${faults.length - kills.length} faults, kills: ${kills.join(", ") || "none"}, ${outcome}` +
-    (lost > 0 ? `, ${lost} denial log line(s) lost with a SIGKILLed process` : "")
+    (lost > 0 ? `, ${lost} denial log line(s) lost with a SIGKILLed process` : "") +
+    spotSummary(state, allowed)
+  );
+}
+
+/**
+ * Spot runs: interruptions, re-runs, and extra instances per interruption = (launched − allowed first
+ * attempts − warm target) ÷ interruptions. Every extra launch is counted, whatever caused it, so the
+ * figure is an upper bound on the interruptions' own cost (issue 14's goal: about 1).
+ */
+function spotSummary(state: ObservedState, allowed: number): string {
+  const interrupted = state.extraAllowance["spot interruption"] ?? 0;
+  if (interrupted === 0) return "";
+  const warm = state.extraAllowance["warm target"] ?? 0;
+  const extra = state.instances.length - allowed - warm;
+  const cut = state.jobs.filter((j) => j.interruption === "cut").length;
+  const reruns = state.jobs.filter((j) => (j.attempt ?? 1) > 1).length;
+  return (
+    `; ${interrupted} spot interruption(s), ${cut} job(s) cut short, ${reruns} re-run(s), ` +
+    `${extra} extra instance(s): ${(extra / interrupted).toFixed(2)} per interruption`
   );
 }
 

@@ -86,7 +86,25 @@ export async function runTimeline(
       }),
     );
   }
-  steps.push(at(profile.faultsUntilMs, () => injector.closeAll()));
+  const { spot } = profile;
+  if (spot) {
+    steps.push(
+      at(profile.faultsFromMs, () => {
+        trace.add("fault", `spot interruptions ${JSON.stringify(spot)}`);
+        sandbox.ec2.setInterruptionRate(spot);
+      }),
+    );
+  }
+  steps.push(
+    at(profile.faultsUntilMs, () => {
+      injector.closeAll();
+      // Instances already warned still terminate when their notice runs out.
+      if (spot) {
+        trace.add("fault", "end spot interruptions");
+        sandbox.ec2.setInterruptionRate({ ...spot, perInstanceHour: 0 });
+      }
+    }),
+  );
   await Promise.all(steps);
   injector.closeAll();
   for (const role of CHAOS_ROLES) if (!cluster.isRunning(role)) await cluster.start(role);

@@ -6,13 +6,18 @@ import type { Trace } from "./trace.js";
  * Watches the outside world while a chaos run goes on: GitHub's job, runner and delivery events, EC2
  * instance state changes and the simulated runner agents all go into the trace, and an instance that
  * leaves `running` while its runner still runs a job is recorded as a busy runner terminated (the agent
- * itself powers off only after its job completed, and no run lasts as long as a pool's job timeout).
+ * itself powers off only after its job completed, and no run lasts as long as a pool's job timeout),
+ * or, when EC2 reclaimed it, as a job cut short by a spot interruption.
  */
+const SPOT_TERMINATION = "Server.SpotInstanceTermination";
+
 export interface BusyTermination {
   instanceId: string;
   jobId: number;
   atMs: number;
   state: string;
+  /** EC2 reclaimed it (state reason `Server.SpotInstanceTermination`): not the app's doing. */
+  spotInterruption?: boolean;
 }
 
 export interface WorldWatch {
@@ -32,15 +37,19 @@ export function watchWorld(sandbox: Sandbox, trace: Trace, runnerPrefix: string)
     const runnerName = `${runnerPrefix}${instance.instanceId}`;
     const job = sandbox.github.jobs().find((j) => j.status === "in_progress" && j.runnerName === runnerName);
     if (!job) return;
+    const spot = instance.stateReason?.code === SPOT_TERMINATION;
     busyTerminations.push({
       instanceId: instance.instanceId,
       jobId: job.id,
       atMs: trace.elapsed(),
       state: instance.state,
+      ...(spot ? { spotInterruption: true } : {}),
     });
     trace.add(
       "check",
-      `VIOLATION: ${instance.instanceId} went ${instance.state} while running job ${job.id}`,
+      spot
+        ? `${instance.instanceId} was reclaimed by a spot interruption while running job ${job.id}`
+        : `VIOLATION: ${instance.instanceId} went ${instance.state} while running job ${job.id}`,
     );
   });
   let seen = 0;

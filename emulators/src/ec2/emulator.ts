@@ -113,6 +113,7 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
     store,
     lifecycle,
     origin: { accountId: resolved.accountId, region: resolved.region, now: resolved.now },
+    ...(options.interruptionRandom ? { random: options.interruptionRandom } : {}),
   });
 
   const record = (id: string): InstanceRecord | undefined => store.get(id);

@@ -128,6 +128,8 @@ export interface Ec2EmulatorOptions {
   tagVisibilityDelayMs?: number;
   /** Epoch-ms clock for launch times, tokens and buckets (timers still run on real time). */
   now?: () => number;
+  /** Draws for rate-based spot interruptions (default Math.random); a seeded one repeats a run's draws. */
+  interruptionRandom?: () => number;
 }
 
 export interface ResolvedOptions {

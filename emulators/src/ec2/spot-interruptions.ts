@@ -20,6 +20,11 @@ export interface InterruptionRate {
   availabilityZone?: string;
   /** Chance that a rebalance recommendation comes first (EC2 sends one sometimes, never guaranteed). */
   rebalanceFirst?: number;
+  /**
+   * Notice before termination, on the emulator clock (default two minutes). A harness whose app runs in
+   * real time scales EC2's two minutes down to the length of its jobs (test/chaos/profiles.ts).
+   */
+  noticeMs?: number;
 }
 
 export interface InterruptOptions {
@@ -146,7 +151,7 @@ export class SpotInterruptions {
       if (!rate) continue;
       if (this.#random() >= 1 - Math.exp(-rate.perInstanceHour * (elapsedMs / 3_600_000))) continue;
       if (this.#random() < (rate.rebalanceFirst ?? 0)) this.rebalance(record);
-      this.interrupt(record);
+      this.interrupt(record, rate.noticeMs === undefined ? {} : { noticeMs: rate.noticeMs });
     }
   }
 
