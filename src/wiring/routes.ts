@@ -15,6 +15,7 @@ import { mountHealthRoutes } from "../http/health.js";
 import { mountMetricsRoute } from "../http/metrics-route.js";
 import type { Metrics } from "../metrics.js";
 import { createReport } from "../report/report.js";
+import { checkPoolImages } from "../setup/check-pool-images.js";
 import { createChecklist } from "../setup/checklist.js";
 import { mountConfiguredSetupRoutes } from "../setup/configured-routes.js";
 import type { RunnerGroupSync } from "../setup/sync-runner-groups.js";
@@ -109,6 +110,7 @@ export function mountRoutes(
       publicUrl,
       webUrl,
       runnerGroups: () => ctx.runnerGroupSync.last(),
+      poolImages: () => checkPoolImages({ pools, lookup: adapters.imageLookup, region: config.aws.region }),
       now,
     });
     const slug = config.github.appSlug;
