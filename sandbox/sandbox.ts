@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { SSMClient } from "@aws-sdk/client-ssm";
 import { type AgentFleet, attachAgents } from "../emulators/src/agent/agent-fleet.js";
 import type { AgentBehaviour } from "../emulators/src/agent/runner-agent.js";
 import {
@@ -13,6 +14,7 @@ import {
   type EmulatedInstance,
   startEc2Emulator,
 } from "../emulators/src/ec2/emulator.js";
+import { defaultAmiFor } from "../emulators/src/ec2/ids.js";
 import { createEventBus, type EventBus } from "../emulators/src/eventbridge/event-bus.js";
 import {
   type GitHubEmulator,
@@ -25,6 +27,8 @@ import {
   type SqsEmulatorOptions,
   startSqsEmulator,
 } from "../emulators/src/sqs/emulator.js";
+import { type SsmEmulator, startSsmEmulator } from "../emulators/src/ssm/emulator.js";
+import { parsePoolFile } from "../src/pool-file.js";
 import { SandboxClock } from "./clock.js";
 import { SANDBOX_POOLS_YAML, SANDBOX_REPOS } from "./sandbox-pools.js";
 
@@ -53,6 +57,8 @@ export interface SandboxOptions {
 export interface Sandbox {
   ec2: Ec2Emulator;
   sqs: SqsEmulator;
+  /** Holds the pools' image parameters, the AMIs EC2's `resolve:ssm:` launches from. */
+  ssm: SsmEmulator;
   github: GitHubEmulator;
   agents: AgentFleet;
   /** EC2's events delivered to the reap queue as the stack's EventBridge rules do (infra/lib/ec2-instance-events.ts). */
@@ -66,6 +72,7 @@ export interface Sandbox {
   env(overrides?: Record<string, string>): Promise<Record<string, string>>;
   ec2Client(options?: { maxAttempts?: number }): EC2Client;
   sqsClient(): SQSClient;
+  ssmClient(): SSMClient;
   stop(): Promise<void>;
 }
 
@@ -74,7 +81,8 @@ const CREDENTIALS = { accessKeyId: "sandbox", secretAccessKey: "sandbox" };
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const clock = new SandboxClock();
   const dir = mkdtempSync(join(tmpdir(), "mayfly-sandbox-"));
-  const [ec2, sqs, github] = await Promise.all([
+  const poolsYaml = options.poolsYaml ?? SANDBOX_POOLS_YAML;
+  const [ec2, sqs, github, ssm] = await Promise.all([
     startEc2Emulator({
       bootDelayMs: options.bootDelayMs ?? 300,
       shutdownDelayMs: options.shutdownDelayMs ?? 100,
@@ -83,6 +91,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }),
     startSqsEmulator({ latencyMs: options.sqsLatencyMs, ...options.sqs }),
     startGitHubEmulator(options.github),
+    startSsmEmulator({ parameters: imageParameters(poolsYaml, options.ec2?.ssmParameters) }),
   ]);
   const org = "acme";
   const webhookSecret = randomBytes(24).toString("hex");
@@ -134,7 +143,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const offEvents = options.ec2Events ? ec2.onEvent((event) => events.put(event)) : () => undefined;
 
   const poolsFile = join(dir, "pools.yml");
-  writeFileSync(poolsFile, options.poolsYaml ?? SANDBOX_POOLS_YAML);
+  writeFileSync(poolsFile, poolsYaml);
   const certFile = join(dir, "identity-cert.pem");
   writeFileSync(certFile, ec2.identityCertificatePem);
   const agents = attachAgents(ec2, {
@@ -151,6 +160,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   return {
     ec2,
     sqs,
+    ssm,
     github,
     agents,
     events,
@@ -180,6 +190,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         // For a Mayfly process of its own (npm start, src/main.ts): the SDK's standard environment.
         AWS_ENDPOINT_URL_EC2: ec2.url,
         AWS_ENDPOINT_URL_SQS: sqs.url,
+        AWS_ENDPOINT_URL_SSM: ssm.url,
         AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
         AWS_ACCOUNT_ID: ec2.accountId,
@@ -206,14 +217,25 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         maxAttempts: o.maxAttempts ?? 1,
       }),
     sqsClient: () => new SQSClient({ endpoint: sqs.url, region: sqs.region, credentials: CREDENTIALS }),
+    ssmClient: () =>
+      new SSMClient({ endpoint: ssm.url, region: ec2.region, credentials: CREDENTIALS, maxAttempts: 1 }),
     async stop() {
       agents.stop();
       offEvents();
       events.stop();
-      await Promise.all([ec2.stop(), sqs.stop(), github.stop()]);
+      await Promise.all([ec2.stop(), sqs.stop(), github.stop(), ssm.stop()]);
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Each pool's image parameter, holding the AMI the EC2 emulator resolves it to (given, or its default). */
+function imageParameters(poolsYaml: string, given?: Record<string, string>): Record<string, string> {
+  const pools = parsePoolFile(poolsYaml, "pools").file?.pools ?? [];
+  const paths = pools.flatMap((p) => (typeof p.image === "string" ? [] : [p.image.ssmParameter]));
+  return Object.fromEntries(
+    paths.map((path) => [path, given ? given[path] : defaultAmiFor(path)]).filter(([, v]) => v),
+  );
 }
 
 /** A free loopback port, so PUBLIC_URL is known before the app listens. */

@@ -16,6 +16,7 @@ export async function startMayfly(
   const mayfly = await createMayfly(config, {
     ec2: sandbox.ec2Client(),
     sqs: sandbox.sqsClient(),
+    ssm: sandbox.ssmClient(),
     log: pino({ level: env.LOG_LEVEL ?? "warn" }),
     now: sandbox.clock.now,
     ...options.mayfly,

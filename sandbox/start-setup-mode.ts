@@ -34,6 +34,7 @@ export async function startSetupMode(
       createMayfly(config, {
         ec2: sandbox.ec2Client(),
         sqs: sandbox.sqsClient(),
+        ssm: sandbox.ssmClient(),
         log,
         now: sandbox.clock.now,
         server,

@@ -4,7 +4,7 @@
  */
 
 export interface ConfigProblem {
-  /** The environment variable or pool-file path that is wrong, e.g. `WEBHOOK_SECRET` or `pools[0].subnets`. */
+  /** The environment variable or pool-file path that is wrong, e.g. `WEBHOOK_SECRET` or `pools.yml: pool "large": subnets`. */
   key: string;
   /** What is wrong with it. */
   problem: string;

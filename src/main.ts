@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { SSMClient } from "@aws-sdk/client-ssm";
 import { pino } from "pino";
 import { type Config, readEnvironment } from "./config.js";
 import { ConfigError } from "./errors.js";
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
     createMayfly(c, {
       ec2: new EC2Client({ region: c.aws.region, maxAttempts: 1, requestHandler }),
       sqs: c.queue.kind === "sqs" ? new SQSClient({ region: c.aws.region, requestHandler }) : undefined,
+      ssm: new SSMClient({ region: c.aws.region }),
       log,
       server,
     });

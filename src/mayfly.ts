@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { SQSClient } from "@aws-sdk/client-sqs";
+import type { SSMClient } from "@aws-sdk/client-ssm";
 import { getRequestListener } from "@hono/node-server";
 import { type Logger, pino } from "pino";
 import type { Probot } from "probot";
@@ -28,6 +29,8 @@ import { createWorkers } from "./wiring/workers.js";
 export interface MayflyOptions {
   ec2: EC2Client;
   sqs?: SQSClient;
+  /** Reads the pools' image parameters for the setup checklist (none: those pools' images show unknown). */
+  ssm?: SSMClient;
   log?: Logger;
   /** For MAYFLY_QUEUE=memory: queues shared with other in-process replicas (tests, demo). */
   memoryQueues?: { scale: JobQueue; reap: JobQueue };

@@ -1,8 +1,8 @@
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
-import { nearestKey } from "./domain/nearest-key.js";
 import { durationSeconds } from "./duration.js";
 import type { ConfigProblem } from "./errors.js";
+import { poolFileProblems } from "./pool-file-problems.js";
 import { warmSchema } from "./warm-schema.js";
 
 /**
@@ -120,7 +120,8 @@ export const poolFileSchema = z
         ctx.addIssue({
           code: "custom",
           path: ["pools", i, "name"],
-          message: `duplicates the name of pools[${first}]`,
+          message: `duplicates the name of pool #${first + 1}`,
+          params: { first },
         });
       }
       seen.set(pool.name, i);
@@ -140,39 +141,6 @@ export type PoolFile = z.infer<typeof poolFileSchema>;
 export type Pool = PoolFile["pools"][number];
 export type PoolAllow = NonNullable<Pool["allow"]>;
 export type PriceTable = PoolFile["prices"];
-
-const FIXES: Record<string, string> = {
-  version: "start the file with `version: 1`",
-  pools: "add a `pools:` list; see mayfly.example.yml",
-  name: "give each pool a unique lower-case name",
-  labels: "list the runs-on labels this pool serves, e.g. [linux, x64, mayfly-large]",
-  instanceTypes: "list instance types in order of preference, e.g. [m7i.large, m6i.large]",
-  image: "set `image: { variant: standard }`, `image: ami-…` or `image: { ssmParameter: /path }`",
-  jobImds: "use block (the default) or allow",
-  subnets: "list private subnet ids the runners may use",
-  securityGroups: "list security group ids (no ingress needed) for the runners",
-  maxRunners: "set the most runners this pool may have at once, e.g. 20",
-  maxLaunchesPerJob:
-    "a whole number from 1 to 20: how many instances one job may be launched before it is given up",
-  allow: "add `allow: { orgs: [your-org] }`; without it the pool admits nobody",
-  orgs: "name the GitHub orgs whose jobs may use this pool",
-  repositories: "use owner/name patterns like acme/* or acme/api-*",
-  visibilities: "use private, internal and (only if you mean it) public",
-  market: "use on-demand, spot or spot-then-on-demand",
-  timeouts: "use durations like 5m, 10m, 6h",
-  boot: "a boot timeout between 30s and 1h, e.g. 5m",
-  idle: "an idle timeout between 30s and 1d, e.g. 10m",
-  job: "a hard job maximum between 1m and 5d, e.g. 6h",
-  warm: "e.g. `warm: { hot: 2, stopped: 4, schedules: [...] }`; see mayfly.example.yml",
-  hot: "a number of idle, enrolled runners to keep ready (at most maxRunners)",
-  stopped: "a number of pre-booted, stopped instances to keep",
-  schedules: 'a list of { days: mon-fri, from: "08:00", to: "18:00", timeZone: Europe/Paris, hot: 4 }',
-  days: "use mon…sun, a range like mon-fri, or every-day",
-  from: 'a time of day like "08:00"',
-  to: 'a time of day like "18:00", or "24:00" for midnight',
-  timeZone: "an IANA time zone like Europe/Paris or America/New_York",
-  maxAge: "how old a warm instance may get before it is replaced, between 10m and 30d, e.g. 1d",
-};
 
 /** Pool settings that are allowed but weaken a default; logged as warnings at startup. */
 export function poolWarnings(pools: readonly Pool[]): string[] {
@@ -214,26 +182,7 @@ export function parsePoolFile(text: string, source: string): { file?: PoolFile; 
   }
   const result = poolFileSchema.safeParse(input);
   if (result.success) return { file: result.data, problems: [] };
-  return {
-    problems: result.error.issues.map((issue) => {
-      const key = formatPath(source, issue.path);
-      if (issue.code === "unrecognized_keys") {
-        // The fix for an unknown key is never the parent's (for `pools[0]` that would say "add a pools list").
-        return {
-          key,
-          problem: describeIssue(issue, input),
-          fix: suggestKeys(issue.keys) ?? "remove or correct the key; mayfly.example.yml shows every key",
-        };
-      }
-      const last = [...issue.path].reverse().find((p) => typeof p === "string");
-      return {
-        key,
-        problem: describeIssue(issue, input),
-        // Own keys only: a key named like an Object method ("valueOf") must not find the prototype's.
-        fix: Object.hasOwn(FIXES, String(last)) ? FIXES[String(last)]! : "see mayfly.example.yml",
-      };
-    }),
-  };
+  return { problems: poolFileProblems(result.error.issues, input, source, poolFileSchema, KNOWN_KEYS) };
 }
 
 /** Every key the pool file knows, for "did you mean" on an unknown one. */
@@ -241,37 +190,6 @@ const KNOWN_KEYS = [
   ...Object.keys(poolSchema.shape),
   ...Object.keys(allowSchema.shape),
   ...["version", "pools", "prices", "ssmParameter", "boot", "idle", "job", "onDemand", "spot"],
-  ...["deviceName", "sizeGiB", "type", "iops", "throughput", "kmsKeyId"],
+  ...["deviceName", "sizeGiB", "type", "iops", "throughput", "kmsKeyId", "owners", "variant", "arch"],
+  ...["hot", "stopped", "schedules", "days", "from", "to", "timeZone", "maxAge"],
 ];
-
-function suggestKeys(keys: readonly string[]): string | undefined {
-  const hints = keys.flatMap((k) => {
-    const near = nearestKey(k, KNOWN_KEYS);
-    return near ? [`${k} → ${near}?`] : [];
-  });
-  return hints.length ? `did you mean: ${hints.join(", ")} (mayfly.example.yml shows every key)` : undefined;
-}
-
-function formatPath(source: string, path: readonly PropertyKey[]): string {
-  const parts = path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
-  return `${source}:${parts.replace(/^\./, "") || "(top)"}`;
-}
-
-function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
-  if (issue.code === "unrecognized_keys") return `has unknown key(s) ${issue.keys.join(", ")}`;
-  // A required key that is absent or empty (`subnets:` alone is null in YAML) reads "is missing" whatever
-  // its schema (a literal or a union would say "Invalid input"). Custom issues are about a value present.
-  const value = valueAt(input, issue.path);
-  if (issue.code !== "custom" && issue.path.length > 0 && (value === undefined || value === null)) {
-    return "is missing";
-  }
-  return issue.message;
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  return path.reduce<unknown>(
-    (node, key) =>
-      node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key] : undefined,
-    input,
-  );
-}

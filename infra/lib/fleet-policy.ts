@@ -116,6 +116,10 @@ export function fleetPolicyStatements(stack: Stack, input: FleetPolicyInput): ia
     }),
     // DescribeInstances supports no resource-level permissions; the app filters by the managed-by tag.
     allow("DescribeInstances", ["ec2:DescribeInstances"], ["*"]),
+    // The setup checklist's "every pool's image found" (src/aws/image-lookup.ts); DescribeImages supports
+    // no resource-level permissions either, and reveals only what the account may already launch.
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html
+    allow("DescribePoolImages", ["ec2:DescribeImages"], ["*"]),
     allow("PassRunnerRoleToEc2", ["iam:PassRole"], [input.runnerRoleArn], {
       StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" },
     }),

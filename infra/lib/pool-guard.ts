@@ -14,46 +14,53 @@ export function assertDeployablePools(file: PoolFile, launchTemplateName: (pool:
   if (file.pools.length === 0) add("pools", "is empty", "define at least one pool; see mayfly.example.yml");
   const seen = new Set<string>();
   file.pools.forEach((pool, i) => {
-    const key = `pools[${i}]`;
+    // Pools by name, as check-config names them; by position when the name is missing or taken twice.
+    const unique =
+      typeof pool.name === "string" && file.pools.filter((p) => p.name === pool.name).length === 1;
+    const key = unique ? `pool ${JSON.stringify(pool.name)}` : `pool #${i + 1}`;
     if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(pool.name ?? "")) {
-      add(`${key}.name`, "is not a lower-case name", "use lower-case letters, digits and dashes");
+      add(`${key}: name`, "is not a lower-case name", "use lower-case letters, digits and dashes");
     } else if (seen.has(pool.name)) {
-      add(`${key}.name`, `duplicates pool ${pool.name}`, "give each pool a unique name");
+      add(`${key}: name`, `duplicates pool ${pool.name}`, "give each pool a unique name");
     }
     seen.add(pool.name);
     if (!Array.isArray(pool.subnets) || pool.subnets.length === 0) {
-      add(`${key}.subnets`, "is missing or empty", "list the private subnet ids this pool's runners may use");
+      add(
+        `${key}: subnets`,
+        "is missing or empty",
+        "list the private subnet ids this pool's runners may use",
+      );
     } else if (pool.subnets.some((s) => !/^subnet-[0-9a-f]{8,17}$/.test(s))) {
       add(
-        `${key}.subnets`,
+        `${key}: subnets`,
         "holds something that is not a subnet id",
         "use ids like subnet-0123456789abcdef0",
       );
     }
     if ((pool.securityGroups ?? []).some((g) => !/^sg-[0-9a-f]{8,17}$/.test(g))) {
       add(
-        `${key}.securityGroups`,
+        `${key}: securityGroups`,
         "holds something that is not a security group id",
         "use ids like sg-0123…",
       );
     }
     if (pool.instanceProfile !== undefined) {
       add(
-        `${key}.instanceProfile`,
+        `${key}: instanceProfile`,
         "is set, but the stack owns the runner instance profile (the app may pass only that role)",
         "remove it; opt in to SSM Session Manager with the stack's mayfly:ssmSessionManager context instead",
       );
     }
     if (pool.launchTemplate !== undefined && pool.launchTemplate !== launchTemplateName(pool.name)) {
       add(
-        `${key}.launchTemplate`,
+        `${key}: launchTemplate`,
         `is ${pool.launchTemplate}, but the stack creates ${launchTemplateName(pool.name)} and the app may use only that`,
         "remove launchTemplate from the pool",
       );
     }
     if (pool.volume?.kmsKeyId !== undefined && !KMS_KEY.test(pool.volume.kmsKeyId)) {
       add(
-        `${key}.volume.kmsKeyId`,
+        `${key}: volume.kmsKeyId`,
         "is not a KMS key id or key ARN",
         "use the key ARN (aliases cannot be granted)",
       );

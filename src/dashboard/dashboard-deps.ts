@@ -8,6 +8,7 @@ import type { Runners } from "../github/runners.js";
 import type { Metrics } from "../metrics.js";
 import type { Observe } from "../reaper/observe.js";
 import type { Terminator } from "../reaper/terminator.js";
+import type { Checklist } from "../setup/checklist.js";
 
 /** The config the dashboard reads; the whole Config fits. */
 export interface DashboardConfig {
@@ -29,6 +30,8 @@ export interface DashboardDeps {
   terminator: Pick<Terminator, "terminate">;
   installations: Pick<Installations, "list">;
   metrics?: Metrics;
+  /** The setup checklist, shown to operators (GET /api/v1/checklist, the page's setup panel). */
+  checklist?: Checklist;
   log: Logger;
   /** For GitHub's OAuth and user endpoints; the global fetch by default. */
   fetch?: typeof fetch;

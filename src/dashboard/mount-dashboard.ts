@@ -5,6 +5,7 @@ import { createAdminActions } from "./admin-actions.js";
 import { mountApiRoutes } from "./api-routes.js";
 import { ASSET_VERSION, mountAssetRoutes } from "./asset-routes.js";
 import { mountAuthRoutes } from "./auth-routes.js";
+import { mountChecklistRoute } from "./checklist-route.js";
 import { createDashboardAuth } from "./dashboard-auth.js";
 import { createDashboardData } from "./dashboard-data.js";
 import { type DashboardDeps, DEFAULT_TIMING } from "./dashboard-deps.js";
@@ -89,6 +90,7 @@ export function mountDashboard(app: Hono, deps: DashboardDeps): Dashboard {
   );
   dashboard.use("/api/v1/*", authenticator.api);
   mountApiRoutes(dashboard, { data, actions });
+  if (deps.checklist) mountChecklistRoute(dashboard, { checklist: deps.checklist, now });
   const streams = mountStreamRoute(dashboard, {
     data,
     events: deps.events,

@@ -75,6 +75,7 @@ ${BRAND}
 <noscript><p class="banner">The dashboard needs JavaScript for its tables and live updates. The same data is in the JSON API under /api/v1/.</p></noscript>
 <p class="banner" id="banner" role="alert" hidden></p>
 <section class="cards" id="cards" aria-label="Overview"></section>
+${viewer.orgs === "all" ? section("setup-panel", "Setup checklist", '<ol class="checklist" id="checklist"></ol>', '<span class="muted" id="checklist-meta">checking…</span>') : ""}
 ${section("runners-panel", "Active runners", table("runners", ["State", "Runner", "Pool", "Job", "Queued", "Age", "Machine", ""], "No active runners right now."), '<span class="muted" id="runners-meta"></span>')}
 ${section("pools-panel", "Pools", table("pools", ["Pool", "Active / max", "By state", "Warm ready+coming / target", "Waiting jobs ≈", "Launch failures (1 h)", "Last error"], "No pools configured."))}
 <div class="grid2">

@@ -29,6 +29,8 @@ export function createChecklist(deps: {
   webUrl: string;
   /** The last runner-group sync's outcomes (undefined before a pass in this process has ended). */
   runnerGroups?: () => GroupOutcome[] | undefined;
+  /** "Every pool's image found", one item per pool (src/setup/check-pool-images.ts). */
+  poolImages?: () => Promise<ChecklistItem[]>;
   fetch?: typeof fetch;
   now: () => number;
 }): Checklist {
@@ -111,12 +113,7 @@ export function createChecklist(deps: {
       } else {
         await checkGroupsExist(deps, installations, items);
       }
-      items.push({
-        label: "Pool images",
-        status: "unknown",
-        detail: "not checked by this version",
-        fix: "check each pool's image id or SSM parameter in the EC2 console",
-      });
+      if (deps.poolImages) items.push(...(await deps.poolImages()));
       try {
         const res = await fetchImpl(`${deps.publicUrl}/healthz`, { signal: AbortSignal.timeout(5_000) });
         items.push(

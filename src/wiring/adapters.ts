@@ -4,6 +4,7 @@ import { createEc2Fleet } from "../aws/ec2-fleet.js";
 import { createEc2InterruptionMarker } from "../aws/ec2-mark-interrupted.js";
 import { createEc2TakenMarker } from "../aws/ec2-mark-taken.js";
 import { createEc2WarmFleet } from "../aws/ec2-warm-fleet.js";
+import { createImageLookup } from "../aws/image-lookup.js";
 import { instrumentEc2 } from "../aws/instrument.js";
 import { createEc2EnrolmentTags } from "../bootstrap/enrolment-tags.js";
 import { createInstanceLookup } from "../bootstrap/instance-lookup.js";
@@ -107,6 +108,7 @@ export function createAdapters(
     marker: createEc2InterruptionMarker({ client: options.ec2 }),
     taken: createEc2TakenMarker({ client: options.ec2 }),
     deliveries: createDeliveries({ appOctokit, now }),
+    imageLookup: createImageLookup({ ec2: options.ec2, ssm: options.ssm }),
     queues: createQueues(config, options),
     instances: createInstanceLookup({ fleet }),
     enrolmentTags: createEc2EnrolmentTags({ client: options.ec2 }),

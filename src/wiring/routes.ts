@@ -15,6 +15,7 @@ import { mountHealthRoutes } from "../http/health.js";
 import { mountMetricsRoute } from "../http/metrics-route.js";
 import type { Metrics } from "../metrics.js";
 import { createReport } from "../report/report.js";
+import { checkPoolImages } from "../setup/check-pool-images.js";
 import { createChecklist } from "../setup/checklist.js";
 import { mountConfiguredSetupRoutes } from "../setup/configured-routes.js";
 import type { RunnerGroupSync } from "../setup/sync-runner-groups.js";
@@ -94,23 +95,25 @@ export function mountRoutes(
       now,
     });
   }
+  // The checklist: on /setup (the webhooks role) and on the dashboard's setup panel.
+  const probot = adapters.probot;
+  const appInfo = createAppInfo({
+    appOctokit: () => probot.auth() as never,
+    auth: (id) => probot.auth(id) as never,
+  });
+  const { publicUrl, pools } = config;
+  const webUrl = config.github.webUrl;
+  const checklist = createChecklist({
+    appInfo,
+    deliveries: adapters.deliveries,
+    pools,
+    publicUrl,
+    webUrl,
+    runnerGroups: () => ctx.runnerGroupSync.last(),
+    poolImages: () => checkPoolImages({ pools, lookup: adapters.imageLookup, region: config.aws.region }),
+    now,
+  });
   if (roles.has("webhooks")) {
-    const probot = adapters.probot;
-    const appInfo = createAppInfo({
-      appOctokit: () => probot.auth() as never,
-      auth: (id) => probot.auth(id) as never,
-    });
-    const { publicUrl, pools } = config;
-    const webUrl = config.github.webUrl;
-    const checklist = createChecklist({
-      appInfo,
-      deliveries: adapters.deliveries,
-      pools,
-      publicUrl,
-      webUrl,
-      runnerGroups: () => ctx.runnerGroupSync.last(),
-      now,
-    });
     const slug = config.github.appSlug;
     const installUrl = slug ? `${webUrl}/apps/${slug}/installations/new` : undefined;
     mountConfiguredSetupRoutes(http, { checklist, installUrl });
@@ -126,6 +129,7 @@ export function mountRoutes(
     terminator: adapters.terminator,
     installations: adapters.installations,
     metrics,
+    checklist,
     log: log.child({ role: "dashboard" }),
     now,
     timing: ctx.dashboardTiming,

@@ -236,24 +236,29 @@ describe("loadConfig", () => {
     [
       "pool without subnets",
       MINIMAL_POOLS.replace("    subnets: [subnet-0a1b2c3d]\n", ""),
-      [{ key: `${POOLS_PATH}:pools[0].subnets`, problem: "is missing" }],
+      [{ key: `${POOLS_PATH}: pool "small": subnets`, problem: "is missing" }],
     ],
     [
       "pool with unknown key",
       `${MINIMAL_POOLS}    spot: true\n`,
-      [{ key: `${POOLS_PATH}:pools[0]`, problem: "has unknown key(s) spot" }],
+      [{ key: `${POOLS_PATH}: pool "small"`, problem: "has unknown key(s) spot" }],
     ],
     [
       "duplicate pool names",
       MINIMAL_POOLS + MINIMAL_POOLS.slice(MINIMAL_POOLS.indexOf("  - name")),
-      [{ key: `${POOLS_PATH}:pools[1].name`, problem: "duplicates the name of pools[0]" }],
+      [
+        {
+          key: `${POOLS_PATH}: pool #2 "small": name`,
+          problem: "is also the name of pool #1; each pool needs its own name",
+        },
+      ],
     ],
     [
       "bad duration `5 minutes`",
       `${MINIMAL_POOLS}    timeouts: { boot: 5 minutes }\n`,
       [
         {
-          key: `${POOLS_PATH}:pools[0].timeouts.boot`,
+          key: `${POOLS_PATH}: pool "small": timeouts.boot`,
           problem: '"5 minutes" is not a duration (use e.g. 90s, 5m, 6h)',
         },
       ],
@@ -261,7 +266,12 @@ describe("loadConfig", () => {
     [
       "negative maxRunners",
       MINIMAL_POOLS.replace("maxRunners: 2", "maxRunners: -3"),
-      [{ key: `${POOLS_PATH}:pools[0].maxRunners`, problem: "Too small: expected number to be >=1" }],
+      [
+        {
+          key: `${POOLS_PATH}: pool "small": maxRunners`,
+          problem: "must be a whole number from 1 to 10000, got -3",
+        },
+      ],
     ],
   ])("pool file: %s", (_, text, expected) => {
     expect(problemsOf(validEnv(), { [POOLS_PATH]: text })).toEqual(expected);
@@ -289,7 +299,7 @@ describe("loadConfig", () => {
       "WEBHOOK_SECRET",
       "PRIVATE_KEY",
       "MAYFLY_REAP_QUEUE_URL",
-      `${POOLS_PATH}:pools[0].maxRunners`,
+      `${POOLS_PATH}: pool "small": maxRunners`,
     ]);
     expect(message.split("\n")[0]).toBe("Mayfly configuration has 6 problems:");
     expect(message).toContain(

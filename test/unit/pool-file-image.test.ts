@@ -31,7 +31,7 @@ describe("pool image variants", () => {
     expect(file).toBeUndefined();
     expect(problems).toEqual([
       expect.objectContaining({
-        key: "pools.yml:pools[0].image",
+        key: 'pools.yml: pool "small": image',
         fix: expect.stringContaining("variant: standard"),
       }),
     ]);
@@ -55,7 +55,10 @@ describe("jobImds", () => {
 
   it.each([["open"], [true]])("refuses jobImds: %s", (jobImds) => {
     expect(parsed({ jobImds }).problems).toContainEqual(
-      expect.objectContaining({ key: "pools.yml:pools[0].jobImds", fix: "use block (the default) or allow" }),
+      expect.objectContaining({
+        key: 'pools.yml: pool "small": jobImds',
+        fix: "use block (the default) or allow",
+      }),
     );
   });
 });

@@ -64,39 +64,44 @@ describe("parsePoolFile", () => {
     [
       "pool without subnets",
       withEdit((_, p) => delete p.subnets),
-      [{ key: "pools.yml:pools[0].subnets", problem: "is missing" }],
+      [{ key: 'pools.yml: pool "small": subnets', problem: "is missing" }],
     ],
     [
       "pool with no subnets",
       withEdit((_, p) => Object.assign(p, { subnets: [] })),
-      [{ key: "pools.yml:pools[0].subnets", problem: "must list at least one subnet" }],
+      [{ key: 'pools.yml: pool "small": subnets', problem: "must list at least one subnet" }],
     ],
     [
       "bad subnet id",
       withEdit((_, p) => Object.assign(p, { subnets: ["vpc-1234"] })),
-      [{ key: "pools.yml:pools[0].subnets[0]", problem: "must be a subnet id (subnet-…)" }],
+      [{ key: 'pools.yml: pool "small": subnets[0]', problem: "must be a subnet id (subnet-…)" }],
     ],
     [
       "unknown pool key",
       withEdit((_, p) => Object.assign(p, { colour: "blue" })),
-      [{ key: "pools.yml:pools[0]", problem: "has unknown key(s) colour" }],
+      [{ key: 'pools.yml: pool "small"', problem: "has unknown key(s) colour" }],
     ],
     [
       "unknown top-level key",
       withEdit((d) => Object.assign(d, { pool: [] })),
-      [{ key: "pools.yml:(top)", problem: "has unknown key(s) pool" }],
+      [{ key: "pools.yml: (top)", problem: "has unknown key(s) pool" }],
     ],
     [
       "duplicate pool names",
       withEdit((d, p) => d.pools.push({ ...p })),
-      [{ key: "pools.yml:pools[1].name", problem: "duplicates the name of pools[0]" }],
+      [
+        {
+          key: 'pools.yml: pool #2 "small": name',
+          problem: "is also the name of pool #1; each pool needs its own name",
+        },
+      ],
     ],
     [
       "bad duration `5 minutes`",
       withEdit((_, p) => Object.assign(p, { timeouts: { idle: "5 minutes" } })),
       [
         {
-          key: "pools.yml:pools[0].timeouts.idle",
+          key: 'pools.yml: pool "small": timeouts.idle',
           problem: '"5 minutes" is not a duration (use e.g. 90s, 5m, 6h)',
         },
       ],
@@ -104,29 +109,34 @@ describe("parsePoolFile", () => {
     [
       "duration out of range",
       withEdit((_, p) => Object.assign(p, { timeouts: { boot: "2h" } })),
-      [{ key: "pools.yml:pools[0].timeouts.boot", problem: "2h is outside 30s–1h" }],
+      [{ key: 'pools.yml: pool "small": timeouts.boot', problem: "2h is outside 30s–1h" }],
     ],
     [
       "negative maxRunners",
       withEdit((_, p) => Object.assign(p, { maxRunners: -1 })),
-      [{ key: "pools.yml:pools[0].maxRunners", problem: "Too small: expected number to be >=1" }],
+      [
+        {
+          key: 'pools.yml: pool "small": maxRunners',
+          problem: "must be a whole number from 1 to 10000, got -1",
+        },
+      ],
     ],
     [
       "label with a space",
       withEdit((_, p) => Object.assign(p, { labels: ["linux x64"] })),
-      [{ key: "pools.yml:pools[0].labels[0]", problem: "must not contain spaces or commas" }],
+      [{ key: 'pools.yml: pool "small": labels[0]', problem: "must not contain spaces or commas" }],
     ],
     [
       "allow without orgs",
       withEdit((_, p) => Object.assign(p, { allow: { orgs: [] } })),
-      [{ key: "pools.yml:pools[0].allow.orgs", problem: "must name at least one org" }],
+      [{ key: 'pools.yml: pool "small": allow.orgs', problem: "must name at least one org" }],
     ],
     [
       "repository pattern without owner",
       withEdit((_, p) => Object.assign(p, { allow: { orgs: ["acme"], repositories: ["api-*"] } })),
       [
         {
-          key: "pools.yml:pools[0].allow.repositories[0]",
+          key: 'pools.yml: pool "small": allow.repositories[0]',
           problem: "must look like owner/name (wildcards * allowed)",
         },
       ],
@@ -134,38 +144,34 @@ describe("parsePoolFile", () => {
     [
       "pool without image",
       withEdit((_, p) => delete p.image),
-      [{ key: "pools.yml:pools[0].image", problem: "is missing" }],
+      [{ key: 'pools.yml: pool "small": image', problem: "is missing" }],
     ],
     [
       "`subnets:` left empty",
       withEdit((_, p) => Object.assign(p, { subnets: null })),
-      [{ key: "pools.yml:pools[0].subnets", problem: "is missing" }],
+      [{ key: 'pools.yml: pool "small": subnets', problem: "is missing" }],
     ],
     [
       "unknown visibility",
       withEdit((_, p) => Object.assign(p, { allow: { orgs: ["acme"], visibilities: ["privat"] } })),
       [
         {
-          key: "pools.yml:pools[0].allow.visibilities[0]",
-          problem: 'Invalid option: expected one of "private"|"internal"|"public"',
+          key: 'pools.yml: pool "small": allow.visibilities[0]',
+          problem: 'must be one of private, internal, public, got "privat"',
         },
       ],
     ],
     [
       "missing version",
       withEdit((d) => delete d.version),
-      [{ key: "pools.yml:version", problem: "is missing" }],
+      [{ key: "pools.yml: version", problem: "is missing" }],
     ],
     [
       "no pools",
       withEdit((d) => Object.assign(d, { pools: [] })),
-      [{ key: "pools.yml:pools", problem: "must define at least one pool" }],
+      [{ key: "pools.yml: pools", problem: "must define at least one pool" }],
     ],
-    [
-      "empty file",
-      "",
-      [{ key: "pools.yml:(top)", problem: "Invalid input: expected object, received null" }],
-    ],
+    ["empty file", "", [{ key: "pools.yml: (top)", problem: "is empty" }]],
     [
       "invalid YAML",
       "version: 1\npools:\n  - name: [small\n",
@@ -196,21 +202,21 @@ describe("parsePoolFile", () => {
     expect(file).toBeUndefined();
     expect(problems.map((p) => p.key).sort()).toEqual(
       [
-        "pools.yml:pools[0]",
-        "pools.yml:pools[0].maxRunners",
-        "pools.yml:pools[0].subnets",
-        "pools.yml:pools[0].timeouts.idle",
-        "pools.yml:pools[1]",
-        "pools.yml:pools[1].maxRunners",
-        "pools.yml:pools[1].name",
-        "pools.yml:pools[1].subnets",
-        "pools.yml:pools[1].timeouts.idle",
+        'pools.yml: pool "small"',
+        'pools.yml: pool "small": maxRunners',
+        'pools.yml: pool "small": subnets',
+        'pools.yml: pool "small": timeouts.idle',
+        'pools.yml: pool "Bad Name"',
+        'pools.yml: pool "Bad Name": maxRunners',
+        'pools.yml: pool "Bad Name": name',
+        'pools.yml: pool "Bad Name": subnets',
+        'pools.yml: pool "Bad Name": timeouts.idle',
       ].sort(),
     );
-    expect(problems.find((p) => p.key === "pools.yml:pools[0]")?.fix).toBe(
+    expect(problems.find((p) => p.key === 'pools.yml: pool "small"')?.fix).toBe(
       "remove or correct the key; mayfly.example.yml shows every key",
     );
-    expect(problems.find((p) => p.key === "pools.yml:pools[0].subnets")?.fix).toBe(
+    expect(problems.find((p) => p.key === 'pools.yml: pool "small": subnets')?.fix).toBe(
       "list private subnet ids the runners may use",
     );
     expect(problems.every((p) => p.fix.length > 0)).toBe(true);

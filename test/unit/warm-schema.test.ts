@@ -53,29 +53,34 @@ describe("the pool file's warm key", () => {
     {
       name: "an unknown day",
       warm: { schedules: [{ days: "mon-fry", from: "08:00", to: "18:00" }] },
-      key: "pools.yml:pools[0].warm.schedules[0].days",
+      key: 'pools.yml: pool "small": warm.schedules[0].days',
       says: /not a day/,
     },
     {
       name: "a time that is not HH:MM",
       warm: { schedules: [{ days: "mon", from: "8am", to: "18:00" }] },
-      key: "pools.yml:pools[0].warm.schedules[0].from",
+      key: 'pools.yml: pool "small": warm.schedules[0].from',
       says: /HH:MM/,
     },
     {
       name: "an unknown time zone",
       warm: { schedules: [{ days: "mon", from: "08:00", to: "18:00", timeZone: "Europe/Pariss" }] },
-      key: "pools.yml:pools[0].warm.schedules[0].timeZone",
+      key: 'pools.yml: pool "small": warm.schedules[0].timeZone',
       says: /IANA/,
     },
     {
       name: "more hot runners than maxRunners",
       warm: { schedules: [{ days: "mon", from: "08:00", to: "18:00", hot: 11 }] },
-      key: "pools.yml:pools[0].warm.schedules[0].hot",
+      key: 'pools.yml: pool "small": warm.schedules[0].hot',
       says: /more than the pool's maxRunners \(10\)/,
     },
-    { name: "a negative count", warm: { stopped: -1 }, key: "pools.yml:pools[0].warm.stopped", says: /./ },
-    { name: "an unknown key", warm: { hott: 1 }, key: "pools.yml:pools[0].warm", says: /hott/ },
+    {
+      name: "a negative count",
+      warm: { stopped: -1 },
+      key: 'pools.yml: pool "small": warm.stopped',
+      says: /./,
+    },
+    { name: "an unknown key", warm: { hott: 1 }, key: 'pools.yml: pool "small": warm', says: /hott/ },
   ])("refuses $name, naming the key", ({ warm, key, says }) => {
     const found = problems(warm);
     expect(found).toEqual([expect.objectContaining({ key })]);

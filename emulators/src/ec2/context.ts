@@ -1,5 +1,6 @@
 import type { Capacity } from "./capacity.js";
 import type { AddressPool } from "./ids.js";
+import type { ImageRegistry } from "./images.js";
 import type { InstanceStore } from "./instance-store.js";
 import type { LaunchTemplates } from "./launch-templates.js";
 import type { Lifecycle } from "./lifecycle.js";
@@ -18,6 +19,7 @@ export interface Ec2Context {
   templates: LaunchTemplates;
   addresses: AddressPool;
   tagVisibility: TagVisibility;
+  images: ImageRegistry;
 }
 
 /** An EC2 action: reads the query, returns the XML body inside `<ActionResponse>`. */

@@ -6,6 +6,7 @@ import type { EventBridgeEvent } from "./ec2-events.js";
 import { Faults } from "./faults.js";
 import { identityCertificatePem } from "./identity.js";
 import { AddressPool } from "./ids.js";
+import { createImageRegistry } from "./images.js";
 import { Imds } from "./imds.js";
 import { InstanceStore } from "./instance-store.js";
 import { LaunchTemplates } from "./launch-templates.js";
@@ -31,6 +32,7 @@ import { Throttler } from "./throttling.js";
 
 export type { EventBridgeEvent } from "./ec2-events.js";
 export { EC2_DETAIL_TYPE } from "./ec2-events.js";
+export type { ImageInput } from "./images.js";
 export type {
   EmulatedInstance,
   EmulatedVolume,
@@ -104,6 +106,7 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
     templates: new LaunchTemplates(options.launchTemplates ?? [], resolved.now),
     addresses: new AddressPool(),
     tagVisibility: new TagVisibility(resolved.tagVisibilityDelayMs, resolved.now),
+    images: createImageRegistry(options, resolved.accountId),
   };
   const faults = new Faults(options.latencyMs);
   const stats = new StatsCounter();

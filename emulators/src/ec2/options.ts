@@ -1,3 +1,4 @@
+import type { ImageInput } from "./images.js";
 import type { Market, MetadataOptions, ShutdownBehavior } from "./model.js";
 
 export interface BucketConfig {
@@ -114,8 +115,10 @@ export interface Ec2EmulatorOptions {
   terminatedRetentionMs?: number;
   /** Subnet id → AZ. If omitted, any well-formed subnet-… is accepted with a deterministic AZ. */
   subnets?: Record<string, string>;
-  /** If set, only these AMI ids exist (others → InvalidAMIID.NotFound). */
+  /** If set, only these AMI ids exist (others → InvalidAMIID.NotFound); each an available x86_64 image. */
   amis?: string[];
+  /** AMIs with their architecture and state (DescribeImages); with `amis`, the only images that exist. */
+  images?: ImageInput[];
   /** SSM parameter path → AMI id for `resolve:ssm:`; if omitted any path resolves to a deterministic AMI. */
   ssmParameters?: Record<string, string>;
   capacity?: CapacityRule[];
@@ -156,7 +159,17 @@ export function resolveOptions(options: Ec2EmulatorOptions): ResolvedOptions {
     shutdownDelayMs: options.shutdownDelayMs ?? 200,
     terminatedRetentionMs: options.terminatedRetentionMs ?? 3_600_000,
     ...(options.subnets ? { subnets: options.subnets } : {}),
-    ...(options.amis ? { amis: new Set(options.amis) } : {}),
+    // Launches find only available images; DescribeImages also shows the others (src/ec2/images.ts).
+    ...(options.amis || options.images
+      ? {
+          amis: new Set([
+            ...(options.amis ?? []),
+            ...(options.images ?? [])
+              .filter((i) => (i.state ?? "available") === "available")
+              .map((i) => i.imageId),
+          ]),
+        }
+      : {}),
     ...(options.ssmParameters ? { ssmParameters: options.ssmParameters } : {}),
     ...(options.spotPrices ? { spotPrices: options.spotPrices } : {}),
     tagVisibilityDelayMs: options.tagVisibilityDelayMs ?? 0,

@@ -15,6 +15,7 @@ const REQUEST_BUCKET: Record<string, BucketName> = {
   StopInstances: "mutating",
   ModifyInstanceAttribute: "mutating",
   DescribeInstanceAttribute: "describe",
+  DescribeImages: "describe",
   CreateFleet: "mutating",
   CreateLaunchTemplate: "mutating",
 };

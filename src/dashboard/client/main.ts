@@ -2,6 +2,7 @@ import { listenForActions } from "./admin-actions.js";
 import { api } from "./api.js";
 import type { EventsView } from "./api-types.js";
 import { drawQueue, drawRunners } from "./charts.js";
+import { refreshChecklist } from "./checklist-panel.js";
 import { $ } from "./dom.js";
 import { addEvents, renderEvents } from "./events-list.js";
 import { connect, refreshCosts, refreshSummary } from "./live.js";
@@ -35,7 +36,9 @@ api<EventsView>("/api/v1/events?limit=200")
   .then(connect);
 void refreshSummary();
 void refreshCosts();
+void refreshChecklist();
 setInterval(refreshSummary, 30_000);
+setInterval(refreshChecklist, 60_000);
 setInterval(refreshCosts, 60_000);
 setInterval(updateAges, 1000);
 

@@ -78,7 +78,8 @@ describe("the app's EC2 policy", () => {
 
   it("never allows a mutating EC2 or IAM action on every resource", () => {
     const broad = fleet.filter((s) => s.Effect === "Allow" && asList(s.Resource).includes("*"));
-    expect(broad.flatMap((s) => asList(s.Action))).toEqual(["ec2:DescribeInstances"]);
+    // Neither Describe call supports resource-level permissions; DescribeImages is the checklist's.
+    expect(broad.flatMap((s) => asList(s.Action))).toEqual(["ec2:DescribeInstances", "ec2:DescribeImages"]);
   });
 
   it("grants only the calls the app makes (no CreateFleet)", () => {
@@ -87,6 +88,7 @@ describe("the app's EC2 policy", () => {
     expect([...actions].sort()).toEqual([
       "ec2:CreateTags",
       "ec2:DeleteTags",
+      "ec2:DescribeImages",
       "ec2:DescribeInstances",
       "ec2:ModifyInstanceAttribute",
       "ec2:RunInstances",

@@ -53,12 +53,12 @@ describe("the stack refuses a pool without subnets", () => {
     };
     const build = () => new MayflyStack(new App(), "Mayfly", { ...props, pools: broken });
     expect(build).toThrow(ConfigError);
-    expect(problemsOf(build)).toEqual(["pools[1].subnets: is missing or empty"]);
+    expect(problemsOf(build)).toEqual(['pool "linux-large": subnets: is missing or empty']);
   });
 
   it("read from YAML that lacks subnets", () => {
     expect(problemsOf(() => loadPoolFile(YAML_WITHOUT_SUBNETS, "pools.yml"))).toEqual([
-      "pools.yml:pools[0].subnets: is missing",
+      'pools.yml: pool "small": subnets: is missing',
     ]);
   });
 
@@ -80,7 +80,7 @@ describe("the stack refuses a pool without subnets", () => {
         readFile: (path) => (path === "/etc/pools.yml" ? YAML_WITHOUT_SUBNETS : "PEM"),
         root: "/repo",
       });
-    expect(problemsOf(read)).toEqual(["/etc/pools.yml:pools[0].subnets: is missing"]);
+    expect(problemsOf(read)).toEqual(['/etc/pools.yml: pool "small": subnets: is missing']);
   });
 });
 
@@ -95,25 +95,33 @@ describe("assertDeployablePools", () => {
     [
       "a subnet that is not an id",
       withPool({ subnets: ["10.0.0.0/24"] }),
-      "pools[0].subnets: holds something",
+      'pool "small": subnets: holds something',
     ],
     [
       "a group that is not an id",
       withPool({ securityGroups: ["web"] }),
-      "pools[0].securityGroups: holds something",
+      'pool "small": securityGroups: holds something',
     ],
-    ["its own instance profile", withPool({ instanceProfile: "admin" }), "pools[0].instanceProfile: is set"],
-    ["another launch template", withPool({ launchTemplate: "mine" }), "pools[0].launchTemplate: is mine"],
+    [
+      "its own instance profile",
+      withPool({ instanceProfile: "admin" }),
+      'pool "small": instanceProfile: is set',
+    ],
+    [
+      "another launch template",
+      withPool({ launchTemplate: "mine" }),
+      'pool "small": launchTemplate: is mine',
+    ],
     [
       "a KMS alias",
       withPool({ volume: { ...base.pools[0]!.volume, kmsKeyId: "alias/ebs" } }),
-      "pools[0].volume.kmsKeyId: is not a KMS key id",
+      'pool "small": volume.kmsKeyId: is not a KMS key id',
     ],
-    ["a bad name", withPool({ name: "Big Pool" }), "pools[0].name: is not a lower-case name"],
+    ["a bad name", withPool({ name: "Big Pool" }), 'pool "Big Pool": name: is not a lower-case name'],
     [
       "a duplicate name",
       { ...base, pools: [base.pools[0]!, base.pools[0]!] },
-      "pools[1].name: duplicates pool small",
+      "pool #2: name: duplicates pool small",
     ],
   ])("refuses %s", (_, file, problem) => {
     const problems = problemsOf(() => assertDeployablePools(file, name));
@@ -123,10 +131,8 @@ describe("assertDeployablePools", () => {
 
   it("reports every problem at once", () => {
     const file = withPool({ subnets: [], instanceProfile: "admin", launchTemplate: "mine" });
-    expect(problemsOf(() => assertDeployablePools(file, name)).map((p) => p.split(":")[0])).toEqual([
-      "pools[0].subnets",
-      "pools[0].instanceProfile",
-      "pools[0].launchTemplate",
-    ]);
+    expect(
+      problemsOf(() => assertDeployablePools(file, name)).map((p) => p.split(": ").slice(0, 2).join(": ")),
+    ).toEqual(['pool "small": subnets', 'pool "small": instanceProfile', 'pool "small": launchTemplate']);
   });
 });

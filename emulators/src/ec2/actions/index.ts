@@ -3,6 +3,7 @@ import { createFleet } from "./create-fleet.js";
 import { createLaunchTemplate } from "./create-launch-template.js";
 import { createTags } from "./create-tags.js";
 import { deleteTags } from "./delete-tags.js";
+import { describeImages } from "./describe-images.js";
 import { describeInstanceAttribute } from "./describe-instance-attribute.js";
 import { describeInstances } from "./describe-instances.js";
 import { describeVolumes } from "./describe-volumes.js";
@@ -19,6 +20,7 @@ export const ACTIONS: Readonly<Record<string, ActionHandler>> = {
   CreateLaunchTemplate: createLaunchTemplate,
   DescribeInstances: describeInstances,
   DescribeVolumes: describeVolumes,
+  DescribeImages: describeImages,
   DescribeInstanceAttribute: describeInstanceAttribute,
   TerminateInstances: terminateInstances,
   CreateTags: createTags,
