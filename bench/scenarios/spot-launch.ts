@@ -8,6 +8,7 @@ import { EventLog } from "../../src/events/event-log.js";
 import { createMetrics } from "../../src/metrics.js";
 import { type Pool, parsePoolFile } from "../../src/pool-file.js";
 import { TokenBucket } from "../../src/rate/token-bucket.js";
+import { createReport } from "../../src/report/report.js";
 import { createLauncher } from "../../src/scaler/launcher.js";
 import type { FigureSpec } from "../harness/figure.js";
 import { percentile } from "../harness/percentile.js";
@@ -111,6 +112,7 @@ const launchCalls = (ec2: Ec2Emulator) =>
 /** The app's launcher over the real EC2 fleet adapter: the first choice is the first of launchAttempts. */
 async function viaLauncher(ec2: Ec2Emulator, client: EC2Client, pool: Pool) {
   const events = new EventLog({ now: Date.now });
+  const metrics = createMetrics();
   const launcher = createLauncher({
     fleet: createEc2Fleet({ client, deploymentId: "bench" }),
     tokens: { issue: async (claims) => `token-${claims.launch}` },
@@ -119,8 +121,8 @@ async function viaLauncher(ec2: Ec2Emulator, client: EC2Client, pool: Pool) {
     deploymentId: "bench",
     // As deployed (MAYFLY_LAUNCH_BATCH_WINDOW's sandbox value): a wave's 4 jobs share a RunInstances.
     batchWindowMs: 20,
-    metrics: createMetrics(),
-    events,
+    metrics,
+    report: createReport({ events, metrics, log: pino({ level: "silent" }) }),
     log: pino({ level: "silent" }),
   });
   const times: { ms: number; first: boolean }[] = [];
