@@ -3,6 +3,7 @@ import { z } from "zod";
 import { nearestKey } from "./domain/nearest-key.js";
 import { durationSeconds } from "./duration.js";
 import type { ConfigProblem } from "./errors.js";
+import { spotSchema } from "./spot-schema.js";
 import { warmSchema } from "./warm-schema.js";
 
 /**
@@ -97,6 +98,8 @@ const poolSchema = z.strictObject({
     .default({ boot: 300, idle: 600, job: 6 * 3600 }),
   allow: allowSchema.optional(),
   warm: warmSchema.optional(),
+  /** The spot circuit breaker (src/spot-schema.ts); spot markets only, defaults when absent. */
+  spot: spotSchema.optional(),
   // The job's user cannot reach IMDS unless the pool says `allow` (docs/runner-image.md, "IMDS").
   jobImds: z.enum(["block", "allow"]).optional(),
 });
@@ -124,6 +127,14 @@ export const poolFileSchema = z
         });
       }
       seen.set(pool.name, i);
+      if (pool.spot && pool.market === "on-demand") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["pools", i, "spot"],
+          message:
+            "is set on an on-demand pool: the spot breaker applies only to market spot or spot-then-on-demand",
+        });
+      }
       const hotLevels = pool.warm ? [pool.warm.hot, ...pool.warm.schedules.map((s) => s.hot)] : [];
       hotLevels.forEach((hot, level) => {
         if (hot <= pool.maxRunners) return;
@@ -171,6 +182,12 @@ const FIXES: Record<string, string> = {
   from: 'a time of day like "08:00"',
   to: 'a time of day like "18:00", or "24:00" for midnight',
   timeZone: "an IANA time zone like Europe/Paris or America/New_York",
+  spot: "in a pool: `spot: { breaker: { interruptions: 2, within: 15m, openFor: 30m } }` (spot markets only); in prices: the spot price per hour",
+  breaker: "e.g. `breaker: { interruptions: 2, within: 15m, openFor: 30m }`",
+  interruptions: "a whole number from 1 to 100: interruptions that open the spot breaker",
+  within: "the window the interruptions are counted in, between 1m and 1h, e.g. 15m",
+  openFor:
+    "how long the pool stays on on-demand once the breaker opens, between 1m and 1h, e.g. 30m (within + openFor at most 1h)",
   maxAge: "how old a warm instance may get before it is replaced, between 10m and 30d, e.g. 1d",
 };
 
@@ -242,6 +259,7 @@ const KNOWN_KEYS = [
   ...Object.keys(allowSchema.shape),
   ...["version", "pools", "prices", "ssmParameter", "boot", "idle", "job", "onDemand", "spot"],
   ...["deviceName", "sizeGiB", "type", "iops", "throughput", "kmsKeyId"],
+  ...["breaker", "interruptions", "within", "openFor"],
 ];
 
 function suggestKeys(keys: readonly string[]): string | undefined {

@@ -1,5 +1,4 @@
 import type { Logger } from "pino";
-import type { BreakerSettings } from "../domain/spot-breaker.js";
 import type { EventLog } from "../events/event-log.js";
 import type { Jobs } from "../github/jobs.js";
 import type { OrgRef } from "../github/runners.js";
@@ -46,8 +45,6 @@ export interface ScalerDeps {
   jobs: Pick<Jobs, "get">;
   events: Pick<EventLog, "record">;
   metrics: Pick<Metrics, "jobsWithoutRunner" | "spotBreakerOpen">;
-  /** The per-pool spot circuit breaker (src/domain/spot-breaker.ts); DEFAULT_BREAKER when omitted. */
-  breaker?: BreakerSettings;
   /** Starts a stopped instance for a job (src/warm/claim-stopped.ts); without it stopped pools go cold. */
   claimStopped?: ClaimStopped;
   /** Warm hits and misses are reported here (events, metrics, log from one table). */

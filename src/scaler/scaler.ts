@@ -5,11 +5,12 @@ import {
   type ScaleFacts,
   type ScalePlan,
 } from "../domain/plan-scale.js";
-import { DEFAULT_BREAKER, spotBreaker } from "../domain/spot-breaker.js";
+import { spotBreaker } from "../domain/spot-breaker.js";
 import type { Pool } from "../pool-file.js";
 import type { Outcome } from "../queue/consumer.js";
 import type { ReceivedMessage } from "../queue/job-queue.js";
 import type { ScaleMessage } from "../queue/messages.js";
+import { breakerSettingsOf } from "../spot-schema.js";
 import type { ScalerDeps } from "./scaler-deps.js";
 
 /**
@@ -125,11 +126,7 @@ export function createScaler(deps: ScalerDeps) {
    */
   function onDemandOnly(pool: Pool, message: ScaleMessage): boolean {
     if (pool.market === "on-demand") return false;
-    const breaker = spotBreaker(
-      deps.now(),
-      deps.inventory.interruptions(pool),
-      deps.breaker ?? DEFAULT_BREAKER,
-    );
+    const breaker = spotBreaker(deps.now(), deps.inventory.interruptions(pool), breakerSettingsOf(pool));
     const open = breaker.state === "open";
     deps.metrics.spotBreakerOpen.set({ pool: pool.name }, open ? 1 : 0);
     if (open !== (breakerOpen.get(pool.name) ?? false)) {
