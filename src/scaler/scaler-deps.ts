@@ -7,7 +7,7 @@ import type { Pool } from "../pool-file.js";
 import type { ScaleMessage } from "../queue/messages.js";
 import type { Report } from "../report/report.js";
 import type { ClaimStopped } from "../warm/claim-stopped.js";
-import type { LaunchResult } from "./launcher.js";
+import type { LaunchResult, OnDemandReason } from "./launcher.js";
 
 /** What the scaler (scaler.ts) needs of its collaborators, declared beside it (STYLE.md principle 4). */
 
@@ -26,7 +26,12 @@ export interface ScalerInventory {
 
 /** What the scaler needs of the launcher (`launcher.ts`). */
 export interface ScalerLauncher {
-  request(pool: Pool, message: ScaleMessage, attempt: number, onDemandOnly?: boolean): Promise<LaunchResult>;
+  request(
+    pool: Pool,
+    message: ScaleMessage,
+    attempt: number,
+    onDemandOnly?: OnDemandReason,
+  ): Promise<LaunchResult>;
 }
 
 /** A per-installation budget (`enrolment-budget.ts`, `recheck-budget.ts`). */
