@@ -46,6 +46,13 @@ it("opens after 2 interruptions within 5m, sends launches to on-demand, and clos
   };
   const instanceOf = (runnerName: string | null | undefined) =>
     s.ec2.instance((runnerName ?? "").replace(/^mayfly-/, ""));
+  const token = (await s.env()).MAYFLY_DASHBOARD_TOKEN;
+  const poolRow = async () => {
+    const res = await fetch(`${m.url}/api/v1/pools`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { pools: Array<{ name: string; spot?: unknown; fallbacks: unknown }> };
+    return body.pools.find((p) => p.name === "small");
+  };
   const gauge = async () =>
     (await m.metrics.registry.getSingleMetricAsString("mayfly_spot_breaker_open")).match(
       /mayfly_spot_breaker_open\{pool="small"\} (\d)/,
@@ -85,6 +92,21 @@ it("opens after 2 interruptions within 5m, sends launches to on-demand, and clos
     /mayfly_launch_fallbacks_total\{pool="small",change="breaker"\} [1-9]/,
   );
 
+  // The dashboard's pool row shows it: open until 10m after the second warning, 2 of 2, a fallback.
+  const secondWarning = Math.max(
+    ...warned.map((id) => Date.parse(s.ec2.instance(id)?.tags["mayfly:interrupted"] ?? "")),
+  );
+  expect(await poolRow()).toMatchObject({
+    spot: {
+      breaker: { state: "open", openedAt: secondWarning, until: secondWarning + 10 * 60_000 },
+      interruptions: 2,
+      threshold: 2,
+      windowSeconds: 300,
+      openForSeconds: 600,
+    },
+    fallbacks: { byReason: { breaker: expect.any(Number) } },
+  });
+
   // 10m after the second warning, on the sandbox clock: closed, and the pool is back on spot.
   s.clock.advance(10 * 60_000);
   const after = new Set(pool().map((i) => i.instanceId));
@@ -100,6 +122,7 @@ it("opens after 2 interruptions within 5m, sends launches to on-demand, and clos
       .map((e) => e.reason),
   ).toEqual(["opened", "closed"]);
   expect(await gauge()).toBe("0");
+  expect(await poolRow()).toMatchObject({ spot: { breaker: { state: "closed" }, interruptions: 0 } });
   expect(s.github.jobs().every((j) => j.runAttempt === 1)).toBe(true);
   expect(s.sqs.queue("mayfly-dead-letter.fifo")?.visible).toEqual([]);
 });
