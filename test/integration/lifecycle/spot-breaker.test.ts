@@ -12,7 +12,7 @@ import { waitFor } from "../../helpers/wait-for.js";
  * arrive over the EventBridge emulation and SQS, and the breaker reads them back from EC2's tags.
  */
 let sandbox: Sandbox | undefined;
-let mayfly: Mayfly | undefined;
+let mayfly: (Mayfly & { url: string }) | undefined;
 
 afterEach(async () => {
   await mayfly?.stop();
