@@ -27,7 +27,7 @@ export interface PoolRow {
   warm?: WarmRow;
   /** Only for a spot pool: its breaker and recent interruptions (spot-row.ts). */
   spot?: SpotRow;
-  /** Launches that did not land on the first choice, in the last hour (launch.fallback events). */
+  /** Launch requests that did not land on the first choice, in the last hour (one launch.fallback event each). */
   fallbacks: FallbackCount;
 }
 

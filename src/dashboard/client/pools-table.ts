@@ -61,7 +61,7 @@ function spotCell(spot: SpotRow | undefined, fallbacks: PoolRow["fallbacks"]): H
       class: `line2 fallbacks${fallbacks.total ? " warn-text" : ""}`,
       title: fallbacks.last
         ? `last: ${fallbacks.last.message} (${clock(fallbacks.last.at)})`
-        : "no fallback in the last hour",
+        : "launch requests that did not land on the pool's first choice, last hour: none",
       text: `fallbacks (1 h) ${fallbacks.total}${reasons.length ? ` · ${reasons.join(", ")}` : ""}`,
     }),
   );
