@@ -9,7 +9,7 @@ import { startTraffic, type Traffic } from "./traffic/start-traffic.js";
 
 /**
  * `npm run demo`: no AWS and no GitHub. The emulators, the app with every role, and seeded traffic (bursts,
- * three pools, cancellations, denied jobs, a spot outage), until Ctrl-C or `--duration` seconds; then
+ * three pools, cancellations, denied jobs, a spot outage, a spot interruption), until Ctrl-C or `--duration` seconds; then
  * everything stops and the sandbox's temporary directory is removed. The banner and a status line every
  * 10 s go to stdout; the app's warnings go to stderr.
  */
@@ -117,8 +117,11 @@ async function main(): Promise<void> {
   const traffic = startTraffic(sandbox, {
     seed: o.seed,
     ratePerMinute: o.rate,
-    onAction: (action) => {
+    spotInterruption: true,
+    onAction: (action, result) => {
       if (action.kind === "capacity") out(`  spot outage: ${action.note}`);
+      if (action.kind === "interrupt" && result.instanceId)
+        out(`  spot interruption: ${result.instanceId} (pool ${action.pool}) warned; terminated in 2 min`);
     },
   });
   const startedAt = Date.now();

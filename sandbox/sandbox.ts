@@ -48,8 +48,9 @@ export interface SandboxOptions {
   agentBehaviour?: (instance: EmulatedInstance) => AgentBehaviour;
   agentPollWaitMs?: number;
   /**
-   * Deliver EC2's events to the reap queue as the stack's EventBridge rules do. Off by default until
-   * every reap consumer understands them (a body it cannot parse is dead-lettered).
+   * Deliver EC2's events (spot interruption warnings, rebalance recommendations, terminations) to the
+   * reap queue as the stack's EventBridge rules do. Default true, as in a deployment; false leaves the
+   * reap queue to the app's own messages.
    */
   ec2Events?: boolean;
 }
@@ -140,7 +141,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       },
     ],
   });
-  const offEvents = options.ec2Events ? ec2.onEvent((event) => events.put(event)) : () => undefined;
+  const offEvents = (options.ec2Events ?? true) ? ec2.onEvent((event) => events.put(event)) : () => undefined;
 
   const poolsFile = join(dir, "pools.yml");
   writeFileSync(poolsFile, poolsYaml);

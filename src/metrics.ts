@@ -58,7 +58,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     }),
     launchFallbacks: new Counter({
       name: "mayfly_launch_fallbacks_total",
-      help: "Launches that did not land on the pool's first choice, by pool and what changed (market: spot to on-demand; type; subnet)",
+      help: "Launches that did not land on the pool's first choice, by pool and what changed (market: spot to on-demand after a capacity error; breaker: on-demand because the pool's spot breaker is open; type; subnet)",
       labelNames: ["pool", "change"] as const,
       registers,
     }),

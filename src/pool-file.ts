@@ -3,6 +3,7 @@ import { z } from "zod";
 import { durationSeconds } from "./duration.js";
 import type { ConfigProblem } from "./errors.js";
 import { poolFileProblems } from "./pool-file-problems.js";
+import { spotSchema } from "./spot-schema.js";
 import { warmSchema } from "./warm-schema.js";
 
 /**
@@ -97,6 +98,8 @@ const poolSchema = z.strictObject({
     .default({ boot: 300, idle: 600, job: 6 * 3600 }),
   allow: allowSchema.optional(),
   warm: warmSchema.optional(),
+  /** The spot circuit breaker (src/spot-schema.ts); spot markets only, defaults when absent. */
+  spot: spotSchema.optional(),
   // The job's user cannot reach IMDS unless the pool says `allow` (docs/runner-image.md, "IMDS").
   jobImds: z.enum(["block", "allow"]).optional(),
 });
@@ -125,6 +128,14 @@ export const poolFileSchema = z
         });
       }
       seen.set(pool.name, i);
+      if (pool.spot && pool.market === "on-demand") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["pools", i, "spot"],
+          message:
+            "is set on an on-demand pool: the spot breaker applies only to market spot or spot-then-on-demand",
+        });
+      }
       const hotLevels = pool.warm ? [pool.warm.hot, ...pool.warm.schedules.map((s) => s.hot)] : [];
       hotLevels.forEach((hot, level) => {
         if (hot <= pool.maxRunners) return;
@@ -192,4 +203,5 @@ const KNOWN_KEYS = [
   ...["version", "pools", "prices", "ssmParameter", "boot", "idle", "job", "onDemand", "spot"],
   ...["deviceName", "sizeGiB", "type", "iops", "throughput", "kmsKeyId", "owners", "variant", "arch"],
   ...["hot", "stopped", "schedules", "days", "from", "to", "timeZone", "maxAge"],
+  ...["breaker", "interruptions", "within", "openFor"],
 ];

@@ -35,4 +35,10 @@ export const POOL_FIXES: Record<string, string> = {
   to: 'a time of day like "18:00", or "24:00" for midnight',
   timeZone: "an IANA time zone like Europe/Paris or America/New_York",
   maxAge: "how old a warm instance may get before it is replaced, between 10m and 30d, e.g. 1d",
+  spot: "in a pool: `spot: { breaker: { interruptions: 2, within: 15m, openFor: 30m } }` (spot markets only); in prices: the spot price per hour",
+  breaker: "e.g. `breaker: { interruptions: 2, within: 15m, openFor: 30m }`",
+  interruptions: "a whole number from 1 to 100: interruptions that open the spot breaker",
+  within: "the window the interruptions are counted in, between 1m and 1h, e.g. 15m",
+  openFor:
+    "how long the pool stays on on-demand once the breaker opens, between 1m and 1h, e.g. 30m (within + openFor at most 1h)",
 };

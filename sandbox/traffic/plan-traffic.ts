@@ -20,6 +20,12 @@ export interface TrafficPlanOptions {
   burstSize?: number;
   /** Take the small pool's spot capacity away for part of each cycle. Default true. */
   spotOutage?: boolean;
+  /**
+   * Interrupt one of the small pool's running spot instances once a cycle (EC2's two-minute warning, on
+   * the emulator clock), so interruptions, the re-run and the breaker show. Default false: it moves the
+   * pool to on-demand for a while, which scenarios that measure the spot outage do not want.
+   */
+  spotInterruption?: boolean;
   /** Run time of a job before its kind's factor. Default 3–20 s. */
   jobDurationMs?: { min: number; max: number };
   /** Share of runnable background jobs cancelled by their author. Default 0.08. */
@@ -45,7 +51,9 @@ export type TrafficAction =
       job: EnqueueJobInput;
     }
   | { atMs: number; kind: "cancel"; ref: string }
-  | { atMs: number; kind: "capacity"; rules: CapacityRule[]; note: string };
+  | { atMs: number; kind: "capacity"; rules: CapacityRule[]; note: string }
+  /** Interrupts one running spot instance of the pool (the oldest), if it has one. */
+  | { atMs: number; kind: "interrupt"; pool: string; note: string };
 
 /** Where in a cycle (as a fraction of it) the scripted beats happen. */
 export const SCRIPT = {
@@ -60,6 +68,8 @@ export const SCRIPT = {
   // The small job comes early in the outage: its spot attempts (four, each paced by the RunInstances
   // bucket) must fail before the on-demand one, all inside the window.
   spotOutage: { from: 0.35, job: 0.4, to: 0.65 },
+  // After the burst, while its jobs run on the small pool's spot runners.
+  spotInterruption: 0.3,
 } as const;
 
 const BURST_SPREAD_MS = 1_000;
@@ -101,6 +111,13 @@ export function planTraffic(options: TrafficPlanOptions, cycle = 0): TrafficActi
     enqueue(job * o.cycleMs, "small", false);
     actions.push({ atMs: to * o.cycleMs, kind: "capacity", rules: rules(Infinity), note: `${note} back` });
   }
+  if (o.spotInterruption)
+    actions.push({
+      atMs: SCRIPT.spotInterruption * o.cycleMs,
+      kind: "interrupt",
+      pool: "small",
+      note: "a spot interruption warning for the small pool's oldest running spot instance",
+    });
   // Background: Poisson arrivals, the first at once so a fresh demo shows a runner quickly.
   const meanGapMs = 60_000 / o.ratePerMinute;
   for (let at = 0; o.ratePerMinute > 0 && at < o.cycleMs; at += random.exponential(meanGapMs)) {
@@ -126,6 +143,7 @@ function withDefaults(options: TrafficPlanOptions): Resolved {
     cycleMs: 120_000,
     burstSize: 12,
     spotOutage: true,
+    spotInterruption: false,
     jobDurationMs: { min: 3_000, max: 20_000 },
     cancelRate: 0.08,
     failureRate: 0.1,

@@ -3,17 +3,18 @@ import type { GitHubEmulator } from "../../emulators/src/github/emulator.js";
 import type { ExpectedOutcome } from "./job-mix.js";
 import { planTraffic, type TrafficAction, type TrafficPlanOptions } from "./plan-traffic.js";
 
-/** What the generator drives: the sandbox fits, and so does anything with these three calls. */
+/** What the generator drives: the sandbox fits, and so does anything with these calls. */
 export interface TrafficTarget {
   github: Pick<GitHubEmulator, "enqueueJob" | "cancelJob">;
-  ec2: Pick<Ec2Emulator, "setCapacity">;
+  /** `instances` and `interruptSpot` only for a plan with `spotInterruption`. */
+  ec2: Pick<Ec2Emulator, "setCapacity"> & Partial<Pick<Ec2Emulator, "instances" | "interruptSpot">>;
 }
 
 export interface TrafficOptions extends TrafficPlanOptions {
   /** Stop after this many cycles; unbounded by default (until stop()). */
   cycles?: number;
   /** Called after each action, with the emulator's job id for enqueues or the error it raised. */
-  onAction?: (action: TrafficAction, result: { jobId?: number; error?: Error }) => void;
+  onAction?: (action: TrafficAction, result: { jobId?: number; instanceId?: string; error?: Error }) => void;
   now?: () => number;
 }
 
@@ -22,6 +23,7 @@ export interface TrafficStats {
   enqueued: Record<ExpectedOutcome, number>;
   cancelled: number;
   capacityChanges: number;
+  interruptions: number;
   errors: number;
   lastError?: string;
 }
@@ -49,6 +51,7 @@ export function startTraffic(target: TrafficTarget, options: TrafficOptions): Tr
     enqueued: { runs: 0, denied: 0, ignored: 0 },
     cancelled: 0,
     capacityChanges: 0,
+    interruptions: 0,
     errors: 0,
   };
   let timer: NodeJS.Timeout | undefined;
@@ -58,7 +61,7 @@ export function startTraffic(target: TrafficTarget, options: TrafficOptions): Tr
     finish = resolve;
   });
 
-  function run(action: TrafficAction): { jobId?: number } {
+  function run(action: TrafficAction): { jobId?: number; instanceId?: string } {
     if (action.kind === "enqueue") {
       const job = target.github.enqueueJob(action.job);
       stats.enqueued[action.expected]++;
@@ -73,6 +76,15 @@ export function startTraffic(target: TrafficTarget, options: TrafficOptions): Tr
       target.github.cancelJob(jobId);
       stats.cancelled++;
       return { jobId };
+    }
+    if (action.kind === "interrupt") {
+      const [oldest] = (target.ec2.instances?.() ?? [])
+        .filter((i) => i.tags["mayfly:pool"] === action.pool && i.market === "spot" && i.state === "running")
+        .sort((a, b) => a.launchTime - b.launchTime);
+      if (!oldest || !target.ec2.interruptSpot) return {};
+      target.ec2.interruptSpot(oldest.instanceId);
+      stats.interruptions++;
+      return { instanceId: oldest.instanceId };
     }
     for (const rule of action.rules) {
       target.ec2.setCapacity(rule);
@@ -99,7 +111,7 @@ export function startTraffic(target: TrafficTarget, options: TrafficOptions): Tr
     }
     while (queue[0] && queue[0].due <= at) {
       const { action } = queue.shift()!;
-      let result: { jobId?: number; error?: Error };
+      let result: { jobId?: number; instanceId?: string; error?: Error };
       try {
         result = run(action);
       } catch (error) {

@@ -55,6 +55,7 @@ export function createEc2Fleet(options: Ec2FleetOptions): Fleet {
       const found = await describeByFilters(client, pageSize, [
         ours,
         { Name: "instance-state-name", Values: [...states] },
+        ...(listOptions.tagKey ? [{ Name: "tag-key", Values: [listOptions.tagKey] }] : []),
       ]);
       return found.map(toManagedInstance);
     },

@@ -52,8 +52,11 @@ export interface ManagedInstance {
 export interface Fleet {
   /** One RunInstances call. Throws CapacityError, ThrottledError, QuotaError, LaunchConfigError or UnavailableError. */
   launch(spec: LaunchSpec): Promise<LaunchedInstance[]>;
-  /** Every instance tagged as this deployment's, in the given states (default: all but terminated). */
-  list(options?: { states?: readonly InstanceState[] }): Promise<ManagedInstance[]>;
+  /**
+   * Every instance tagged as this deployment's, in the given states (default: all but terminated); with
+   * `tagKey`, only those that carry that tag (EC2's `tag-key` filter).
+   */
+  list(options?: { states?: readonly InstanceState[]; tagKey?: string }): Promise<ManagedInstance[]>;
   /** The named instances that exist and are this deployment's; others are left out, not errors. */
   describe(instanceIds: readonly string[]): Promise<ManagedInstance[]>;
   /** Terminates instances (≤ 1000 per call; the adapter splits larger lists). Unknown ids are ignored. */

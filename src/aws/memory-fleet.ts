@@ -86,7 +86,10 @@ function fleetOver(cloud: Cloud, deploymentId: string): MemoryFleet {
     async list(listOptions = {}) {
       fail("list");
       const states = listOptions.states ?? ["pending", "running", "shutting-down", "stopping", "stopped"];
-      return [...cloud.instances.values()].filter((i) => isOurs(i) && states.includes(i.state)).map(copy);
+      const tagged = (i: ManagedInstance) => listOptions.tagKey === undefined || listOptions.tagKey in i.tags;
+      return [...cloud.instances.values()]
+        .filter((i) => isOurs(i) && states.includes(i.state) && tagged(i))
+        .map(copy);
     },
     async describe(ids) {
       fail("describe");

@@ -1,3 +1,4 @@
+import type { ManagedInstance } from "../aws/fleet.js";
 import type { EventLog, MayflyEvent } from "../events/event-log.js";
 import type { RunnerJobs } from "../events/runner-jobs.js";
 import type { Installations } from "../github/installations.js";
@@ -40,6 +41,8 @@ export function createDashboardData(deps: {
   runnerPrefix: string;
   /** For the warm rows: the orgs whose level the warm loop keeps (cached by the adapter). */
   installations: Pick<Installations, "list">;
+  /** Instances warned of a spot interruption, terminated ones included (interrupted-instances.ts). */
+  interrupted: () => Promise<ManagedInstance[]>;
   metrics?: Pick<Metrics, "warmClaims">;
   sampleIntervalMs: number;
   now: () => number;
@@ -91,9 +94,11 @@ export function createDashboardData(deps: {
             now,
           })
         : undefined;
+      const spotPools = deps.pools.some((p) => p.market !== "on-demand");
       const pools = poolRows({
         pools: deps.pools,
         observation,
+        interrupted: spotPools ? await deps.interrupted() : [],
         events: deps.events.list(),
         runnerPrefix: deps.runnerPrefix,
         warm,

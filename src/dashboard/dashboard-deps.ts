@@ -26,7 +26,8 @@ export interface DashboardDeps {
   events: EventLog;
   runnerJobs: RunnerJobs;
   runners: Pick<Runners, "list" | "remove">;
-  fleet: Pick<Fleet, "describe">;
+  /** describe: admin actions; list: the spot pools' breaker column (interrupted-instances.ts). */
+  fleet: Pick<Fleet, "describe" | "list">;
   terminator: Pick<Terminator, "terminate">;
   installations: Pick<Installations, "list">;
   metrics?: Metrics;

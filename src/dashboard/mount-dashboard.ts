@@ -11,6 +11,7 @@ import { createDashboardData } from "./dashboard-data.js";
 import { type DashboardDeps, DEFAULT_TIMING } from "./dashboard-deps.js";
 import type { DashboardEnv } from "./dashboard-env.js";
 import { InstanceLedger } from "./instance-ledger.js";
+import { createInterruptedInstances } from "./interrupted-instances.js";
 import { createObservationCache } from "./observation-cache.js";
 import { dashboardPage } from "./pages.js";
 import { QueueTimes } from "./queue-times.js";
@@ -58,6 +59,7 @@ export function mountDashboard(app: Hono, deps: DashboardDeps): Dashboard {
     prices: config.prices,
     runnerPrefix: config.runnerPrefix,
     installations: deps.installations,
+    interrupted: createInterruptedInstances({ fleet: deps.fleet, ttlMs: timing.observeTtlMs, now, log }),
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
     sampleIntervalMs: timing.sampleIntervalMs,
     now,

@@ -77,7 +77,7 @@ ${BRAND}
 <section class="cards" id="cards" aria-label="Overview"></section>
 ${viewer.orgs === "all" ? section("setup-panel", "Setup checklist", '<ol class="checklist" id="checklist"></ol>', '<span class="muted" id="checklist-meta">checking…</span>') : ""}
 ${section("runners-panel", "Active runners", table("runners", ["State", "Runner", "Pool", "Job", "Queued", "Age", "Machine", ""], "No active runners right now."), '<span class="muted" id="runners-meta"></span>')}
-${section("pools-panel", "Pools", table("pools", ["Pool", "Active / max", "By state", "Warm ready+coming / target", "Waiting jobs ≈", "Launch failures (1 h)", "Last error"], "No pools configured."))}
+${section("pools-panel", "Pools", table("pools", ["Pool", "Active / max", "By state", "Warm ready+coming / target", "Spot breaker · fallbacks", "Waiting jobs ≈", "Launch failures (1 h)", "Last error"], "No pools configured."))}
 <div class="grid2">
 ${section("history-panel", "Runners over time", '<div class="chart" id="chart-runners"></div><p class="readout muted" id="readout-runners"></p>', '<span class="muted">last 6 h</span>')}
 ${section("queue-panel", "Queue time", '<div class="chart" id="chart-queue"></div><p class="readout muted" id="readout-queue"></p>', '<span class="muted" id="queue-meta"></span>')}

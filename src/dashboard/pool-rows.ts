@@ -1,6 +1,8 @@
+import type { ManagedInstance } from "../aws/fleet.js";
 import type { MayflyEvent } from "../events/event-log.js";
 import type { Pool } from "../pool-file.js";
 import type { Observation } from "../reaper/observe.js";
+import { type FallbackCount, fallbackCount, type SpotRow, spotRow } from "./spot-row.js";
 import { countStates, type StateCounts } from "./state-counts.js";
 import { waitingJobs } from "./waiting-jobs.js";
 import type { WarmRow } from "./warm-levels.js";
@@ -23,11 +25,17 @@ export interface PoolRow {
   lastError?: { at: number; message: string; reason?: string };
   /** Only for a pool with a `warm` key: see warm-levels.ts. */
   warm?: WarmRow;
+  /** Only for a spot pool: its breaker and recent interruptions (spot-row.ts). */
+  spot?: SpotRow;
+  /** Launch requests that did not land on the first choice, in the last hour (one launch.fallback event each). */
+  fallbacks: FallbackCount;
 }
 
 export function poolRows(input: {
   pools: readonly Pool[];
   observation: Observation;
+  /** Instances warned of a spot interruption, terminated ones included: the breaker's input. */
+  interrupted?: readonly ManagedInstance[];
   events: readonly MayflyEvent[];
   runnerPrefix: string;
   /** By pool name, for the pools with a `warm` key. */
@@ -41,6 +49,7 @@ export function poolRows(input: {
     const mine = failures.filter((e) => e.pool === pool.name);
     const last = mine.at(-1);
     const warm = input.warm?.get(pool.name);
+    const spot = spotRow(pool, input.interrupted ?? [], input.now);
     return {
       name: pool.name,
       labels: [...pool.labels],
@@ -53,6 +62,8 @@ export function poolRows(input: {
       launchFailures: mine.filter((e) => input.now - e.at <= FAILURE_WINDOW_MS).length,
       lastError: last && { at: last.at, message: last.message, reason: last.reason },
       ...(warm ? { warm } : {}),
+      ...(spot ? { spot } : {}),
+      fallbacks: fallbackCount(pool.name, input.events, input.now, FAILURE_WINDOW_MS),
     };
   });
 }

@@ -20,7 +20,8 @@ export interface RequiredFields {
   "reap.terminated": { reason: string };
   "reap.skipped": { reason: string };
   "admin.action": { reason: "admin-drain" | "admin-terminate"; actor: string };
-  "launch.fallback": { pool: string; reason: "market" | "type" | "subnet" };
+  /** breaker: spot was the first choice, the pool's open spot breaker sent it to on-demand. */
+  "launch.fallback": { pool: string; reason: "market" | "type" | "subnet" | "breaker" };
   "spot.interrupted": { pool: string; reason: "busy" | "idle" | "no-runner" };
   "spot.rerun": { pool: string; reason: "rerun" | "refused" | "already-a-rerun" };
   "spot.breaker": { pool: string; reason: "opened" | "closed" };

@@ -23,6 +23,9 @@ import type { Report } from "../report/report.js";
  */
 
 /** `launch` is the batch's `mayfly:launch` id, which the inventory counts per job. */
+/** Why a launch goes on on-demand whatever the pool's market (ADR 0015): a re-run, or an open breaker. */
+export type OnDemandReason = "rerun" | "breaker";
+
 export type LaunchResult =
   | { ok: true; instance: LaunchedInstance; launch: string }
   | { ok: false; error: Error };
@@ -56,7 +59,7 @@ export function createLauncher(deps: LauncherDeps) {
   const maxBatch = deps.maxBatch ?? 100;
   const pending = new Map<
     string,
-    { pool: Pool; onDemandOnly: boolean; items: Pending[]; flushing: boolean }
+    { pool: Pool; onDemandOnly: OnDemandReason | undefined; items: Pending[]; flushing: boolean }
   >();
   let rotation = 0;
 
@@ -84,7 +87,11 @@ export function createLauncher(deps: LauncherDeps) {
     }
   }
 
-  async function launchBatch(pool: Pool, batch: Pending[], onDemandOnly: boolean): Promise<void> {
+  async function launchBatch(
+    pool: Pool,
+    batch: Pending[],
+    onDemandOnly: OnDemandReason | undefined,
+  ): Promise<void> {
     const first = batch[0]!.message;
     // Same jobs at the same delivery → same token, so an SDK retry or a crash-redelivered identical batch
     // cannot launch twice; a later delivery (a relaunch after a stolen runner) gets a new token, since
@@ -116,7 +123,7 @@ export function createLauncher(deps: LauncherDeps) {
       const sentAt = now();
       for (const p of batch)
         deps.metrics.launchLatency.observe({ pool: pool.name }, (sentAt - p.message.receivedAt) / 1000);
-      const attempts = launchAttempts(pool, rotation++, { onDemandOnly });
+      const attempts = launchAttempts(pool, rotation++, { onDemandOnly: onDemandOnly !== undefined });
       for (const [index, attempt] of attempts.entries()) {
         if (remaining.length === 0) break;
         if (index > 0) await takeRequestToken();
@@ -140,6 +147,8 @@ export function createLauncher(deps: LauncherDeps) {
             message: `launched ${instances.length} ${attempt.market} ${attempt.instanceType} in ${attempt.subnetId} for ${remaining.length} job(s) (launch ${launchId.slice(0, 8)})`,
           });
           if (index > 0) reportFallback(pool, attempts[0]!, attempt, instances.length);
+          else if (onDemandOnly === "breaker" && pool.market !== "on-demand")
+            reportBreakerFallback(pool, attempt, instances.length);
           remaining = remaining.slice(instances.length);
         } catch (error) {
           lastError = error as Error;
@@ -186,13 +195,28 @@ export function createLauncher(deps: LauncherDeps) {
     });
   }
 
+  /** Spot was the pool's first choice, and its open breaker sent the launch to on-demand (issue 14). */
+  function reportBreakerFallback(pool: Pool, landed: LaunchAttempt, count: number): void {
+    deps.report("launch.fallback", {
+      pool: pool.name,
+      reason: "breaker",
+      count,
+      message: `${count} launch(es) went to on-demand ${landed.instanceType} in ${landed.subnetId} instead of spot: the pool's spot breaker is open`,
+    });
+  }
+
   return {
     /**
      * Asks for one instance for this job; resolves when its batch has been launched (or failed).
      * `onDemandOnly` jobs (re-runs, an open spot breaker) batch apart from the pool's spot launches.
      */
-    request(pool: Pool, message: ScaleMessage, attempt = 1, onDemandOnly = false): Promise<LaunchResult> {
-      const key = `${pool.name}|${message.org}|${message.installationId}|${onDemandOnly ? "on-demand" : "pool"}`;
+    request(
+      pool: Pool,
+      message: ScaleMessage,
+      attempt = 1,
+      onDemandOnly?: OnDemandReason,
+    ): Promise<LaunchResult> {
+      const key = `${pool.name}|${message.org}|${message.installationId}|${onDemandOnly ?? "pool"}`;
       return new Promise((resolve) => {
         const queue = pending.get(key) ?? { pool, onDemandOnly, items: [], flushing: false };
         queue.items.push({ message, attempt, resolve });

@@ -1,5 +1,4 @@
 import type { Logger } from "pino";
-import type { BreakerSettings } from "../domain/spot-breaker.js";
 import type { Jobs } from "../github/jobs.js";
 import type { OrgRef } from "../github/runners.js";
 import type { Metrics } from "../metrics.js";
@@ -7,7 +6,7 @@ import type { Pool } from "../pool-file.js";
 import type { ScaleMessage } from "../queue/messages.js";
 import type { Report } from "../report/report.js";
 import type { ClaimStopped } from "../warm/claim-stopped.js";
-import type { LaunchResult } from "./launcher.js";
+import type { LaunchResult, OnDemandReason } from "./launcher.js";
 
 /** What the scaler (scaler.ts) needs of its collaborators, declared beside it (STYLE.md principle 4). */
 
@@ -26,7 +25,12 @@ export interface ScalerInventory {
 
 /** What the scaler needs of the launcher (`launcher.ts`). */
 export interface ScalerLauncher {
-  request(pool: Pool, message: ScaleMessage, attempt: number, onDemandOnly?: boolean): Promise<LaunchResult>;
+  request(
+    pool: Pool,
+    message: ScaleMessage,
+    attempt: number,
+    onDemandOnly?: OnDemandReason,
+  ): Promise<LaunchResult>;
 }
 
 /** A per-installation budget (`enrolment-budget.ts`, `recheck-budget.ts`). */
@@ -45,8 +49,6 @@ export interface ScalerDeps {
   jobs: Pick<Jobs, "get">;
   /** Only the breaker's gauge, set where it is evaluated; everything else goes through `report`. */
   metrics: Pick<Metrics, "spotBreakerOpen">;
-  /** The per-pool spot circuit breaker (src/domain/spot-breaker.ts); DEFAULT_BREAKER when omitted. */
-  breaker?: BreakerSettings;
   /** Starts a stopped instance for a job (src/warm/claim-stopped.ts); without it stopped pools go cold. */
   claimStopped?: ClaimStopped;
   /** Events, metrics and logs from one table (src/report/report-table.ts). */

@@ -5,11 +5,13 @@ import {
   type ScaleFacts,
   type ScalePlan,
 } from "../domain/plan-scale.js";
-import { DEFAULT_BREAKER, spotBreaker } from "../domain/spot-breaker.js";
+import { spotBreaker } from "../domain/spot-breaker.js";
 import type { Pool } from "../pool-file.js";
 import type { Outcome } from "../queue/consumer.js";
 import type { ReceivedMessage } from "../queue/job-queue.js";
 import type { ScaleMessage } from "../queue/messages.js";
+import { breakerSettingsOf } from "../spot-schema.js";
+import type { OnDemandReason } from "./launcher.js";
 import type { ScalerDeps } from "./scaler-deps.js";
 
 /**
@@ -123,13 +125,9 @@ export function createScaler(deps: ScalerDeps) {
    * On-demand only for a re-run (run_attempt > 1: it may be the re-run of an interrupted job, and a job
    * that already failed once is worth the premium; ADR 0015) and while the pool's spot breaker is open.
    */
-  function onDemandOnly(pool: Pool, message: ScaleMessage): boolean {
-    if (pool.market === "on-demand") return false;
-    const breaker = spotBreaker(
-      deps.now(),
-      deps.inventory.interruptions(pool),
-      deps.breaker ?? DEFAULT_BREAKER,
-    );
+  function onDemandOnly(pool: Pool, message: ScaleMessage): OnDemandReason | undefined {
+    if (pool.market === "on-demand") return undefined;
+    const breaker = spotBreaker(deps.now(), deps.inventory.interruptions(pool), breakerSettingsOf(pool));
     const open = breaker.state === "open";
     deps.metrics.spotBreakerOpen.set({ pool: pool.name }, open ? 1 : 0);
     if (open !== (breakerOpen.get(pool.name) ?? false)) {
@@ -140,7 +138,8 @@ export function createScaler(deps: ScalerDeps) {
         message: `pool ${pool.name}: spot breaker ${open ? "open" : "closed"} (${breaker.reason})`,
       });
     }
-    return open || message.runAttempt > 1;
+    if (open) return "breaker";
+    return message.runAttempt > 1 ? "rerun" : undefined;
   }
 
   async function launch(pool: Pool, message: ScaleMessage, received: ReceivedMessage, facts: ScaleFacts) {

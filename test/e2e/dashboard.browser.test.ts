@@ -112,6 +112,16 @@ describe.skipIf(skip)(
       await page.locator("#events li", { hasText: "visibility" }).first().waitFor({ timeout: 10_000 });
       expect(await page.locator("#events").textContent()).toContain("acme/docs");
 
+      // The pools table: a spot pool shows its breaker and interruptions, an on-demand one only fallbacks.
+      const small = page.locator("#pools tbody tr", { hasText: "mayfly-small" });
+      await small.locator('[data-breaker="closed"]').waitFor({ timeout: 10_000 });
+      expect(await small.locator("td.spot").textContent()).toMatch(
+        /breaker closed0 \/ 2 interruptions in 15 mfallbacks \(1 h\) 0/,
+      );
+      const large = page.locator("#pools tbody tr", { hasText: "mayfly-large" });
+      expect(await large.locator("td.spot [data-breaker]").count()).toBe(0);
+      expect(await large.locator("td.spot").textContent()).toContain("fallbacks (1 h) 0");
+
       mkdirSync("test-results", { recursive: true });
       await page.screenshot({ path: "test-results/dashboard.png", fullPage: true });
 

@@ -240,8 +240,8 @@ describe("loadConfig", () => {
     ],
     [
       "pool with unknown key",
-      `${MINIMAL_POOLS}    spot: true\n`,
-      [{ key: `${POOLS_PATH}: pool "small"`, problem: "has unknown key(s) spot" }],
+      `${MINIMAL_POOLS}    spotty: true\n`,
+      [{ key: `${POOLS_PATH}: pool "small"`, problem: "has unknown key(s) spotty" }],
     ],
     [
       "duplicate pool names",

@@ -50,6 +50,22 @@ export interface PoolRow {
   launchFailures: number;
   lastError?: { at: number; message: string; reason?: string | undefined } | undefined;
   warm?: WarmRow | undefined;
+  spot?: SpotRow | undefined;
+  fallbacks: {
+    total: number;
+    byReason: Record<string, number>;
+    last?: { at: number; message: string } | undefined;
+  };
+}
+
+/** A spot pool's circuit breaker (src/dashboard/spot-row.ts). */
+export interface SpotRow {
+  breaker: { state: "open"; openedAt: number; until: number } | { state: "closed" };
+  interruptions: number;
+  threshold: number;
+  windowSeconds: number;
+  openForSeconds: number;
+  reason: string;
 }
 
 export interface WarmLevel {

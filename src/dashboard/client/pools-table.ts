@@ -1,11 +1,14 @@
-import type { PoolRow, WarmRow } from "./api-types.js";
+import type { PoolRow, SpotRow, WarmRow } from "./api-types.js";
 import { STATES } from "./api-types.js";
 import { el } from "./dom.js";
-import { clock } from "./format.js";
+import { clock, duration, hm } from "./format.js";
 import { view } from "./view.js";
 import { badge, fillTable } from "./widgets.js";
 
-/** The "Pools" table: capacity in use, runners by state, warm capacity, waiting jobs, launch failures, last error. */
+/**
+ * The "Pools" table: capacity in use, runners by state, warm capacity, spot breaker and fallbacks, waiting
+ * jobs, launch failures, last error.
+ */
 
 /** "hot 1+1 / 2": ready + coming of target, per role the pool keeps or has; hits and misses below. */
 function warmCell(w: WarmRow | undefined): HTMLElement[] | HTMLElement {
@@ -30,6 +33,39 @@ function warmCell(w: WarmRow | undefined): HTMLElement[] | HTMLElement {
       text: `hits ${c.hot + c.stopped} · misses ${c.miss}`,
     }),
   ];
+}
+
+/** "breaker open until 14:32" or "breaker closed"; interruptions in the window; fallbacks (1 h) below. */
+function spotCell(spot: SpotRow | undefined, fallbacks: PoolRow["fallbacks"]): HTMLElement[] {
+  const lines: HTMLElement[] = [];
+  if (spot) {
+    const open = spot.breaker.state === "open";
+    lines.push(
+      el("span", {
+        class: `breaker${open ? " warn-text" : ""}`,
+        "data-breaker": spot.breaker.state,
+        title: spot.reason,
+        text:
+          spot.breaker.state === "open" ? `breaker open until ${hm(spot.breaker.until)}` : "breaker closed",
+      }),
+      el("span", {
+        class: "line2 interruptions",
+        title: `${spot.threshold} interruptions within ${duration(spot.windowSeconds)} switch the pool to on-demand for ${duration(spot.openForSeconds)}`,
+        text: `${spot.interruptions} / ${spot.threshold} interruptions in ${duration(spot.windowSeconds)}`,
+      }),
+    );
+  }
+  const reasons = Object.entries(fallbacks.byReason).map(([reason, n]) => `${n} ${reason}`);
+  lines.push(
+    el("span", {
+      class: `line2 fallbacks${fallbacks.total ? " warn-text" : ""}`,
+      title: fallbacks.last
+        ? `last: ${fallbacks.last.message} (${clock(fallbacks.last.at)})`
+        : "launch requests that did not land on the pool's first choice, last hour: none",
+      text: `fallbacks (1 h) ${fallbacks.total}${reasons.length ? ` · ${reasons.join(", ")}` : ""}`,
+    }),
+  );
+  return lines;
 }
 
 function poolRow(p: PoolRow): HTMLTableRowElement {
@@ -58,6 +94,7 @@ function poolRow(p: PoolRow): HTMLTableRowElement {
       chips.length ? el("div", { class: "chips" }, chips) : el("span", { class: "muted", text: "none" }),
     ),
     el("td", { class: "warm" }, warmCell(p.warm)),
+    el("td", { class: "spot" }, spotCell(p.spot, p.fallbacks)),
     el("td", { class: "num", text: String(p.waitingJobs) }),
     el("td", { class: `num${p.launchFailures ? " error-text" : ""}`, text: String(p.launchFailures) }),
     el(

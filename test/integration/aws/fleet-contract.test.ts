@@ -215,6 +215,29 @@ describe.each(harnesses)("Fleet contract: %s", (_name, makeHarness) => {
     await vi.waitFor(async () => expect(ids(await h.fleet.list())).toEqual(kept), WAIT);
     expect(ids(await h.fleet.list({ states: ["terminated"] }))).toEqual([gone]);
   });
+
+  it("lists only the instances that carry a tag key, terminated ones included when asked", async () => {
+    const [warned] = await h.fleet.launch(
+      spec({
+        market: "spot",
+        tags: { "mayfly:pool": "large", "mayfly:interrupted": "2025-01-01T00:00:00.000Z" },
+      }),
+    );
+    await h.fleet.launch(spec({ market: "spot" }));
+    expect(ids(await h.fleet.list({ tagKey: "mayfly:interrupted" }))).toEqual([warned?.instanceId]);
+    await h.fleet.terminate([warned?.instanceId ?? ""]);
+    const all = ["pending", "running", "shutting-down", "terminated"] as const;
+    await vi.waitFor(
+      async () =>
+        expect((await h.fleet.list({ states: all, tagKey: "mayfly:interrupted" }))[0]?.state).toBe(
+          "terminated",
+        ),
+      WAIT,
+    );
+    expect(ids(await h.fleet.list({ states: all, tagKey: "mayfly:interrupted" }))).toEqual([
+      warned?.instanceId,
+    ]);
+  });
 });
 
 describe("EC2 fleet: what reaches EC2", () => {

@@ -277,3 +277,76 @@ describe("GET /api/v1/pools with warm capacity", () => {
     expect(body.pools.every((p) => p.warm === undefined)).toBe(true);
   });
 });
+
+describe("GET /api/v1/pools for a spot pool", () => {
+  const spotPool = makePool({
+    name: "linux",
+    market: "spot-then-on-demand",
+    spot: { breaker: { interruptions: 2, within: 600, openFor: 1200 } },
+  });
+  async function warned(at: number) {
+    const [i] = await h.fleet.launch({
+      pool: spotPool,
+      instanceType: "m7i.large",
+      subnetId: "subnet-0000000a",
+      market: "spot",
+      count: 1,
+      clientToken: `warned-${at}`,
+      userData: "",
+      tags: {
+        "mayfly:pool": "linux",
+        "mayfly:org": "acme",
+        "mayfly:interrupted": new Date(at).toISOString(),
+      },
+    });
+    h.fleet.setState(i!.instanceId, "terminated");
+  }
+
+  it("shows the breaker open until when, the interruptions in its window, and fallbacks by reason", async () => {
+    h.close();
+    h = createHarness({ config: testConfig({ pools: [spotPool, makePool({ name: "arm" })] }) });
+    const now = Date.now();
+    const second = Math.floor((now - 60_000) / 1000) * 1000;
+    await warned(second - 120_000);
+    await warned(second);
+    h.events.record({
+      kind: "launch.fallback",
+      message: "to on-demand: breaker",
+      pool: "linux",
+      reason: "breaker",
+    });
+    h.events.record({ kind: "launch.fallback", message: "to m6i.large", pool: "linux", reason: "type" });
+    h.events.record({ kind: "launch.fallback", message: "elsewhere", pool: "arm", reason: "subnet" });
+    const [linux, arm] = (await get("pools")).pools;
+    expect(linux?.spot).toEqual({
+      breaker: { state: "open", openedAt: second, until: second + 1_200_000 },
+      interruptions: 2,
+      threshold: 2,
+      windowSeconds: 600,
+      openForSeconds: 1200,
+      reason: "2 spot interruptions within 10 min: on-demand for 20 min",
+    });
+    expect(linux?.fallbacks).toEqual({
+      total: 2,
+      byReason: { breaker: 1, type: 1 },
+      last: { at: expect.any(Number), message: "to m6i.large" },
+    });
+    // An on-demand pool has no breaker, but its fallbacks are counted all the same.
+    expect(arm?.spot).toBeUndefined();
+    expect(arm?.fallbacks.total).toBe(1);
+  });
+
+  it("shows it closed by itself once openFor has passed, and counts only the window's interruptions", async () => {
+    h.close();
+    h = createHarness({ config: testConfig({ pools: [spotPool] }) });
+    const now = Date.now();
+    await warned(now - 120_000);
+    await warned(now - 60_000);
+    expect((await get("pools")).pools[0]?.spot?.breaker.state).toBe("open");
+    // 20 min after the second warning (the harness's clock): closed, and past the 10 min window.
+    h.advance(19 * 60_000);
+    const [row] = (await get("pools")).pools;
+    expect(row?.spot).toMatchObject({ breaker: { state: "closed" }, interruptions: 0, threshold: 2 });
+    expect(row?.fallbacks).toEqual({ total: 0, byReason: {} });
+  });
+});

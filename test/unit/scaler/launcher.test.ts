@@ -48,6 +48,21 @@ const message = (jobId: number): ScaleMessage => ({
 });
 
 describe("launcher", () => {
+  it.each([
+    { reason: "breaker", market: "spot-then-on-demand", fallbacks: ["breaker"] },
+    { reason: "rerun", market: "spot-then-on-demand", fallbacks: [] },
+    { reason: undefined, market: "spot", fallbacks: [] },
+  ] as const)("on-demand for $reason on a $market pool: fallbacks $fallbacks", async (row) => {
+    const { fleet, events, launcher } = setup();
+    const pool = makePool({ market: row.market });
+    const result = await launcher.request(pool, message(1), 1, row.reason);
+    expect(result.ok).toBe(true);
+    expect(fleet.launches[0]?.market).toBe(row.reason ? "on-demand" : "spot");
+    const fallbacks = events.list().filter((e) => e.kind === "launch.fallback");
+    expect(fallbacks.map((e) => e.reason)).toEqual(row.fallbacks);
+    if (row.reason === "breaker") expect(fallbacks[0]?.message).toMatch(/instead of spot: .*breaker is open/);
+  });
+
   it("launches jobs that arrive together in one RunInstances, tagged with every job", async () => {
     const { fleet, launcher } = setup();
     const pool = makePool();

@@ -82,6 +82,15 @@ describe("planTraffic", () => {
     expect(during.map((j) => j.jobKind)).toContain("small");
   });
 
+  it.each([
+    { spotInterruption: undefined, expected: [] },
+    { spotInterruption: true, expected: [[0.3 * CYCLE, "small"]] },
+  ])("interrupts a small-pool spot instance once a cycle only when asked ($spotInterruption)", (row) => {
+    const actions = planTraffic({ seed: 9, ratePerMinute: 0, spotInterruption: row.spotInterruption });
+    const interrupts = actions.filter((a) => a.kind === "interrupt");
+    expect(interrupts.map((a) => [a.atMs, a.pool])).toEqual(row.expected);
+  });
+
   it("leaves only the background when the script's burst and outage are off", () => {
     const actions = planTraffic({ seed: 4, ratePerMinute: 0, burstSize: 0, spotOutage: false });
     expect(actions.filter((a) => a.kind === "capacity")).toEqual([]);

@@ -97,6 +97,48 @@ describe("startTraffic", () => {
     expect(calls).toHaveLength(count);
   });
 
+  it("interrupts the pool's oldest running spot instance, and nothing when it has none", async () => {
+    const { target } = recordingTarget();
+    const interrupted: string[] = [];
+    const instance = (instanceId: string, launchTime: number, extra: Record<string, unknown> = {}) =>
+      ({
+        instanceId,
+        launchTime,
+        market: "spot",
+        state: "running",
+        tags: { "mayfly:pool": "small" },
+        ...extra,
+      }) as never;
+    let fleet = [
+      instance("i-new", 3),
+      instance("i-old", 1),
+      instance("i-od", 0, { market: "on-demand" }),
+      instance("i-large", 0, { tags: { "mayfly:pool": "large" } }),
+      instance("i-booting", 0, { state: "pending" }),
+    ];
+    target.ec2.instances = () => fleet;
+    target.ec2.interruptSpot = (id) => {
+      interrupted.push(id);
+    };
+    const results: Array<string | undefined> = [];
+    const only = { seed: 1, cycleMs: 10_000, ratePerMinute: 0, burstSize: 0, spotOutage: false };
+    const traffic = startTraffic(target, {
+      ...only,
+      spotInterruption: true,
+      cycles: 2,
+      onAction: (action, result) => {
+        if (action.kind === "interrupt") results.push(result.instanceId);
+      },
+    });
+    await vi.advanceTimersByTimeAsync(3_000 + 1);
+    fleet = [];
+    await vi.advanceTimersByTimeAsync(10_000);
+    traffic.stop();
+    expect(interrupted).toEqual(["i-old"]);
+    expect(results).toEqual(["i-old", undefined]);
+    expect(traffic.stats().interruptions).toBe(1);
+  });
+
   it("counts the emulator's refusals and keeps to the schedule", async () => {
     const { target, calls } = recordingTarget({ failEnqueue: (id) => id % 2 === 0 });
     const seen: string[] = [];
