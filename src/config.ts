@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { type AppIdentityCredentials, parseAppIdentitiesFile } from "./app-identities-file.js";
 import { crossFieldProblems, decodeSecret, envSchema, FIXES, type Role } from "./env-schema.js";
 import { ConfigError, type ConfigProblem } from "./errors.js";
-import { type Pool, type PriceTable, parsePoolFile } from "./pool-file.js";
+import { type Pool, type PoolFile, type PriceTable, parsePoolFile, type VolumePrices } from "./pool-file.js";
 
 export { decodeSecret, ROLES, type Role } from "./env-schema.js";
 
@@ -88,6 +88,8 @@ export interface Config {
   metrics: { token?: string };
   pools: Pool[];
   prices: PriceTable;
+  /** EBS $/GiB-month by volume type (the pool file's `volumePrices`): stopped warm capacity's cost. */
+  volumePrices: VolumePrices;
 }
 
 export interface LoadConfigOptions {
@@ -176,15 +178,14 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   if (problems.length > 0 || !parsed.success || !pools?.file || !privateKey || !certificate) {
     throw new ConfigError(problems);
   }
-  const config = toConfig(parsed.data, pools.file.pools, pools.file.prices, privateKey, certificate);
+  const config = toConfig(parsed.data, pools.file, privateKey, certificate);
   config.github.extraApps = extraApps.apps ?? [];
   return config;
 }
 
 function toConfig(
   e: Env,
-  pools: Pool[],
-  prices: PriceTable,
+  { pools, prices, volumePrices }: Pick<PoolFile, "pools" | "prices" | "volumePrices">,
   privateKey: string,
   certificate: string,
 ): Config {
@@ -259,6 +260,7 @@ function toConfig(
     metrics: { token: e.MAYFLY_METRICS_TOKEN },
     pools,
     prices,
+    volumePrices,
   };
 }
 

@@ -55,6 +55,7 @@ export function mountDashboard(app: Hono, deps: DashboardDeps): Dashboard {
     queueTimes,
     pools: config.pools,
     prices: config.prices,
+    volumePrices: config.volumePrices,
     runnerPrefix: config.runnerPrefix,
     installations: deps.installations,
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
