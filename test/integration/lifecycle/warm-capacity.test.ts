@@ -149,22 +149,29 @@ describe("warm capacity over the emulators", () => {
   }, async () => {
     await start("{ hot: 1, stopped: 1 }");
     await fill(1, 1);
+    const [hot] = idleHot();
     const [stopped] = stoppedReady();
-    // The hot runner is busy with a long job, and the loop does not refill it (no sweep): a stopped one.
-    const long = job(8_000);
-    await waitFor("hot runner busy", () => s.github.job(long.id)?.status === "in_progress");
     const launchesBefore = coldLaunches();
+    // Two jobs, and the loop does not refill (no sweep): one goes to the hot runner, the other to the
+    // stopped instance. Which is GitHub's choice (the idle runner takes the oldest job), and the scaler
+    // may claim the stopped instance for the first job when its runner listing (a cache of seconds)
+    // does not show the hot runner idle yet; either way each runs one job and nothing is launched.
+    const long = job(3_000);
+    await waitFor("first job running", () => s.github.job(long.id)?.status === "in_progress");
     const j = job();
     await done(j.id);
+    await done(long.id);
     const claimedId = stopped!.instanceId;
-    expect(s.github.job(j.id)?.runnerName).toBe(`mayfly-${claimedId}`);
+    expect([long, j].map((x) => s.github.job(x.id)?.runnerName).sort()).toEqual(
+      [`mayfly-${hot?.instanceId}`, `mayfly-${claimedId}`].sort(),
+    );
     expect(coldLaunches()).toBe(launchesBefore);
     const claimed = s.ec2.instance(claimedId)!;
     const userData = parseUserData(claimed.userData ?? "");
     expect(userData.MAYFLY_BOOTSTRAP_TOKEN).toMatch(/\S{20,}/);
     expect(userData.MAYFLY_WARM_UP).toBeUndefined();
     expect(claimed.tags["mayfly:warm"]).toBeUndefined();
-    expect(claimed.tags["mayfly:jobs"]).toBe(String(j.id));
+    expect([String(long.id), String(j.id)]).toContain(claimed.tags["mayfly:jobs"]);
     await waitFor("the started instance terminated after its job", () =>
       ["shutting-down", "terminated"].includes(s.ec2.instance(claimedId)?.state ?? ""),
     );
@@ -188,7 +195,6 @@ describe("warm capacity over the emulators", () => {
       ["InstanceInitiatedShutdownBehavior"],
     ]);
     expect(await claims()).toMatchObject({ stopped: 1 });
-    await done(long.id);
   });
 
   it("a burst larger than the warm pool falls back to cold and loses or doubles nothing", {
@@ -223,13 +229,14 @@ describe("warm capacity over the emulators", () => {
     const perInstance = new Map<string, number>();
     for (const e of starts) perInstance.set(e.instanceId, (perInstance.get(e.instanceId) ?? 0) + 1);
     expect([...perInstance.values()].every((n) => n === 1)).toBe(true);
-    await waitFor("every burst instance gone", () =>
-      s.ec2
-        .instances()
-        .every(
-          (i) => i.tags["mayfly:warm"] !== undefined || ["shutting-down", "terminated"].includes(i.state),
-        ),
-    );
+    // A cold runner whose job another runner took idles (GitHub's assignment, not a double launch):
+    // past the idle timeout the reaper removes it, and nothing but warm capacity is left.
+    const gone = (i: EmulatedInstance) =>
+      i.tags["mayfly:warm"] !== undefined || ["shutting-down", "terminated"].includes(i.state);
+    await waitFor("every busy burst runner done", () => s.github.runners("acme").every((r) => !r.busy));
+    s.clock.advance(31_000);
+    await m.sweep();
+    await waitFor("every burst instance gone", () => s.ec2.instances().every(gone));
   });
 
   it("a schedule change lowers the target and the excess is removed", { timeout: 60_000 }, async () => {
