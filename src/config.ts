@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { type AppIdentityCredentials, parseAppIdentitiesFile } from "./app-identities-file.js";
 import { crossFieldProblems, decodeSecret, envSchema, FIXES, type Role } from "./env-schema.js";
 import { ConfigError, type ConfigProblem } from "./errors.js";
-import { type Pool, type PriceTable, parsePoolFile } from "./pool-file.js";
+import { type Pool, type PriceTable, parsePoolFile, type VolumePrices } from "./pool-file.js";
 
 export { decodeSecret, ROLES, type Role } from "./env-schema.js";
 
@@ -123,6 +123,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   return toConfig(parsed.data, {
     pools: pools.file.pools,
     prices: pools.file.prices,
+    volumePrices: pools.file.volumePrices,
     privateKey,
     certificate,
     extraApps: extraApps.apps ?? [],
@@ -134,6 +135,7 @@ function toConfig(
   files: {
     pools: Pool[];
     prices: PriceTable;
+    volumePrices: VolumePrices;
     privateKey: string;
     certificate: string;
     extraApps: AppIdentityCredentials[];
@@ -226,6 +228,8 @@ function toConfig(
     metrics: { token: e.MAYFLY_METRICS_TOKEN },
     pools: files.pools,
     prices: files.prices,
+    /** EBS $/GiB-month by volume type (the pool file's `volumePrices`): stopped warm capacity's cost. */
+    volumePrices: files.volumePrices,
   };
 }
 

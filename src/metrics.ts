@@ -120,8 +120,8 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     }),
     warmLevel: new Gauge({
       name: "mayfly_warm_instances",
-      help: "Warm capacity per pool and role: the target in force and the ready instances",
-      labelNames: ["pool", "role", "kind"] as const,
+      help: "Warm capacity per pool, org and role: the target in force, the ready instances (idle hot runners, stopped instances) and the coming ones (booting, warming up)",
+      labelNames: ["pool", "org", "role", "kind"] as const,
       registers,
     }),
     reaps: new Counter({

@@ -109,11 +109,29 @@ const priceSchema = z.strictObject({
   spot: z.number().nonnegative().optional(),
 });
 
+/** USD per GiB-month; EBS storage costs cents, so a larger figure is a typo (or per-TiB). */
+const gibMonth = z.number().nonnegative().max(10, "is USD per GiB-month (gp3 is about 0.08 in us-east-1)");
+
+/**
+ * EBS storage prices by volume type, USD per GiB-month: what a stopped warm instance bills
+ * (docs/warm-capacity.md). The default is gp3 in us-east-1 (https://aws.amazon.com/ebs/pricing/); a type
+ * left out is priced at the gp3 rate (a lower bound for gp2, io1 and io2).
+ */
+const volumePricesSchema = z
+  .strictObject({
+    gp3: gibMonth.default(0.08),
+    gp2: gibMonth.optional(),
+    io1: gibMonth.optional(),
+    io2: gibMonth.optional(),
+  })
+  .default({ gp3: 0.08 });
+
 export const poolFileSchema = z
   .strictObject({
     version: z.literal(1),
     pools: z.array(poolSchema).min(1, "must define at least one pool"),
     prices: z.record(z.string(), priceSchema).default({}),
+    volumePrices: volumePricesSchema,
   })
   .superRefine((file, ctx) => {
     const seen = new Map<string, number>();
@@ -152,6 +170,7 @@ export type PoolFile = z.infer<typeof poolFileSchema>;
 export type Pool = PoolFile["pools"][number];
 export type PoolAllow = NonNullable<Pool["allow"]>;
 export type PriceTable = PoolFile["prices"];
+export type VolumePrices = PoolFile["volumePrices"];
 
 /** Pool settings that are allowed but weaken a default; logged as warnings at startup. */
 export function poolWarnings(pools: readonly Pool[]): string[] {
@@ -204,4 +223,5 @@ const KNOWN_KEYS = [
   ...["deviceName", "sizeGiB", "type", "iops", "throughput", "kmsKeyId", "owners", "variant", "arch"],
   ...["hot", "stopped", "schedules", "days", "from", "to", "timeZone", "maxAge"],
   ...["breaker", "interruptions", "within", "openFor"],
+  ...["volumePrices", "gp3", "gp2", "io1", "io2"],
 ];

@@ -35,6 +35,8 @@ export const POOL_FIXES: Record<string, string> = {
   to: 'a time of day like "18:00", or "24:00" for midnight',
   timeZone: "an IANA time zone like Europe/Paris or America/New_York",
   maxAge: "how old a warm instance may get before it is replaced, between 10m and 30d, e.g. 1d",
+  volumePrices: "USD per GiB-month by volume type, e.g. `volumePrices: { gp3: 0.08 }` (us-east-1)",
+  gp3: "USD per GiB-month (gp3 is about 0.08 in us-east-1), not per TiB",
   spot: "in a pool: `spot: { breaker: { interruptions: 2, within: 15m, openFor: 30m } }` (spot markets only); in prices: the spot price per hour",
   breaker: "e.g. `breaker: { interruptions: 2, within: 15m, openFor: 30m }`",
   interruptions: "a whole number from 1 to 100: interruptions that open the spot breaker",

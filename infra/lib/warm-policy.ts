@@ -1,11 +1,14 @@
 import * as iam from "aws-cdk-lib/aws-iam";
+import { TAG } from "../../src/domain/tags.js";
 import { MANAGED_BY_TAG } from "./fleet-policy.js";
 
 /**
- * Warm capacity (ADR 0014), in statements of their own: stopped instances are started when claimed,
- * their user data and shutdown behaviour rewritten while stopped, and their `mayfly:warm` tag removed;
- * StopInstances is granted for the warm loop (src/aws/ec2-warm-fleet.ts). All only on this deployment's
- * instances. Keys: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html
+ * Warm capacity (ADR 0014), in statements of their own, exactly the calls src/warm/claim-stopped.ts makes
+ * (test/integration/lifecycle/warm-capacity.test.ts records them over the emulator): DeleteTags of
+ * `mayfly:warm`, ModifyInstanceAttribute (user data, shutdown behaviour) while stopped, StartInstances,
+ * then CreateTags of `mayfly:jobs` on the started instance. All only on this deployment's instances.
+ * StopInstances is not granted: nothing calls it (a warm-up boot stops itself, its shutdown behaviour
+ * being `stop`). Keys: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html
  *
  * ModifyInstanceAttribute: the reference lists `ec2:Attribute` and `ec2:Attribute/${AttributeName}` for
  * it ("filters access by an attribute being set on a resource"), but does not say which request values
@@ -30,8 +33,8 @@ export function warmCapacityStatements(instances: string, deploymentId: string):
   const ours = { StringEquals: { [`aws:ResourceTag/${MANAGED_BY_TAG}`]: deploymentId } };
   return [
     new iam.PolicyStatement({
-      sid: "WarmStartStopOwnInstances",
-      actions: ["ec2:StartInstances", "ec2:StopInstances"],
+      sid: "WarmStartOwnInstances",
+      actions: ["ec2:StartInstances"],
       resources: [instances],
       conditions: ours,
     }),
@@ -59,8 +62,22 @@ export function warmCapacityStatements(instances: string, deploymentId: string):
       resources: [instances],
       conditions: {
         ...ours,
-        "ForAllValues:StringEquals": { "aws:TagKeys": ["mayfly:warm"] },
+        "ForAllValues:StringEquals": { "aws:TagKeys": [TAG.warm] },
         Null: { "aws:TagKeys": "false" },
+      },
+    }),
+    // The claim's winner records its job (src/domain/job-tags.ts: one job fits `mayfly:jobs`), so every
+    // replica counts the started instance as the job's launch. Only that key, only on an instance that
+    // has none yet (a stopped warm one): a launch's job list, which caps its jobs' launches, cannot be
+    // rewritten afterwards.
+    new iam.PolicyStatement({
+      sid: "WarmTagClaimedInstances",
+      actions: ["ec2:CreateTags"],
+      resources: [instances],
+      conditions: {
+        ...ours,
+        "ForAllValues:StringEquals": { "aws:TagKeys": [TAG.jobs] },
+        Null: { [`aws:RequestTag/${TAG.jobs}`]: "false", [`aws:ResourceTag/${TAG.jobs}`]: "true" },
       },
     }),
   ];

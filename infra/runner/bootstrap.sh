@@ -3,6 +3,9 @@
 # the one-time bootstrap token plus the instance identity document for a just-in-time runner config
 # (POST /bootstrap, src/bootstrap/route.ts), runs the Actions runner for one job, then powers off. The
 # launch sets InstanceInitiatedShutdownBehavior=terminate, so powering off ends the instance.
+# A stopped pool's first boot is a warm-up (user-data MAYFLY_WARM_UP='1', no URL and no token; ADR 0014):
+# it reads the runner's files once, never enrols, and powers off; that launch's shutdown behaviour is
+# `stop`, so the instance waits stopped until the app writes fresh user-data and starts it.
 # Every way out of this script powers off (the EXIT trap); a watchdog powers off after the maximum
 # lifetime whatever happens. The token and the JIT config are never logged nor written to disk.
 # Needs: bash >= 5, curl, jq >= 1.6, coreutils, util-linux (setpriv), nftables. Docs: docs/runner-image.md.
@@ -132,6 +135,18 @@ parse_user_data() {
     [[ -z "${settings[${BASH_REMATCH[1]}]+set}" ]] || die "user-data sets ${BASH_REMATCH[1]} more than once"
     settings[${BASH_REMATCH[1]}]="${BASH_REMATCH[2]}"
   done < <(printf '%s\n' "$user_data") # not <<<: a here-string may be a temporary file
+  warm_up="${settings[MAYFLY_WARM_UP]-}"
+  if [[ -n "${settings[MAYFLY_WARM_UP]+set}" ]]; then
+    [[ "$warm_up" == 1 ]] || die "MAYFLY_WARM_UP must be 1, got '$warm_up'"
+    # The app writes a warm-up boot no credential (src/warm/warm-up-user-data.ts); one with a token or
+    # URL is not the app's, and this boot will not enrol whatever else it says.
+    for key in MAYFLY_URL MAYFLY_BOOTSTRAP_TOKEN; do
+      [[ -z "${settings[$key]+set}" ]] || die "warm-up user-data must not set $key; not enrolling"
+    done
+    pool="${settings[MAYFLY_POOL]:-}"
+    [[ -n "$pool" ]] || die "user-data is missing MAYFLY_POOL"
+    return
+  fi
   for key in MAYFLY_URL MAYFLY_BOOTSTRAP_TOKEN MAYFLY_POOL MAYFLY_MAX_LIFETIME_SECONDS; do
     [[ -n "${settings[$key]:-}" ]] || missing+=("$key")
   done
@@ -242,6 +257,20 @@ enrol() {
   log "enrolled as runner $runner_name"
 }
 
+# A warm-up boot's work: read the runner's files once, so that their blocks are fetched from the AMI's
+# snapshot now and not when a job starts (EBS volumes restored from a snapshot load lazily:
+# https://docs.aws.amazon.com/ebs/latest/userguide/initalize-volume.html, sic). Bounded by the deadline;
+# a slow or failed read only makes the later start slower, so it is logged, not fatal.
+warm_up_image() {
+  clock
+  local seconds=$(((deadline_ms - now) / 1000)) status=0
+  if ((seconds < 1)); then seconds=1; fi
+  log "warm-up boot for pool $pool: reading $RUNNER_DIR, not enrolling"
+  timeout "$seconds" find "$RUNNER_DIR" -xdev -type f -exec cat -- {} + >/dev/null 2>&1 || status=$?
+  if ((status != 0)); then log "warm-up read ended with status $status"; fi
+  log "warm-up done: powering off to wait stopped"
+}
+
 # Checked before enrolling, so that a broken image does not spend the one-time token.
 check_runner() {
   [[ -x "$RUNNER_DIR/run.sh" ]] || die "no runner at $RUNNER_DIR/run.sh"
@@ -283,6 +312,10 @@ main() {
   check_runner
   read_imds
   parse_user_data
+  if [[ -n "$warm_up" ]]; then
+    warm_up_image
+    exit 0
+  fi
   DEADLINE_SECONDS="${DEADLINE_OVERRIDE:-$boot_timeout}"
   deadline_ms=$((started_ms + DEADLINE_SECONDS * 1000))
   block_imds

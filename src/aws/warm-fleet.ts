@@ -19,7 +19,10 @@ export interface WarmFleet {
    * Throws CapacityError (no capacity to start it now), ThrottledError, UnavailableError.
    */
   start(instanceIds: readonly string[]): Promise<string[]>;
-  /** StopInstances (running ones; stopping or stopped ones are left as they are). */
+  /**
+   * StopInstances (running ones; stopping or stopped ones are left as they are). Not called by the app
+   * and not granted in infra/lib/warm-policy.ts: a warm-up boot stops itself. Grant it before using it.
+   */
   stop(instanceIds: readonly string[]): Promise<void>;
   /** DeleteTags of one key: how an instance is claimed out of a warm pool. */
   untag(instanceId: string, key: string): Promise<void>;

@@ -3,7 +3,7 @@ import type { EventLog, MayflyEvent } from "../events/event-log.js";
 import type { RunnerJobs } from "../events/runner-jobs.js";
 import type { Installations } from "../github/installations.js";
 import type { Metrics } from "../metrics.js";
-import type { Pool, PriceTable } from "../pool-file.js";
+import type { Pool, PriceTable, VolumePrices } from "../pool-file.js";
 import type { Observation } from "../reaper/observe.js";
 import { type CostEstimate, estimateCosts } from "./estimate-costs.js";
 import { type IdleCost, idleCost } from "./idle-cost.js";
@@ -38,6 +38,8 @@ export function createDashboardData(deps: {
   queueTimes: QueueTimes;
   pools: readonly Pool[];
   prices: PriceTable;
+  /** EBS $/GiB-month by volume type: stopped warm instances' cost. */
+  volumePrices: VolumePrices;
   runnerPrefix: string;
   /** For the warm rows: the orgs whose level the warm loop keeps (cached by the adapter). */
   installations: Pick<Installations, "list">;
@@ -132,12 +134,12 @@ export function createDashboardData(deps: {
       const visible = deps.ledger.entries().filter((i) => owns(viewer, i.org));
       return {
         ...estimateCosts(visible, deps.prices, window),
-        idle: idleCost(visible, deps.pools, deps.prices, window),
+        idle: idleCost(visible, deps.pools, deps.prices, window, deps.volumePrices),
         note:
           "Estimate: instance hours seen by this replica in the last 24 h × the pool file's hourly prices " +
           "(spot price for spot instances); excludes storage, data transfer and price changes. Idle warm " +
           "capacity: hot hours before a job (already in the totals) and stopped instances' volumes at " +
-          "gp3 $0.08/GiB-month (us-east-1).",
+          `$${deps.volumePrices.gp3}/GiB-month for gp3 (the pool file's volumePrices).`,
       };
     },
   };

@@ -16,6 +16,7 @@ export interface DashboardConfig {
   runnerPrefix: string;
   pools: Config["pools"];
   prices: Config["prices"];
+  volumePrices: Config["volumePrices"];
   github: Pick<Config["github"], "webUrl" | "apiUrl" | "clientId" | "clientSecret">;
   dashboard: Config["dashboard"];
 }

@@ -1,11 +1,7 @@
-import type { Pool, PriceTable } from "../pool-file.js";
+import type { Pool, PriceTable, VolumePrices } from "../pool-file.js";
 import { type CostedInstance, hourlyPrice, runHours } from "./estimate-costs.js";
 
-/**
- * gp3 storage, USD per GiB-month, us-east-1 (https://aws.amazon.com/ebs/pricing/, "General Purpose SSD
- * (gp3) - Storage $0.08/GB-month"); other regions differ. AWS bills a GB-month as 730 hours.
- */
-export const GP3_GIB_MONTH = 0.08;
+/** AWS bills a GB-month as 730 hours (https://aws.amazon.com/ebs/pricing/). */
 export const HOURS_PER_MONTH = 730;
 
 export interface IdleCostLine {
@@ -22,14 +18,15 @@ export interface IdleCostLine {
 export interface IdleCost {
   /** USD over the window: the part of the estimate warm capacity costs while it waits. */
   total: number;
-  gp3PerGiBMonth: number;
+  /** The rates used, USD per GiB-month by volume type (the pool file's `volumePrices`). */
+  volumePrices: VolumePrices;
   pools: IdleCostLine[];
 }
 
 /**
  * What waiting warm capacity cost in the window (an ESTIMATE, like estimateCosts): hot instance hours
- * until their job × the instance's hourly price, plus stopped instances' volumes at the gp3 rate (the
- * pool's volume size; other volume types are priced at the gp3 rate too, a lower bound for gp2/io1/io2).
+ * until their job × the instance's hourly price, plus stopped instances' volumes (the pool's volume size
+ * and type) at the pool file's `volumePrices`; a type it does not price is priced at the gp3 rate.
  * The hot hours are also in the estimate's totals; the stopped volumes are not (it counts hours only).
  */
 export function idleCost(
@@ -37,7 +34,7 @@ export function idleCost(
   pools: readonly Pool[],
   prices: PriceTable,
   window: { from: number; to: number },
-  gp3PerGiBMonth = GP3_GIB_MONTH,
+  volumePrices: VolumePrices,
 ): IdleCost {
   const lines = new Map<string, IdleCostLine>();
   const line = (pool: string) => {
@@ -64,11 +61,12 @@ export function idleCost(
       const hours =
         Math.max(0, Math.min(i.stopped.to, window.to) - Math.max(i.stopped.from, window.from)) / 3_600_000;
       if (hours <= 0) continue;
-      const gib = pools.find((p) => p.name === i.pool)?.volume.sizeGiB ?? 0;
+      const volume = pools.find((p) => p.name === i.pool)?.volume;
+      const rate = (volume && volumePrices[volume.type]) ?? volumePrices.gp3;
       const l = line(i.pool);
       l.stoppedInstances += 1;
       l.stoppedHours += hours;
-      l.stoppedCost += (gib * hours * gp3PerGiBMonth) / HOURS_PER_MONTH;
+      l.stoppedCost += ((volume?.sizeGiB ?? 0) * hours * rate) / HOURS_PER_MONTH;
     }
   }
   const r = (n: number) => Math.round(n * 10_000) / 10_000;
@@ -81,5 +79,5 @@ export function idleCost(
       stoppedCost: r(l.stoppedCost),
     }))
     .sort((a, b) => a.pool.localeCompare(b.pool));
-  return { total: r(out.reduce((n, l) => n + l.hotCost + l.stoppedCost, 0)), gp3PerGiBMonth, pools: out };
+  return { total: r(out.reduce((n, l) => n + l.hotCost + l.stoppedCost, 0)), volumePrices, pools: out };
 }

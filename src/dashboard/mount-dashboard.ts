@@ -57,6 +57,7 @@ export function mountDashboard(app: Hono, deps: DashboardDeps): Dashboard {
     queueTimes,
     pools: config.pools,
     prices: config.prices,
+    volumePrices: config.volumePrices,
     runnerPrefix: config.runnerPrefix,
     installations: deps.installations,
     interrupted: createInterruptedInstances({ fleet: deps.fleet, ttlMs: timing.observeTtlMs, now, log }),

@@ -124,12 +124,14 @@ export function planReap(input: ReapInput): ReapAction[] {
 
 /**
  * An unclaimed hot runner waits idle on purpose: the idle timeout does not apply (planWarm removes the
- * ones beyond the target), and its lifetime runs to the warm maximum age, then a job, as a backstop.
+ * ones beyond the target). Its backstop is the warm maximum age plus a boot and an idle timeout: planWarm
+ * keeps a runner past the maximum age until its replacement is ready (which takes up to a boot timeout,
+ * seen at the next sweep), and a backstop at the maximum age itself would leave the pool cold meanwhile.
  */
 function warmTimeouts(instance: ObservedInstance, pool: Pool | undefined): Timeouts {
   const t = pool?.timeouts ?? DEFAULT_TIMEOUTS;
   if (instance.warm !== "hot" || !pool?.warm) return t;
-  return { ...t, idle: Math.max(t.idle, pool.warm.maxAge) };
+  return { ...t, idle: Math.max(t.idle, pool.warm.maxAge + t.boot + t.idle) };
 }
 
 function planInstance(

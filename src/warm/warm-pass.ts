@@ -40,13 +40,15 @@ export function createWarmPass(deps: WarmPassDeps) {
   return async function warmPass(observation: Observation): Promise<WarmPassResult[]> {
     if (!deps.pools.some((p) => p.warm)) return [];
     const installations = await deps.installations.list();
-    const results: WarmPassResult[] = [];
-    for (const unit of warmInputs(now(), deps.pools, observation, installations, deps.runnerPrefix)) {
-      const plan = planWarm(unit.input);
-      gauge(deps.metrics, unit.pool.name, plan);
-      await apply(deps, unit, plan, now(), spent);
-      results.push({ pool: unit.pool.name, org: unit.ref.org, plan });
-    }
+    const units = warmInputs(now(), deps.pools, observation, installations, deps.runnerPrefix);
+    const results = units.map((unit) => ({
+      pool: unit.pool.name,
+      org: unit.ref.org,
+      plan: planWarm(unit.input),
+    }));
+    gauge(deps.metrics, results);
+    for (const [i, unit] of units.entries())
+      await apply(deps, unit, (results[i] as WarmPassResult).plan, now(), spent);
     return results;
   };
 }
@@ -118,9 +120,17 @@ async function apply(
   }
 }
 
-function gauge(metrics: Metrics, pool: string, plan: WarmPlan): void {
-  for (const role of ["hot", "stopped"] as const) {
-    metrics.warmLevel.set({ pool, role, kind: "target" }, plan.target[role]);
-    metrics.warmLevel.set({ pool, role, kind: "ready" }, plan.ready[role]);
-  }
+/**
+ * The levels this pass decided on, per pool, org and role. Reset first, in the same tick as the sets
+ * (a scrape sees the old set or the new one), so an org that left (uninstalled, no longer admitted, or
+ * unreachable this pass) has no stale series.
+ */
+function gauge(metrics: Metrics, results: readonly WarmPassResult[]): void {
+  metrics.warmLevel.reset();
+  for (const { pool, org, plan } of results)
+    for (const role of ["hot", "stopped"] as const) {
+      metrics.warmLevel.set({ pool, org, role, kind: "target" }, plan.target[role]);
+      metrics.warmLevel.set({ pool, org, role, kind: "ready" }, plan.ready[role]);
+      metrics.warmLevel.set({ pool, org, role, kind: "coming" }, plan.coming[role]);
+    }
 }

@@ -34,6 +34,18 @@ describe("parsePoolFile", () => {
     expect(arm?.allow?.visibilities).toEqual(["public"]);
     expect(arm?.market).toBe("spot");
     expect(file?.prices["t3.medium"]).toEqual({ onDemand: 0.0416, spot: 0.0125 });
+    expect(file?.volumePrices).toEqual({ gp3: 0.08 });
+  });
+
+  it("prices EBS volumes at gp3 in us-east-1 unless the file says otherwise", () => {
+    expect(
+      parsePoolFile(
+        withEdit(() => {}),
+        "pools.yml",
+      ).file?.volumePrices,
+    ).toEqual({ gp3: 0.08 });
+    const text = withEdit((d) => Object.assign(d, { volumePrices: { gp3: 0.0952, gp2: 0.119 } }));
+    expect(parsePoolFile(text, "pools.yml").file?.volumePrices).toEqual({ gp3: 0.0952, gp2: 0.119 });
   });
 
   it("fills safe defaults on a minimal pool, and gives `allow` none", () => {
@@ -160,6 +172,21 @@ describe("parsePoolFile", () => {
           problem: 'must be one of private, internal, public, got "privat"',
         },
       ],
+    ],
+    [
+      "a volume price per TiB instead of per GiB",
+      withEdit((d) => Object.assign(d, { volumePrices: { gp3: 81.92 } })),
+      [
+        {
+          key: "pools.yml: volumePrices.gp3",
+          problem: "must be a number from 0 to 10, got 81.92",
+        },
+      ],
+    ],
+    [
+      "a volume type EBS does not have",
+      withEdit((d) => Object.assign(d, { volumePrices: { gp4: 0.08 } })),
+      [{ key: "pools.yml: volumePrices", problem: expect.stringContaining("gp4") }],
     ],
     [
       "missing version",

@@ -136,7 +136,7 @@ export interface IdleCostLine {
 export interface CostsView {
   total: number;
   /** What warm capacity cost while it waited (src/dashboard/idle-cost.ts). */
-  idle: { total: number; gp3PerGiBMonth: number; pools: IdleCostLine[] };
+  idle: { total: number; volumePrices: { gp3: number } & Record<string, number>; pools: IdleCostLine[] };
   pools: CostLine[];
   repos: CostLine[];
   unpricedTypes: string[];

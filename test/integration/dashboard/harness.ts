@@ -116,6 +116,7 @@ export function testConfig(overrides: Partial<DashboardConfig> = {}): DashboardC
       makePool({ name: "arm", instanceTypes: ["c7g.large"], maxRunners: 2 }),
     ],
     prices: { "m7i.large": { onDemand: 0.1, spot: 0.04 }, "c7g.large": { onDemand: 0.07 } },
+    volumePrices: { gp3: 0.08 },
     github: {
       webUrl: "http://github.invalid",
       apiUrl: "http://api.github.invalid",

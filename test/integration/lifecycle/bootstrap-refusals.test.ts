@@ -4,32 +4,12 @@ import { RunnerClient } from "../../../emulators/src/github/runner-client.js";
 import { type Sandbox, startSandbox } from "../../../sandbox/sandbox.js";
 import { startMayfly } from "../../../sandbox/start-mayfly.js";
 import { createTokenIssuer } from "../../../src/bootstrap/token.js";
-import { parseUserData } from "../../../src/bootstrap/user-data.js";
 import { decodeSecret } from "../../../src/config.js";
 import type { Mayfly } from "../../../src/mayfly.js";
+import { identityOf } from "../../helpers/instance-identity.js";
 import { waitFor } from "../../helpers/wait-for.js";
 
 const SMALL = ["self-hosted", "linux", "x64", "mayfly-small"];
-
-/** What the instance's bootstrap script reads through IMDSv2. */
-async function identityOf(sandbox: Sandbox, instanceId: string) {
-  const base = sandbox.ec2.imdsUrl(instanceId);
-  const token = await (
-    await fetch(`${base}/latest/api/token`, {
-      method: "PUT",
-      headers: { "x-aws-ec2-metadata-token-ttl-seconds": "60" },
-    })
-  ).text();
-  const get = async (path: string) =>
-    (await fetch(`${base}${path}`, { headers: { "x-aws-ec2-metadata-token": token } })).text();
-  return {
-    userData: parseUserData(await get("/latest/user-data")),
-    identity: {
-      document: await get("/latest/dynamic/instance-identity/document"),
-      signature: await get("/latest/dynamic/instance-identity/signature"),
-    },
-  };
-}
 
 describe("bootstrap refusals", () => {
   let sandbox: Sandbox;

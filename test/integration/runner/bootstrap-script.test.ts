@@ -4,12 +4,18 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
+import {
+  type EC2Client,
+  ModifyInstanceAttributeCommand,
+  RunInstancesCommand,
+  StartInstancesCommand,
+} from "@aws-sdk/client-ec2";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createEmulatorClient } from "../../../emulators/src/ec2/client.js";
 import { type Ec2Emulator, startEc2Emulator } from "../../../emulators/src/ec2/emulator.js";
 import { listen, readBody, type StartedServer, sendJson } from "../../../emulators/src/http.js";
 import { renderUserData } from "../../../src/bootstrap/user-data.js";
+import { renderWarmUpUserData } from "../../../src/warm/warm-up-user-data.js";
 
 /**
  * Runs the image's real bootstrap script (infra/runner/bootstrap.sh) with bash against the EC2 emulator's
@@ -84,7 +90,7 @@ function userData(
   });
 }
 
-async function launch(data: string): Promise<string> {
+async function launch(data: string, shutdown: "terminate" | "stop" = "terminate"): Promise<string> {
   const out = await ec2.send(
     new RunInstancesCommand({
       ImageId: "ami-0123456789abcdef0",
@@ -93,7 +99,7 @@ async function launch(data: string): Promise<string> {
       MaxCount: 1,
       UserData: Buffer.from(data, "utf8").toString("base64"),
       MetadataOptions: { HttpTokens: "required", HttpEndpoint: "enabled" },
-      InstanceInitiatedShutdownBehavior: "terminate",
+      InstanceInitiatedShutdownBehavior: shutdown,
     }),
   );
   const id = out.Instances?.[0]?.InstanceId ?? "";
@@ -130,8 +136,11 @@ async function boot(options: {
   runner?: "exits" | "sleeps";
   nft?: "ok" | "fails";
   env?: Record<string, string>;
+  shutdown?: "terminate" | "stop";
+  /** Boot this (started) instance again instead of launching one. */
+  instanceId?: string;
 }) {
-  const id = await launch(options.userData ?? userData());
+  const id = options.instanceId ?? (await launch(options.userData ?? userData(), options.shutdown));
   const dir = await mkdtemp(join(tmpdir(), "mayfly-bootstrap-"));
   dirs.push(dir);
   await Promise.all(["bin", "runner", "tmp"].map((sub) => mkdir(join(dir, sub))));
@@ -328,6 +337,66 @@ describe("infra/runner/bootstrap.sh", () => {
     expect(received).toHaveLength(0);
     expect(run.events).toEqual(["poweroff"]);
     expect(run.output).toContain("no runner at");
+  });
+
+  it("a stopped pool's warm-up boot reads the runner's files, never enrols nor runs it, and powers off to stop", async () => {
+    replies = [OK];
+    const run = await boot({ userData: renderWarmUpUserData({ pool: "linux-small" }), shutdown: "stop" });
+    expect(run.code).toBe(0);
+    expect(received).toHaveLength(0);
+    expect(run.argv).toBeUndefined();
+    // No firewall rule either: nothing runs after it, and a rule would not outlive the power-off.
+    expect(run.events).toEqual(["poweroff"]);
+    expect(run.output).toContain("warm-up boot for pool linux-small");
+    await vi.waitFor(() => expect(emulator.instance(run.id)?.state).toBe("stopped"));
+
+    // The claim (src/warm/claim-stopped.ts): fresh user data and terminate-on-shutdown while stopped, then
+    // a start. The same script on the second boot enrols with the new token and runs one job.
+    await ec2.send(
+      new ModifyInstanceAttributeCommand({
+        InstanceId: run.id,
+        UserData: { Value: new TextEncoder().encode(userData()) },
+      }),
+    );
+    await ec2.send(
+      new ModifyInstanceAttributeCommand({
+        InstanceId: run.id,
+        InstanceInitiatedShutdownBehavior: { Value: "terminate" },
+      }),
+    );
+    await ec2.send(new StartInstancesCommand({ InstanceIds: [run.id] }));
+    await vi.waitFor(() => expect(emulator.instance(run.id)?.state).toBe("running"));
+    const second = await boot({ instanceId: run.id });
+    expect(second.code).toBe(0);
+    expect(JSON.parse(received[0]?.body ?? "{}").token).toBe(TOKEN);
+    expect(second.events).toEqual(["nft", "run.sh-start", "run.sh-exit", "poweroff"]);
+    await vi.waitFor(() =>
+      expect(["shutting-down", "terminated"]).toContain(emulator.instance(run.id)?.state),
+    );
+  });
+
+  it.each([
+    [
+      "with a token",
+      (d: string) => `${d}MAYFLY_BOOTSTRAP_TOKEN='${TOKEN}'\n`,
+      "must not set MAYFLY_BOOTSTRAP_TOKEN",
+    ],
+    ["with a URL", (d: string) => `${d}MAYFLY_URL='${app.url}'\n`, "must not set MAYFLY_URL"],
+    [
+      "not '1'",
+      (d: string) => d.replace("MAYFLY_WARM_UP='1'", "MAYFLY_WARM_UP='yes'"),
+      "MAYFLY_WARM_UP must be 1",
+    ],
+  ])("refuses warm-up user-data %s: no enrolment, power off", async (_, edit, message) => {
+    replies = [OK];
+    const run = await boot({
+      userData: edit(renderWarmUpUserData({ pool: "linux-small" })),
+      shutdown: "stop",
+    });
+    expect(run.code).toBe(1);
+    expect(received).toHaveLength(0);
+    expect(run.events).toEqual(["poweroff"]);
+    expect(run.output).toContain(message);
   });
 
   it("refuses user-data missing keys with a clear error, never evaluates it, and powers off", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CostedInstance } from "../../../src/dashboard/estimate-costs.js";
 import { estimateCosts } from "../../../src/dashboard/estimate-costs.js";
-import { GP3_GIB_MONTH, idleCost } from "../../../src/dashboard/idle-cost.js";
+import { idleCost } from "../../../src/dashboard/idle-cost.js";
 import { InstanceLedger } from "../../../src/dashboard/instance-ledger.js";
 import { makePool } from "../domain/make-pool.js";
 import { instance, observation } from "./fixtures.js";
@@ -9,6 +9,9 @@ import { instance, observation } from "./fixtures.js";
 const H = 3_600_000;
 const WINDOW = { from: 0, to: 24 * H };
 const PRICES = { "m7i.large": { onDemand: 0.1008 } };
+/** gp3 in us-east-1 (https://aws.amazon.com/ebs/pricing/), the pool file's default. */
+const GP3 = 0.08;
+const VOLUMES = { gp3: GP3 };
 const POOLS = [makePool({ name: "linux", volume: { deviceName: "/dev/xvda", sizeGiB: 30, type: "gp3" } })];
 
 const costed = (over: Partial<CostedInstance>): CostedInstance => ({
@@ -43,7 +46,7 @@ describe("idleCost", () => {
       costed({ warm: "stopped", stopped: { from: 0, to: 24 * H } }),
       0,
       0,
-      (30 * 24 * GP3_GIB_MONTH) / 730,
+      (30 * 24 * GP3) / 730,
     ],
     [
       "a stopped span outside the window: nothing",
@@ -53,7 +56,7 @@ describe("idleCost", () => {
       0,
     ],
   ])("%s", (_, i, hotHours, hotCost, stoppedCost) => {
-    const idle = idleCost([i], POOLS, PRICES, WINDOW);
+    const idle = idleCost([i], POOLS, PRICES, WINDOW, VOLUMES);
     const line = idle.pools[0];
     expect(line?.hotHours ?? 0).toBeCloseTo(hotHours, 4);
     expect(line?.hotCost ?? 0).toBeCloseTo(hotCost, 4);
@@ -68,7 +71,7 @@ describe("idleCost", () => {
     const stopped = [1, 2, 3, 4].map((n) =>
       costed({ instanceId: `i-s${n}`, warm: "stopped", stopped: { from: 0, to: 24 * H } }),
     );
-    const idle = idleCost([...hot, ...stopped], POOLS, PRICES, WINDOW);
+    const idle = idleCost([...hot, ...stopped], POOLS, PRICES, WINDOW, VOLUMES);
     // 2 × 10 h × $0.1008 = $2.016; 4 × 30 GiB × 24 h × $0.08 / 730 h = $0.3156.
     expect(idle.pools).toEqual([
       {
@@ -81,6 +84,20 @@ describe("idleCost", () => {
       },
     ]);
     expect(idle.total).toBeCloseTo(2.3316, 4);
+  });
+
+  const stoppedDay = costed({ warm: "stopped", stopped: { from: 0, to: 730 * H } });
+  const poolWith = (type: "gp3" | "gp2" | "io2") => [
+    makePool({ name: "linux", volume: { deviceName: "/dev/xvda", sizeGiB: 100, type } }),
+  ];
+  it.each([
+    ["the pool file's gp3 rate for a gp3 volume", "gp3", { gp3: 0.0952 }, 9.52],
+    ["its own type's rate when the pool file has one", "gp2", { gp3: 0.08, gp2: 0.1 }, 10],
+    ["the gp3 rate for a type the pool file does not price", "io2", { gp3: 0.08, gp2: 0.1 }, 8],
+  ] as const)("a 100 GiB volume stopped a month: %s", (_, type, rates, cost) => {
+    const idle = idleCost([stoppedDay], poolWith(type), PRICES, { from: 0, to: 730 * H }, rates);
+    expect(idle.pools[0]?.stoppedCost).toBeCloseTo(cost, 4);
+    expect(idle.volumePrices).toEqual(rates);
   });
 });
 

@@ -381,13 +381,22 @@ describe("planReap with warm capacity (issue 13)", () => {
       expected: [],
     },
     {
-      case: "a hot runner idle past the warm maximum age is removed (backstop for planWarm)",
+      case: "a hot runner just past the warm maximum age is kept while planWarm brings its replacement",
       input: {
         instances: [warm("hot", 90_000 * S, "running")],
         runners: [idle],
         idleSince: ago("i-a", 86_400 * S + 1),
       },
-      expected: [removeThenTerminate("idle-timeout", "idle 86400.001s > idle timeout 86400s")],
+      expected: [],
+    },
+    {
+      case: "a hot runner idle past maximum age + boot + idle is removed (backstop for planWarm)",
+      input: {
+        instances: [warm("hot", 90_000 * S, "running")],
+        runners: [idle],
+        idleSince: ago("i-a", 87_300 * S + 1),
+      },
+      expected: [removeThenTerminate("idle-timeout", "idle 87300.001s > idle timeout 87300s")],
     },
     {
       case: "a hot instance that never registered is still reaped at the boot timeout",

@@ -41,14 +41,58 @@ const allowsOf = (statements: Statement[]) =>
 describe("warm capacity grants", () => {
   const statements = fleetStatements(true);
 
-  it("starts and stops only this deployment's instances", () => {
-    expect(bySid(statements, "WarmStartStopOwnInstances")).toEqual({
-      Sid: "WarmStartStopOwnInstances",
+  it("starts only this deployment's instances, and never stops any (nothing calls StopInstances)", () => {
+    expect(bySid(statements, "WarmStartOwnInstances")).toEqual({
+      Sid: "WarmStartOwnInstances",
       Effect: "Allow",
-      Action: ["ec2:StartInstances", "ec2:StopInstances"],
+      Action: "ec2:StartInstances",
       Resource: ec2Arn("instance/*"),
       Condition: ours,
     });
+    expect(allowsOf(statements)).not.toContain("ec2:StopInstances");
+  });
+
+  it("tags a claimed instance with its job: only mayfly:jobs, only where it has none yet", () => {
+    expect(bySid(statements, "WarmTagClaimedInstances")).toEqual({
+      Sid: "WarmTagClaimedInstances",
+      Effect: "Allow",
+      Action: "ec2:CreateTags",
+      Resource: ec2Arn("instance/*"),
+      Condition: {
+        ...ours,
+        "ForAllValues:StringEquals": { "aws:TagKeys": ["mayfly:jobs"] },
+        Null: { "aws:RequestTag/mayfly:jobs": "false", "aws:ResourceTag/mayfly:jobs": "true" },
+      },
+    });
+  });
+
+  // The claim's calls, as test/integration/lifecycle/warm-capacity.test.ts records them over the emulator:
+  // tags written after launch are one key per call, and only these; only mayfly:warm is ever removed.
+  it("writes after launch only the keys the code writes, and removes only mayfly:warm", () => {
+    const allowing = (action: string) =>
+      statements.filter((s) => s.Effect === "Allow" && asList(s.Action).includes(action));
+    const keysOf = (s: Statement) => {
+      const c = s.Condition as Record<string, Record<string, unknown>>;
+      return asList(c["ForAllValues:StringEquals"]?.["aws:TagKeys"]) as string[];
+    };
+    const afterLaunch = allowing("ec2:CreateTags").filter((s) => {
+      const c = s.Condition as Record<string, Record<string, unknown>>;
+      if (c.StringEquals?.["ec2:CreateAction"] === "RunInstances") return false;
+      expect(c.StringEquals?.["aws:ResourceTag/mayfly:managed-by"]).toBe("Test");
+      expect(s.Resource).toEqual(ec2Arn("instance/*"));
+      const keys = keysOf(s);
+      expect(keys).toHaveLength(1);
+      expect(c.Null?.[`aws:RequestTag/${keys[0]}`]).toBe("false");
+      return true;
+    });
+    expect(afterLaunch.flatMap(keysOf).sort()).toEqual([
+      "mayfly:enrolled",
+      "mayfly:interrupted",
+      "mayfly:jobs",
+      "mayfly:taken",
+    ]);
+    expect(allowing("ec2:DeleteTags").flatMap(keysOf)).toEqual(["mayfly:warm"]);
+    expect(allowing("ec2:DeleteTags")).toHaveLength(1);
   });
 
   it("modifies only this deployment's instances", () => {

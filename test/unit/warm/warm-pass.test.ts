@@ -8,6 +8,7 @@ import { RunnerBusyError } from "../../../src/errors.js";
 import { EventLog } from "../../../src/events/event-log.js";
 import type { GitHubRunner, OrgRef } from "../../../src/github/runners.js";
 import { createMetrics } from "../../../src/metrics.js";
+import type { Pool } from "../../../src/pool-file.js";
 import type { Observation } from "../../../src/reaper/observe.js";
 import { createReport } from "../../../src/report/report.js";
 import { createStoppedClaimer } from "../../../src/warm/claim-stopped.js";
@@ -25,7 +26,7 @@ const pool = makePool({
 });
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
-function setup(options: { busy?: boolean } = {}) {
+function setup(options: { busy?: boolean; pools?: Pool[]; installations?: OrgRef[] } = {}) {
   let now = NOW;
   const fleet = createMemoryFleet({ now: () => now, deploymentId: "d1" });
   const events = new EventLog({ now: () => now });
@@ -48,18 +49,21 @@ function setup(options: { busy?: boolean } = {}) {
         return "removed" as const;
       },
     },
-    installations: { list: async () => [ACME] },
-    pools: [pool],
+    installations: { list: async () => options.installations ?? [ACME] },
+    pools: options.pools ?? [pool],
     runnerPrefix: PREFIX,
     report: createReport({ events, metrics, log: silent }),
     metrics,
     now: () => now,
   };
-  const observe = async (runners: GitHubRunner[] = []): Promise<Observation> => ({
+  const observe = async (
+    runners: GitHubRunner[] = [],
+    unreachableOrgs: string[] = [],
+  ): Promise<Observation> => ({
     at: now,
     instances: await fleet.list(),
     runners: runners.map((r) => ({ ...r, ref: ACME })),
-    unreachableOrgs: [],
+    unreachableOrgs,
   });
   const idleRunner = (i: ManagedInstance, id: number): GitHubRunner => ({
     id,
@@ -71,6 +75,7 @@ function setup(options: { busy?: boolean } = {}) {
   return {
     fleet,
     events,
+    metrics,
     removed,
     observe,
     idleRunner,
@@ -98,6 +103,36 @@ describe("warm pass", () => {
     const launchFailures = w.events.list({ kinds: ["launch.failed"] });
     expect(launchFailures).toEqual([]);
     expect(byRole(w.fleet.instances(), "hot").filter((i) => !first.includes(i.instanceId))).toHaveLength(2);
+  });
+
+  it("gauges target, ready and coming per pool, org and role, and drops an org it no longer sees", async () => {
+    const GLOBEX: OrgRef = { installationId: 8, org: "globex" };
+    const both = makePool({ ...pool, allow: { orgs: ["acme", "globex"] } as never });
+    const w = setup({ pools: [both], installations: [ACME, GLOBEX] });
+    const levels = async () =>
+      Object.fromEntries(
+        (await w.metrics.warmLevel.get()).values.map((v) => [
+          `${v.labels.pool}/${v.labels.org}/${v.labels.role}/${v.labels.kind}`,
+          v.value,
+        ]),
+      );
+    await w.pass(await w.observe());
+    // The first pass saw nothing and launched the target; the next sees it coming, for each org.
+    await w.pass(await w.observe());
+    const twoOrgs = await levels();
+    for (const org of ["acme", "globex"])
+      expect(twoOrgs).toMatchObject({
+        [`warm/${org}/hot/target`]: 2,
+        [`warm/${org}/hot/ready`]: 0,
+        [`warm/${org}/hot/coming`]: 2,
+        [`warm/${org}/stopped/target`]: 1,
+        [`warm/${org}/stopped/coming`]: 1,
+      });
+    expect(Object.keys(twoOrgs)).toHaveLength(12);
+    await w.pass(await w.observe([], ["globex"]));
+    const after = await levels();
+    expect(Object.keys(after).every((k) => k.startsWith("warm/acme/"))).toBe(true);
+    expect(Object.keys(after)).toHaveLength(6);
   });
 
   it("launches hot runners that enrol and a stopped instance that warms up without a credential", async () => {
