@@ -186,7 +186,9 @@ export const noMayflyRunnerLeft: Invariant = (state) => {
  *   asking GitHub; only a redelivered message is checked),
  * - spot interruption (the warned instance's job is relaunched, or re-run on a new on-demand instance),
  * - instance of the warm target (launched ahead of any job; a claimed one is replaced, and its job
- *   launched nothing).
+ *   launched nothing),
+ * - job a warm instance served (its replacement; the job's cold launch, made before the warm instance was
+ *   ready, may end idle: seed 7205 of the warm profile).
  * Re-runs are not counted as jobs: their launch is the interruption's extra.
  */
 export const launchBound: Invariant = (state) => {

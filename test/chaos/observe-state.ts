@@ -81,7 +81,19 @@ export function observeState(
       "runner taken across pools or by a denied job": stolenRunners(sandbox, notes, runnerPrefix),
       "queued webhook accepted after the job started": lateQueuedWebhooks(sandbox, attempts),
       "spot interruption": interruptions(instances),
-      ...(notes.warmTarget ? { "warm target": notes.warmTarget.hot + notes.warmTarget.stopped } : {}),
+      ...(notes.warmTarget
+        ? {
+            "warm target": notes.warmTarget.hot + notes.warmTarget.stopped,
+            // The warm loop replaces each warm instance a job took, and that job's cold launch, made
+            // before the warm one was ready (GitHub gives a queued job to whichever runner is idle
+            // first), may end idle: at most one extra per job a warm instance served.
+            "job served by a warm instance": instances.filter(
+              (i) =>
+                /-(hot|stopped)$/.test(i.tags.Name ?? "") &&
+                (jobsRun.get(`${runnerPrefix}${i.instanceId}`) ?? 0) > 0,
+            ).length,
+          }
+        : {}),
     },
     ...(notes.warmTarget ? { warmTarget: notes.warmTarget } : {}),
     spotReruns: cluster.spotReruns(),
