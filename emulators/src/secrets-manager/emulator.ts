@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { BodyTooLargeError, listen, readBody } from "../http.js";
+import { AWS_JSON_CONTENT_TYPE, parseAwsJsonObject, writeAwsJson } from "../support/aws-json.js";
 import { MAX_SECRET_BYTES, SecretVault } from "./secret-vault.js";
 import { invalidParameter, invalidRequest, SecretsManagerError } from "./secrets-manager-error.js";
 
@@ -36,8 +37,6 @@ export interface SecretsManagerEmulator {
   calls(): readonly SecretsManagerCall[];
   stop(): Promise<void>;
 }
-
-const CONTENT_TYPE = "application/x-amz-json-1.1";
 
 export async function startSecretsManagerEmulator(
   options: SecretsManagerEmulatorOptions = {},
@@ -99,18 +98,21 @@ export async function startSecretsManagerEmulator(
       const operation = target.startsWith("secretsmanager.") ? target.slice("secretsmanager.".length) : "";
       const run = operations[operation];
       if (!run) throw new SecretsManagerError("UnknownOperationException", `Unknown operation ${target}`);
-      if (!String(req.headers["content-type"] ?? "").startsWith(CONTENT_TYPE)) {
-        throw new SecretsManagerError("SerializationException", `Expected ${CONTENT_TYPE}`);
+      if (!String(req.headers["content-type"] ?? "").startsWith(AWS_JSON_CONTENT_TYPE)) {
+        throw new SecretsManagerError("SerializationException", `Expected ${AWS_JSON_CONTENT_TYPE}`);
       }
-      const input = parse((await readBody(req, 2 * MAX_SECRET_BYTES + 4096)).toString("utf8"));
+      const input = parseAwsJsonObject(
+        (await readBody(req, 2 * MAX_SECRET_BYTES + 4096)).toString("utf8"),
+        (m) => new SecretsManagerError("SerializationException", m),
+      );
       calls.push({ operation, secretId: typeof input.SecretId === "string" ? input.SecretId : undefined });
-      write(res, 200, run(input), requestId);
+      writeAwsJson(res, 200, run(input), requestId);
     } catch (error) {
-      if (error instanceof SecretsManagerError) return write(res, error.status, error.body, requestId);
+      if (error instanceof SecretsManagerError) return writeAwsJson(res, error.status, error.body, requestId);
       if (error instanceof BodyTooLargeError) {
-        return write(res, 413, { __type: "RequestEntityTooLarge", Message: error.message }, requestId);
+        return writeAwsJson(res, 413, { __type: "RequestEntityTooLarge", Message: error.message }, requestId);
       }
-      write(res, 500, { __type: "InternalServiceError", Message: String(error) }, requestId);
+      writeAwsJson(res, 500, { __type: "InternalServiceError", Message: String(error) }, requestId);
     }
   }
 
@@ -131,26 +133,6 @@ export async function startSecretsManagerEmulator(
     calls: () => calls,
     stop: () => server.close(),
   };
-}
-
-function write(res: ServerResponse, status: number, body: unknown, requestId: string): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    "content-type": CONTENT_TYPE,
-    "content-length": Buffer.byteLength(text),
-    "x-amzn-RequestId": requestId,
-  });
-  res.end(text);
-}
-
-function parse(text: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text || "{}");
-    if (value && typeof value === "object" && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
-  throw new SecretsManagerError("SerializationException", "The request body is not a JSON object.");
 }
 
 function secretId(input: Record<string, unknown>): string {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { BodyTooLargeError, listen, readBody } from "../http.js";
+import { AWS_JSON_CONTENT_TYPE, parseAwsJsonObject, writeAwsJson } from "../support/aws-json.js";
 import { ParameterStore, type StoredParameter } from "./parameter-store.js";
 import { SsmError, validation } from "./ssm-error.js";
 
@@ -32,7 +33,6 @@ export interface SsmEmulator {
   stop(): Promise<void>;
 }
 
-const CONTENT_TYPE = "application/x-amz-json-1.1";
 const AMI = /^ami-[0-9a-f]{8,17}$/;
 
 export async function startSsmEmulator(options: SsmEmulatorOptions = {}): Promise<SsmEmulator> {
@@ -101,19 +101,22 @@ export async function startSsmEmulator(options: SsmEmulatorOptions = {}): Promis
       const operation = target.startsWith("AmazonSSM.") ? target.slice("AmazonSSM.".length) : "";
       const run = operations[operation];
       if (!run) throw new SsmError("UnknownOperationException", `Unknown operation ${target}`);
-      if (!String(req.headers["content-type"] ?? "").startsWith(CONTENT_TYPE)) {
-        throw new SsmError("SerializationException", `Expected ${CONTENT_TYPE}`);
+      if (!String(req.headers["content-type"] ?? "").startsWith(AWS_JSON_CONTENT_TYPE)) {
+        throw new SsmError("SerializationException", `Expected ${AWS_JSON_CONTENT_TYPE}`);
       }
-      const input = parse((await readBody(req, 64 * 1024)).toString("utf8"));
+      const input = parseAwsJsonObject(
+        (await readBody(req, 64 * 1024)).toString("utf8"),
+        (m) => new SsmError("SerializationException", m),
+      );
       const { names, body } = run(input);
       calls.push({ operation, names });
-      write(res, 200, body, requestId);
+      writeAwsJson(res, 200, body, requestId);
     } catch (error) {
-      if (error instanceof SsmError) return write(res, error.status, error.body, requestId);
+      if (error instanceof SsmError) return writeAwsJson(res, error.status, error.body, requestId);
       if (error instanceof BodyTooLargeError) {
-        return write(res, 413, { __type: "RequestEntityTooLarge", message: error.message }, requestId);
+        return writeAwsJson(res, 413, { __type: "RequestEntityTooLarge", message: error.message }, requestId);
       }
-      write(res, 500, { __type: "InternalServerError", message: String(error) }, requestId);
+      writeAwsJson(res, 500, { __type: "InternalServerError", message: String(error) }, requestId);
     }
   }
 
@@ -137,24 +140,4 @@ function requiredName(value: unknown): string {
     );
   }
   return value;
-}
-
-function write(res: ServerResponse, status: number, body: unknown, requestId: string): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    "content-type": CONTENT_TYPE,
-    "content-length": Buffer.byteLength(text),
-    "x-amzn-RequestId": requestId,
-  });
-  res.end(text);
-}
-
-function parse(text: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text || "{}");
-    if (value && typeof value === "object" && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
-  throw new SsmError("SerializationException", "The request body is not a JSON object.");
 }
