@@ -47,7 +47,11 @@ export function createJobStartedHandler(deps: JobStartedDeps): (event: WorkflowJ
     if (!instanceId) return;
     const org = event.payload.organization?.login ?? repository.owner.login;
     const enforce = deps.enforceOnRunners !== false && installation !== undefined;
-    const runner = enforce ? await origin(instanceId) : undefined;
+    const found = enforce ? await deps.instances.get(instanceId) : undefined;
+    const runner = enforce ? origin(found) : undefined;
+    /** The pool of an instance of ours that has already terminated (a late delivery of this event). */
+    const ended =
+      found?.state === "terminated" ? deps.pools.find((p) => p.name === found.tags[TAG.pool]) : undefined;
     const startedAt = Date.parse(job.started_at) || deps.now();
     const created = Date.parse(job.created_at);
     const queueSeconds = Number.isNaN(created) ? undefined : Math.max(0, (startedAt - created) / 1000);
@@ -86,6 +90,21 @@ export function createJobStartedHandler(deps: JobStartedDeps): (event: WorkflowJ
     const verdict = judgeRunnerJob({ ...input, forkRun });
     if (verdict.verdict === "allowed") return;
     if (verdict.verdict === "rogue") {
+      // A late (redelivered) in_progress for a job that ran on an instance of ours now terminated: judged
+      // by that instance's pool all the same, so a denied job is recorded as the violation it was (chaos
+      // seed 7202 of the warm profile: the webhooks role was down while it ran). Still suspect: Mayfly
+      // could not stop it, and a runner under a terminated instance's name may be a stolen config.
+      const late = ended
+        ? judgeRunnerJob({ ...input, runner: { kind: "pool", pool: ended }, forkRun })
+        : undefined;
+      if (late?.verdict === "violation") {
+        deps.report("policy.violation", {
+          reason: late.code,
+          message: `job ${job.id} of ${repository.full_name} ran on ${runnerName} although ${late.reason}; its instance is already terminated`,
+          ...where,
+          pool: late.pool,
+        });
+      }
       // Nothing of ours to terminate: the sweep raises the alarm and removes the runner once GitHub allows.
       deps.report("job.suspect", {
         reason: "rogue-runner",
@@ -119,8 +138,9 @@ export function createJobStartedHandler(deps: JobStartedDeps): (event: WorkflowJ
     ]);
   };
 
-  async function origin(instanceId: string): Promise<RunnerOrigin> {
-    const instance = await deps.instances.get(instanceId);
+  function origin(
+    instance: { state: InstanceState; tags: Record<string, string> } | undefined,
+  ): RunnerOrigin {
     if (!instance || instance.state === "terminated") return { kind: "no-instance" };
     const tag = instance.tags[TAG.pool];
     const pool = deps.pools.find((p) => p.name === tag);

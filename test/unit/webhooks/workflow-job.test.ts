@@ -159,4 +159,40 @@ describe("workflow_job handlers", () => {
       cause: "policy-violation",
     });
   });
+
+  it.each([
+    ["a denied job", "closed", ["job.started", "policy.violation", "job.suspect"]],
+    ["an admitted job", "small", ["job.started", "job.suspect"]],
+  ])(
+    "%s whose in_progress arrives after its instance terminated: judged by that pool, and suspect",
+    async (_name, poolName, kinds) => {
+      const s = setup();
+      const [launched] = await s.fleet.launch({
+        pool: pools.find((p) => p.name === poolName)!,
+        instanceType: "t3.large",
+        subnetId: "subnet-0aaaaaaaaaaaaaaa1",
+        market: "on-demand",
+        count: 1,
+        clientToken: `c-${poolName}`,
+        userData: "",
+        tags: { [TAG.pool]: poolName, [TAG.org]: "acme" },
+      });
+      s.fleet.setState(launched?.instanceId ?? "", "terminated");
+      const payload = queuedPayload({ jobId: 11, installationId: 7 });
+      const started = {
+        ...payload,
+        action: "in_progress",
+        workflow_job: {
+          ...payload.workflow_job,
+          status: "in_progress",
+          runner_id: 5,
+          runner_name: `mayfly-${launched?.instanceId}`,
+        },
+      };
+      await s.handlers.inProgress(s.event(started));
+      expect(s.events.list().map((e) => e.kind)).toEqual(kinds);
+      // Nothing to contain: the instance is gone already.
+      expect(await s.receive(s.reapQueue)).toEqual([]);
+    },
+  );
 });
