@@ -18,6 +18,7 @@ import { createReport } from "../report/report.js";
 import { createChecklist } from "../setup/checklist.js";
 import { mountConfiguredSetupRoutes } from "../setup/configured-routes.js";
 import type { RunnerGroupSync } from "../setup/sync-runner-groups.js";
+import type { IntakeFirst } from "../webhooks/intake-first.js";
 import { createKnownInstallations } from "../webhooks/known-installations.js";
 import { mountWebhookRoute } from "../webhooks/route.js";
 import type { WorkflowJobHandlers } from "../webhooks/workflow-job.js";
@@ -33,6 +34,7 @@ export function mountRoutes(
     runnerJobs: RunnerJobs;
     metrics: Metrics;
     handlers: WorkflowJobHandlers;
+    intakeFirst: IntakeFirst;
     runnerGroupSync: RunnerGroupSync;
     log: Logger;
     now: () => number;
@@ -45,6 +47,14 @@ export function mountRoutes(
   mountHealthRoutes(http, { ready: ctx.ready });
   mountMetricsRoute(http, { registry: metrics.registry, token: config.metrics.token });
   if (roles.has("webhooks")) {
+    http.use(config.github.webhookPath, async (_c, next) => {
+      const leave = ctx.intakeFirst.enter();
+      try {
+        await next();
+      } finally {
+        leave();
+      }
+    });
     mountWebhookRoute(http, {
       path: config.github.webhookPath,
       verify: (body, signature) => adapters.probot.webhooks.verify(body, signature),
@@ -85,7 +95,11 @@ export function mountRoutes(
     });
     const bootstrapLog = log.child({ role: "bootstrap" });
     mountBootstrapRoute(http, {
-      enrol,
+      // Webhook deliveries first (src/webhooks/intake-first.ts); the wait counts into the request's hold.
+      enrol: async (request) => {
+        await ctx.intakeFirst.turn(request.signal);
+        return enrol(request);
+      },
       report: createReport({ events, metrics, log: bootstrapLog }),
       events,
       metrics,
