@@ -1,9 +1,7 @@
 import { readFileSync } from "node:fs";
-import { EC2Client } from "@aws-sdk/client-ec2";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { SQSClient } from "@aws-sdk/client-sqs";
-import { SSMClient } from "@aws-sdk/client-ssm";
 import { pino } from "pino";
+import { createSdkClients } from "./aws/sdk-clients.js";
 import { type Config, readEnvironment } from "./config.js";
 import { ConfigError } from "./errors.js";
 import { createMayfly } from "./mayfly.js";
@@ -15,9 +13,7 @@ import { createSecretsManagerStore, regionOfSecret } from "./setup/secrets-manag
 import { startApp } from "./setup/start-app.js";
 
 /**
- * Process entry (`npm start`). Clients follow the standard AWS SDK environment (credential chain,
- * AWS_REGION, AWS_ENDPOINT_URL_EC2/_SQS). EC2 calls are made once (`maxAttempts: 1`): the scaler owns
- * retries, so a capacity error moves to the next instance type at once instead of being retried by the SDK.
+ * Process entry (`npm start`). The AWS clients are src/aws/sdk-clients.ts's.
  * Without App credentials it starts in setup mode (src/setup/start-app.ts).
  * SIGTERM/SIGINT: stop receiving, finish in-flight work, exit.
  */
@@ -50,18 +46,8 @@ async function main(): Promise<void> {
   }
   const { config } = startup;
   const log = pino({ level: config.logLevel, base: { app: "mayfly" } });
-  // The SDK's default of 50 sockets per client would queue a burst's long polls, batch deletes and
-  // visibility changes behind each other; Mayfly paces its calls with its own budgets, so the socket pool
-  // need not pace them too.
-  const requestHandler = { httpAgent: { maxSockets: 256 }, httpsAgent: { maxSockets: 256 } };
   const build = (c: Config, server?: Parameters<typeof createMayfly>[1]["server"]) =>
-    createMayfly(c, {
-      ec2: new EC2Client({ region: c.aws.region, maxAttempts: 1, requestHandler }),
-      sqs: c.queue.kind === "sqs" ? new SQSClient({ region: c.aws.region, requestHandler }) : undefined,
-      ssm: new SSMClient({ region: c.aws.region }),
-      log,
-      server,
-    });
+    createMayfly(c, { ...createSdkClients(c), log, server });
   const mayfly = await startApp({
     startup,
     createMayfly: build,

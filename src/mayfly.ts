@@ -17,6 +17,7 @@ import { poolWarnings } from "./pool-file.js";
 import type { JobQueue } from "./queue/job-queue.js";
 import { createReport } from "./report/report.js";
 import { createRunnerGroupSync, type GroupOutcome } from "./setup/sync-runner-groups.js";
+import { createIntakeFirst } from "./webhooks/intake-first.js";
 import { createWorkflowJobHandlers } from "./webhooks/workflow-job.js";
 import { createAdapters } from "./wiring/adapters.js";
 import { mountRoutes } from "./wiring/routes.js";
@@ -91,8 +92,11 @@ export async function createMayfly(config: Config, options: MayflyOptions): Prom
     now,
   });
 
+  // Deliveries first: bootstrap requests and queued messages wait while many are being answered.
+  const intakeFirst = createIntakeFirst({});
   const http = createHttpApp(log);
   const { dashboard } = mountRoutes(http, {
+    intakeFirst,
     config,
     adapters,
     events,
@@ -108,6 +112,7 @@ export async function createMayfly(config: Config, options: MayflyOptions): Prom
   const listener = getRequestListener(http.fetch);
   const server = options.server ?? createServer(listener);
   const workers = createWorkers(config, options, {
+    intakeFirst,
     adapters,
     events,
     runnerJobs,

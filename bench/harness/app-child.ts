@@ -1,6 +1,5 @@
-import { EC2Client } from "@aws-sdk/client-ec2";
-import { SQSClient } from "@aws-sdk/client-sqs";
 import { pino } from "pino";
+import { createSdkClients } from "../../src/aws/sdk-clients.js";
 import { loadConfig } from "../../src/config.js";
 import { createMayfly } from "../../src/mayfly.js";
 import { tapHistogram } from "./tap-histogram.js";
@@ -14,11 +13,8 @@ import { tapHistogram } from "./tap-histogram.js";
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = pino({ level: config.logLevel, base: { app: "mayfly" } });
-  const mayfly = await createMayfly(config, {
-    ec2: new EC2Client({ region: config.aws.region, maxAttempts: 1 }),
-    sqs: new SQSClient({ region: config.aws.region }),
-    log,
-  });
+  // The same AWS clients as src/main.ts (socket pool, EC2 attempts), so the bench measures production's.
+  const mayfly = await createMayfly(config, { ...createSdkClients(config), log });
   const launch = tapHistogram(mayfly.metrics.launchLatency);
   const revoke = tapHistogram(mayfly.metrics.timeToRevoke);
   const events: Record<string, number> = {};

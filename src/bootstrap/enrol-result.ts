@@ -51,7 +51,7 @@ export type EnrolResult = Issued | Refused;
 export interface EnrolRequest {
   token: string;
   identity: { document: string; signature: string };
-  /** The instance hung up: stop waiting for GitHub's write budget, so no config is issued to nobody. */
+  /** The instance hung up, or it was held long enough (route.ts): stop waiting for GitHub's write budget, so no config is issued to nobody. */
   signal?: AbortSignal;
 }
 

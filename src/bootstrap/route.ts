@@ -36,6 +36,16 @@ export interface BootstrapRouteDeps {
   /** Proxies that append to X-Forwarded-For (MAYFLY_TRUSTED_PROXY_HOPS). */
   trustedProxyHops: number;
   now?: () => number;
+  /**
+   * How long one request may wait for GitHub's budget; default 20 s. Past it the caller is told to ask
+   * again. The instance's own attempt gives up at 30 s (infra/runner/bootstrap.sh, curl --max-time), and
+   * a JIT config sent to GitHub just before that would be answered to nobody: the runner is made, never
+   * connects, and the next attempt must delete and replace it (a second write from the budget). The
+   * 10 s left covers the enrolment tag, the EC2 check and GitHub's answer on a loaded host.
+   * `holdSignal` replaces the timer in tests.
+   */
+  holdMs?: number;
+  holdSignal?: () => AbortSignal;
   summaryIntervalMs?: number;
   schedule?: Schedule;
 }
@@ -78,14 +88,20 @@ export function mountBootstrapRoute(app: Hono, deps: BootstrapRouteDeps): void {
         return c.json({ error: "body must be JSON: { token, identity: { document, signature } }" }, 400);
 
       let result: EnrolResult;
-      const signal = c.req.raw.signal;
+      const hungUp = c.req.raw.signal;
+      const held = deps.holdSignal?.() ?? AbortSignal.timeout(deps.holdMs ?? 20_000);
       try {
-        result = await deps.enrol({ ...parsed.data, signal });
+        result = await deps.enrol({ ...parsed.data, signal: AbortSignal.any([hungUp, held]) });
       } catch (error) {
-        // A caller that hung up (its attempt timed out) got no config, and will ask again.
-        if (signal.aborted)
+        // A caller that hung up (its attempt timed out) got no config, and will ask again; one held as
+        // long as it may be is told to ask again before its attempt times out.
+        if (hungUp.aborted)
           deps.log.info({ source }, "bootstrap caller hung up before its config was issued");
-        else deps.log.error({ err: error, source }, "bootstrap could not complete; the instance will retry");
+        else if (held.aborted) {
+          c.header("retry-after", "1");
+          return c.json({ error: "no config yet (GitHub's budget is spent for now), ask again" }, 503);
+        } else
+          deps.log.error({ err: error, source }, "bootstrap could not complete; the instance will retry");
         return c.json({ error: "temporarily unavailable, retry" }, 503);
       }
       if (!result.ok) {

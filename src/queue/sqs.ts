@@ -1,5 +1,6 @@
 import {
-  ChangeMessageVisibilityCommand,
+  type BatchResultErrorEntry,
+  ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
   DeleteMessageCommand,
   type Message,
@@ -11,6 +12,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { UnavailableError } from "../errors.js";
 import { chunkMessages } from "./chunk-messages.js";
+import { coalesce } from "./coalesce.js";
 import type { JobQueue, OutgoingMessage, ReceivedMessage, ReceiveOptions } from "./job-queue.js";
 import { callSqs, translateSqsError } from "./translate-sqs-error.js";
 
@@ -35,15 +37,15 @@ export function createSqsQueue(options: SqsQueueOptions): JobQueue {
   const { client, queueUrl, deadLetterQueueUrl } = options;
   const retries = options.sendRetries ?? 2;
 
-  async function sendChunk(chunk: readonly OutgoingMessage[]): Promise<void> {
+  /** Sends one chunk (≤ 10 entries), retrying entries SQS failed on its side; the failure of each entry. */
+  async function sendChunk(chunk: readonly OutgoingMessage[]): Promise<Array<EntryFailure | undefined>> {
+    const outcome: Array<EntryFailure | undefined> = chunk.map(() => undefined);
     let pending: SendMessageBatchRequestEntry[] = chunk.map((m, i) => ({
       Id: `m${i}`,
       MessageBody: m.body,
       MessageGroupId: m.groupId,
       MessageDeduplicationId: m.dedupId,
     }));
-    const refused: string[] = [];
-    let transient: string[] = [];
     for (let attempt = 0; attempt <= retries && pending.length > 0; attempt++) {
       if (attempt > 0) await pause(100 * 2 ** attempt);
       const entries = pending;
@@ -51,29 +53,73 @@ export function createSqsQueue(options: SqsQueueOptions): JobQueue {
         client.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries })),
       );
       const failed = out.Failed ?? [];
-      const describe = (id?: string) => {
-        const entry = entries.find((e) => e.Id === id);
-        const failure = failed.find((f) => f.Id === id);
-        return `${entry?.MessageDeduplicationId ?? id} (${failure?.Code}: ${failure?.Message ?? ""})`;
-      };
-      refused.push(...failed.filter((f) => f.SenderFault).map((f) => describe(f.Id)));
+      for (const e of entries) outcome[Number(e.Id?.slice(1))] = undefined;
+      for (const f of failed) {
+        const entry = entries.find((e) => e.Id === f.Id);
+        outcome[Number(f.Id?.slice(1))] = {
+          refused: f.SenderFault === true,
+          text: `${entry?.MessageDeduplicationId ?? f.Id} (${f.Code}: ${f.Message ?? ""})`,
+        };
+      }
       const retryable = new Set(failed.filter((f) => !f.SenderFault).map((f) => f.Id));
-      transient = [...retryable].map(describe);
       pending = entries.filter((e) => retryable.has(e.Id));
     }
-    if (refused.length > 0) {
-      throw new Error(`SQS refused ${refused.length} of ${chunk.length} messages: ${refused.join("; ")}`);
-    }
-    if (transient.length > 0) {
-      throw new UnavailableError(
-        `SQS failed ${transient.length} of ${chunk.length} messages: ${transient.join("; ")}`,
-      );
-    }
+    return outcome;
   }
+
+  /** The error for a chunk's failed entries: refused ones first (retrying cannot help them). */
+  function failureOf(failures: ReadonlyArray<EntryFailure | undefined>, of: number): Error | undefined {
+    const refused = failures.filter((f) => f?.refused).map((f) => f!.text);
+    if (refused.length > 0)
+      return new Error(`SQS refused ${refused.length} of ${of} messages: ${refused.join("; ")}`);
+    const transient = failures.filter((f) => f && !f.refused).map((f) => f!.text);
+    if (transient.length > 0)
+      return new UnavailableError(
+        `SQS failed ${transient.length} of ${of} messages: ${transient.join("; ")}`,
+      );
+    return undefined;
+  }
+
+  // Lone sends (one webhook, one message) share SendMessageBatch calls with the sends of the same
+  // event-loop turn; each caller still learns only its own entry's fate. Several messages from one
+  // caller keep the ordered chunk-after-chunk path (FIFO order within a group).
+  const sendOne = coalesce<OutgoingMessage>({
+    maxSize: 10,
+    send: async (batch) => (await sendChunk(batch)).map((f) => failureOf([f], 1)),
+  });
+
+  // Visibility changes (heartbeats, delays) likewise share ChangeMessageVisibilityBatch calls.
+  const delayOne = coalesce<{ receiptHandle: string; seconds: number }>({
+    maxSize: 10,
+    async send(batch) {
+      const out = await callSqs(() =>
+        client.send(
+          new ChangeMessageVisibilityBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: batch.map((d, i) => ({
+              Id: `v${i}`,
+              ReceiptHandle: d.receiptHandle,
+              VisibilityTimeout: clampVisibility(d.seconds),
+            })),
+          }),
+        ),
+      );
+      const failures: Array<Error | undefined> = batch.map(() => undefined);
+      for (const f of out.Failed ?? []) failures[Number(f.Id?.slice(1))] = visibilityFailure(f);
+      return failures;
+    },
+  });
 
   return {
     async send(messages) {
-      for (const chunk of chunkMessages(messages)) await sendChunk(chunk);
+      const [only] = messages;
+      if (messages.length === 1 && only && Buffer.byteLength(only.body) <= COALESCED_BODY_MAX) {
+        return sendOne(only);
+      }
+      for (const chunk of chunkMessages(messages)) {
+        const failure = failureOf(await sendChunk(chunk), chunk.length);
+        if (failure) throw failure;
+      }
     },
 
     async receive(receive: ReceiveOptions) {
@@ -115,16 +161,8 @@ export function createSqsQueue(options: SqsQueueOptions): JobQueue {
       return { failed };
     },
 
-    async delay(receiptHandle, seconds) {
-      await callSqs(() =>
-        client.send(
-          new ChangeMessageVisibilityCommand({
-            QueueUrl: queueUrl,
-            ReceiptHandle: receiptHandle,
-            VisibilityTimeout: clampVisibility(seconds),
-          }),
-        ),
-      );
+    delay(receiptHandle, seconds) {
+      return delayOne({ receiptHandle, seconds });
     },
 
     async deadLetter(message, reason) {
@@ -150,6 +188,22 @@ export function createSqsQueue(options: SqsQueueOptions): JobQueue {
       );
     },
   };
+}
+
+/** One failed batch entry: SQS's fault (retried) or the sender's (refused). */
+interface EntryFailure {
+  refused: boolean;
+  text: string;
+}
+
+/** Ten coalesced bodies of this size stay far inside SendMessageBatch's 1 MiB. */
+const COALESCED_BODY_MAX = 64 * 1024;
+
+/** A failed ChangeMessageVisibilityBatch entry as the error the single call would have thrown. */
+function visibilityFailure(f: BatchResultErrorEntry): Error {
+  const text = `SQS could not change the visibility (${f.Code}: ${f.Message ?? ""})`;
+  if (!f.SenderFault) return new UnavailableError(text);
+  return Object.assign(new Error(text), { name: f.Code ?? "Error" });
 }
 
 function toReceived(m: Message): ReceivedMessage {

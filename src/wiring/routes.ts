@@ -19,6 +19,7 @@ import { checkPoolImages } from "../setup/check-pool-images.js";
 import { createChecklist } from "../setup/checklist.js";
 import { mountConfiguredSetupRoutes } from "../setup/configured-routes.js";
 import type { RunnerGroupSync } from "../setup/sync-runner-groups.js";
+import type { IntakeFirst } from "../webhooks/intake-first.js";
 import { createKnownInstallations } from "../webhooks/known-installations.js";
 import { mountWebhookRoute } from "../webhooks/route.js";
 import type { WorkflowJobHandlers } from "../webhooks/workflow-job.js";
@@ -34,6 +35,7 @@ export function mountRoutes(
     runnerJobs: RunnerJobs;
     metrics: Metrics;
     handlers: WorkflowJobHandlers;
+    intakeFirst: IntakeFirst;
     runnerGroupSync: RunnerGroupSync;
     log: Logger;
     now: () => number;
@@ -46,6 +48,14 @@ export function mountRoutes(
   mountHealthRoutes(http, { ready: ctx.ready });
   mountMetricsRoute(http, { registry: metrics.registry, token: config.metrics.token });
   if (roles.has("webhooks")) {
+    http.use(config.github.webhookPath, async (_c, next) => {
+      const leave = ctx.intakeFirst.enter();
+      try {
+        await next();
+      } finally {
+        leave();
+      }
+    });
     mountWebhookRoute(http, {
       path: config.github.webhookPath,
       verify: (body, signature) => adapters.probot.webhooks.verify(body, signature),
@@ -86,7 +96,11 @@ export function mountRoutes(
     });
     const bootstrapLog = log.child({ role: "bootstrap" });
     mountBootstrapRoute(http, {
-      enrol,
+      // Webhook deliveries first (src/webhooks/intake-first.ts); the wait counts into the request's hold.
+      enrol: async (request) => {
+        await ctx.intakeFirst.turn(request.signal);
+        return enrol(request);
+      },
       report: createReport({ events, metrics, log: bootstrapLog }),
       events,
       metrics,

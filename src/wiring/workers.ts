@@ -25,6 +25,7 @@ import { startPeriodicLoop } from "../time/periodic-loop.js";
 import { createStoppedClaimer } from "../warm/claim-stopped.js";
 import { tapObservation } from "../warm/tap-observation.js";
 import { createWarmPass } from "../warm/warm-pass.js";
+import type { IntakeFirst } from "../webhooks/intake-first.js";
 import type { Adapters } from "./adapters.js";
 
 /**
@@ -41,6 +42,7 @@ export function createWorkers(
     metrics: Metrics;
     log: Logger;
     runnerGroupSync: RunnerGroupSync;
+    intakeFirst: IntakeFirst;
     now: () => number;
   },
 ) {
@@ -185,6 +187,11 @@ export function createWorkers(
       const consume = <T>(o: Pick<ConsumerOptions<T>, "name" | "queue" | "schema" | "handle" | "log">) => {
         const c = startConsumer({
           ...o,
+          // Webhook deliveries first (src/webhooks/intake-first.ts): SQS keeps the message meanwhile.
+          handle: async (value, message) => {
+            await ctx.intakeFirst.turn();
+            return o.handle(value, message);
+          },
           concurrency: options.consumer?.concurrency ?? 200,
           visibilitySeconds: options.consumer?.visibilitySeconds ?? 60,
         });

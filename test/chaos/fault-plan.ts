@@ -46,7 +46,7 @@ const SQS_ERRORS = [
   { action: "*", code: "ThrottlingException", scope: "call" },
   { action: "SendMessageBatch", code: "InternalError", scope: "entry" },
   { action: "DeleteMessageBatch", code: "InternalError", scope: "entry" },
-  { action: "ChangeMessageVisibility", code: "InternalError", scope: "call" },
+  { action: "ChangeMessageVisibilityBatch", code: "InternalError", scope: "entry" },
 ] as const;
 
 type Draw = (random: Random, atMs: number, untilMs: number) => PlannedFault;

@@ -81,6 +81,48 @@ describe("batching", () => {
     expect(emulator.queue("scale.fifo")?.visible).toHaveLength(1);
   });
 
+  it("coalesces lone sends made together into shared calls, each caller settled by its own entry", async () => {
+    const bad = { body: "", groupId: "g", dedupId: "empty-body" };
+    const lone = [...messages(11), bad].map((m) =>
+      queue.send([m]).then(
+        () => "sent",
+        (e: Error) => e.message,
+      ),
+    );
+    const outcomes = await Promise.all(lone);
+    expect(calls("SendMessageBatch")).toBe(2);
+    expect(outcomes.slice(0, 11)).toEqual(Array(11).fill("sent"));
+    expect(outcomes[11]).toMatch(/SQS refused 1 of 1 messages: empty-body \(MissingParameter/);
+    expect(emulator.queue("scale.fifo")?.visible).toHaveLength(11);
+  });
+
+  it("fails every coalesced send when the queue is down, so no webhook is answered as queued", async () => {
+    emulator.setOutage(true);
+    const outcomes = await Promise.allSettled(messages(5).map((m) => queue.send([m])));
+    expect(outcomes.map((o) => o.status)).toEqual(Array(5).fill("rejected"));
+    for (const o of outcomes) expect((o as PromiseRejectedResult).reason).toBeInstanceOf(UnavailableError);
+    emulator.setOutage(false);
+    expect(emulator.queue("scale.fifo")?.visible).toEqual([]);
+  });
+
+  it("retries coalesced entries SQS failed on its side within the same sends", async () => {
+    emulator.injectFault({ action: "SendMessageBatch", code: "InternalError", scope: "entry", count: 2 });
+    const outcomes = await Promise.allSettled(messages(3).map((m) => queue.send([m])));
+    expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "fulfilled"]);
+    expect(calls("SendMessageBatch")).toBe(2);
+    expect(emulator.queue("scale.fifo")?.visible).toHaveLength(3);
+  });
+
+  it("coalesces visibility changes into ChangeMessageVisibilityBatch, failing only the bad handle", async () => {
+    await queue.send(messages(3));
+    const received = await queue.receive(poll);
+    const handles = [...received.map((m) => m.receiptHandle), "not-a-handle"];
+    const outcomes = await Promise.allSettled(handles.map((h) => queue.delay(h, 0)));
+    expect(calls("ChangeMessageVisibilityBatch")).toBe(1);
+    expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "fulfilled", "rejected"]);
+    expect(emulator.queue("scale.fifo")?.visible).toHaveLength(3);
+  });
+
   it("returns the handles whose delete failed inside a batch", async () => {
     await queue.send(messages(2));
     const received = await queue.receive(poll);

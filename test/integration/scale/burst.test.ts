@@ -45,7 +45,13 @@ describe("a 200-job burst over three pools, every webhook delivered twice, some 
   it("launches exactly one hardened instance per job, in few EC2 calls", { timeout: 120_000 }, async () => {
     sandbox.github.duplicateWebhooks({ probability: 1 });
     // The scaler's "delay for recheck" fails for 30 messages: they come back after the visibility timeout.
-    sandbox.sqs.injectFault({ action: "ChangeMessageVisibility", code: "InternalError", count: 30 });
+    // Visibility changes go out coalesced (ChangeMessageVisibilityBatch): 30 entries fail inside answers.
+    sandbox.sqs.injectFault({
+      action: "ChangeMessageVisibilityBatch",
+      code: "InternalError",
+      scope: "entry",
+      count: 30,
+    });
     for (const { count, repo, labels } of MIX) {
       for (let i = 0; i < count; i++)
         sandbox.github.enqueueJob({ org: "acme", repo, labels, durationMs: 1000 });
@@ -55,7 +61,7 @@ describe("a 200-job burst over three pools, every webhook delivered twice, some 
     // config (agents never bootstrap), so GitHub could tell nothing: no GET, and no second launch.
     const jobGets = () =>
       sandbox.github.stats().calls["GET /repos/{owner}/{repo}/actions/jobs/{job_id}"] ?? 0;
-    const faulted = () => sandbox.sqs.stats().faulted.ChangeMessageVisibility ?? 0;
+    const faulted = () => sandbox.sqs.stats().faulted.ChangeMessageVisibilityBatch ?? 0;
     await waitFor("30 recheck delays failed", () => faulted() >= 30, 30_000);
     expect(faulted()).toBe(30);
     await new Promise((resolve) => setTimeout(resolve, 8_000));

@@ -60,6 +60,21 @@ describe("bootstrap tokens", () => {
     });
   });
 
+  it("answers a token seen before without verifying again, but still on the clock", async () => {
+    let at = T0;
+    const verifier = createTokenVerifier({ keys: [key], issuer, now: () => at });
+    const token = await createTokenIssuer({ keys: [key], issuer, now: () => T0 }).issue(claims);
+    expect((await verifier.verify(token)).ok).toBe(true);
+    at = T0 + 329_000;
+    expect(await verifier.verify(token)).toMatchObject({ ok: true, claims: { launch: "launch-1" } });
+    at = T0 + 331_000;
+    expect(await verifier.verify(token)).toMatchObject({ ok: false, reason: "token-expired" });
+    // A token that differs in one character of its signature is not the remembered one.
+    const tampered = `${token.slice(0, -2)}${token.endsWith("AA") ? "BB" : "AA"}`;
+    at = T0;
+    expect(await verifier.verify(tampered)).toMatchObject({ ok: false, reason: "token-invalid" });
+  });
+
   it("refuses alg none, another algorithm, tampering and garbage", async () => {
     const verifier = createTokenVerifier({ keys: [key], issuer, now: () => T0 });
     const good = await createTokenIssuer({ keys: [key], issuer, now: () => T0 }).issue(claims);
