@@ -343,8 +343,10 @@ describe("GET /api/v1/pools for a spot pool", () => {
     await warned(now - 120_000);
     await warned(now - 60_000);
     expect((await get("pools")).pools[0]?.spot?.breaker.state).toBe("open");
-    // 20 min after the second warning (the harness's clock): closed, and past the 10 min window.
-    h.advance(19 * 60_000);
+    // 21 min after the second warning, a minute past openFor (the harness's clock starts when it was
+    // created, a little before `now`, so 20 min exactly sat on the boundary and failed under load):
+    // closed, and past the 10 min window.
+    h.advance(20 * 60_000);
     const [row] = (await get("pools")).pools;
     expect(row?.spot).toMatchObject({ breaker: { state: "closed" }, interruptions: 0, threshold: 2 });
     expect(row?.fallbacks).toEqual({ total: 0, byReason: {} });
