@@ -1,5 +1,6 @@
 import type { Market } from "../aws/fleet.js";
 import type { PriceTable } from "../pool-file.js";
+import type { CostLine } from "./view-rows.js";
 
 /**
  * An ESTIMATE of what the runners cost: instance hours × the hourly price in the pool file's `prices`
@@ -27,16 +28,6 @@ export interface CostedInstance {
   stopped?: { from: number; to: number };
   /** Epoch ms: when its runner started a job. */
   jobAt?: number;
-}
-
-export interface CostLine {
-  key: string;
-  instances: number;
-  instanceHours: number;
-  /** USD for the priced hours. */
-  cost: number;
-  /** Hours of instance types missing from the price table (not in `cost`). */
-  unpricedHours: number;
 }
 
 export interface CostEstimate {

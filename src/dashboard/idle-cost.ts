@@ -1,19 +1,9 @@
 import type { Pool, PriceTable, VolumePrices } from "../pool-file.js";
 import { type CostedInstance, hourlyPrice, runHours } from "./estimate-costs.js";
+import type { IdleCostLine } from "./view-rows.js";
 
 /** AWS bills a GB-month as 730 hours (https://aws.amazon.com/ebs/pricing/). */
 export const HOURS_PER_MONTH = 730;
-
-export interface IdleCostLine {
-  pool: string;
-  /** Hours hot instances ran before their runner started a job (all of them, if none came). */
-  hotHours: number;
-  hotCost: number;
-  stoppedInstances: number;
-  /** Hours stopped instances waited; each bills its volume: GiB × hours × price ÷ 730. */
-  stoppedHours: number;
-  stoppedCost: number;
-}
 
 export interface IdleCost {
   /** USD over the window: the part of the estimate warm capacity costs while it waits. */

@@ -2,8 +2,9 @@ import type { ManagedInstance } from "../aws/fleet.js";
 import type { MayflyEvent } from "../events/event-log.js";
 import type { Pool } from "../pool-file.js";
 import type { Observation } from "../reaper/observe.js";
-import { type FallbackCount, fallbackCount, type SpotRow, spotRow } from "./spot-row.js";
+import { fallbackCount, spotRow } from "./spot-row.js";
 import { countStates, type StateCounts } from "./state-counts.js";
+import type { FallbackCount, SpotRow } from "./view-rows.js";
 import { waitingJobs } from "./waiting-jobs.js";
 import type { WarmRow } from "./warm-levels.js";
 

@@ -5,28 +5,7 @@ import { TAG } from "../domain/tags.js";
 import type { MayflyEvent } from "../events/event-log.js";
 import type { Pool } from "../pool-file.js";
 import { breakerSettingsOf } from "../spot-schema.js";
-
-/**
- * A spot pool's breaker and interruptions for its dashboard row (issue 14). The state comes from the
- * same decision (`spotBreaker`) over the same input (the `mayfly:interrupted` tags EC2 lists, terminated
- * instances included) as the scaler's, so every replica's dashboard shows what the scaler does.
- * Fallbacks are this replica's `launch.fallback` events in the window the row counts failures over.
- */
-export interface SpotRow {
-  breaker: { state: "open"; openedAt: number; until: number } | { state: "closed" };
-  /** Interruption warnings within the breaker's window, of `threshold` that open it. */
-  interruptions: number;
-  threshold: number;
-  windowSeconds: number;
-  openForSeconds: number;
-  reason: string;
-}
-
-export interface FallbackCount {
-  total: number;
-  byReason: Record<string, number>;
-  last?: { at: number; message: string };
-}
+import type { FallbackCount, SpotRow } from "./view-rows.js";
 
 export function spotRow(pool: Pool, instances: readonly ManagedInstance[], now: number): SpotRow | undefined {
   if (pool.market === "on-demand") return undefined;

@@ -1,7 +1,12 @@
+import type { CostLine, FallbackCount, IdleCostLine, SpotRow } from "../view-rows.js";
+
+export type { CostLine, FallbackCount, IdleCostLine, SpotRow } from "../view-rows.js";
+
 /**
- * What the browser reads from /api/v1 and the live stream. Declared here, with no import from the
- * server, so the client compiles on its own with the DOM library; test/types/dashboard-api.ts checks
- * that the server's view models still fit these shapes, so a renamed field fails `npm run typecheck`.
+ * What the browser reads from /api/v1 and the live stream. Declared here or in ../view-rows.ts (plain
+ * types that import nothing, shared with the server), never importing server code, so the client
+ * compiles on its own with the DOM library; test/types/dashboard-api.ts checks that the server's view
+ * models still fit these shapes, so a renamed field fails `npm run typecheck`.
  */
 
 export const STATES = ["busy", "idle", "booting", "launching", "terminating"] as const;
@@ -51,23 +56,10 @@ export interface PoolRow {
   lastError?: { at: number; message: string; reason?: string | undefined } | undefined;
   warm?: WarmRow | undefined;
   spot?: SpotRow | undefined;
-  fallbacks: {
-    total: number;
-    byReason: Record<string, number>;
-    last?: { at: number; message: string } | undefined;
-  };
+  fallbacks: FallbackCount;
 }
 
 /** A spot pool's circuit breaker (src/dashboard/spot-row.ts). */
-export interface SpotRow {
-  breaker: { state: "open"; openedAt: number; until: number } | { state: "closed" };
-  interruptions: number;
-  threshold: number;
-  windowSeconds: number;
-  openForSeconds: number;
-  reason: string;
-}
-
 export interface WarmLevel {
   hot: number;
   stopped: number;
@@ -107,14 +99,6 @@ export interface QueueStats {
   p90?: number | undefined;
 }
 
-export interface CostLine {
-  key: string;
-  instances: number;
-  instanceHours: number;
-  cost: number;
-  unpricedHours: number;
-}
-
 export type RunnersView = Freshness & { runners: RunnerRow[] };
 export type PoolsView = Freshness & { pools: PoolRow[] };
 export interface EventsView {
@@ -124,14 +108,6 @@ export interface EventsView {
 export interface SummaryView {
   samples: HistorySample[];
   queue: QueueStats;
-}
-export interface IdleCostLine {
-  pool: string;
-  hotHours: number;
-  hotCost: number;
-  stoppedInstances: number;
-  stoppedHours: number;
-  stoppedCost: number;
 }
 export interface CostsView {
   total: number;
