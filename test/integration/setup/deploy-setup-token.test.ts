@@ -1,11 +1,8 @@
 import { readFileSync } from "node:fs";
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type SecretsManagerEmulator,
-  startSecretsManagerEmulator,
-} from "../../../emulators/src/secrets-manager/emulator.js";
+import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
+import { describe, expect, it } from "vitest";
 import { createSetupGuard } from "../../../src/setup/setup-guard.js";
+import { useSecretsManager } from "../../helpers/secrets-manager.js";
 import { exampleStack, ROOT } from "../../unit/infra/fixtures.js";
 
 /**
@@ -19,21 +16,7 @@ import { exampleStack, ROOT } from "../../unit/infra/fixtures.js";
  */
 const DEPLOY_DOC = readFileSync(`${ROOT}/docs/deploy.md`, "utf8");
 
-let emulator: SecretsManagerEmulator;
-let client: SecretsManagerClient;
-beforeAll(async () => {
-  emulator = await startSecretsManagerEmulator();
-  client = new SecretsManagerClient({
-    endpoint: emulator.url,
-    region: "us-east-1",
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    maxAttempts: 1,
-  });
-});
-afterAll(async () => {
-  client.destroy();
-  await emulator.stop();
-});
+const sm = useSecretsManager();
 
 describe("docs/deploy.md step 3: reading the setup token", () => {
   const command = /`(aws secretsmanager get-secret-value [^`]+)`/.exec(DEPLOY_DOC)?.[1] ?? "";
@@ -65,8 +48,8 @@ describe("docs/deploy.md step 3: reading the setup token", () => {
   it("prints what the app accepts, when replayed against Secrets Manager", async () => {
     // As generateSecretString makes it: 64 letters and digits.
     const generated = "Q7aZ0p".repeat(10).concat("x9Yb");
-    const arn = emulator.createSecret("SecretsSetupToken-a1b2c3", generated);
-    const answer = await client.send(new GetSecretValueCommand({ SecretId: arn }));
+    const arn = sm.emulator.createSecret("SecretsSetupToken-a1b2c3", generated);
+    const answer = await sm.client.send(new GetSecretValueCommand({ SecretId: arn }));
     const printed = `${answer.SecretString}\n`; // --output text prints the string and a newline
     const guard = createSetupGuard({ token: generated, publicUrl: "https://mayfly.example.com" });
     expect(guard.tokenMatches(printed)).toBe(true);

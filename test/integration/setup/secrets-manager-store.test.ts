@@ -1,9 +1,4 @@
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type SecretsManagerEmulator,
-  startSecretsManagerEmulator,
-} from "../../../emulators/src/secrets-manager/emulator.js";
+import { describe, expect, it } from "vitest";
 import type { AppCredentials } from "../../../src/setup/app-credentials.js";
 import { loadStartup } from "../../../src/setup/load-startup.js";
 import { resumeFromStore } from "../../../src/setup/resume-from-store.js";
@@ -15,27 +10,13 @@ import {
   PRIVATE_KEY,
   validEnv,
 } from "../../fixtures/config/config-env.js";
+import { useSecretsManager } from "../../helpers/secrets-manager.js";
 
 /**
- * Setup mode's Secrets Manager store through the real SDK client against the emulator: it reads and
+ * Setup mode's Secrets Manager store through the real SDK sm.client against the emulator: it reads and
  * writes only the stack's one secret, keeps its other keys, and a restarted process comes up running.
  */
-let emulator: SecretsManagerEmulator;
-let client: SecretsManagerClient;
-
-beforeAll(async () => {
-  emulator = await startSecretsManagerEmulator();
-  client = new SecretsManagerClient({
-    endpoint: emulator.url,
-    region: "us-east-1",
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    maxAttempts: 1,
-  });
-});
-afterAll(async () => {
-  client.destroy();
-  await emulator.stop();
-});
+const sm = useSecretsManager();
 
 // As infra/lib/app-secrets.ts creates it: every key empty but a generated webhook secret.
 const stackSecret = () =>
@@ -59,35 +40,35 @@ const credentials: AppCredentials = {
 
 describe("Secrets Manager credential store", () => {
   it("the stack's fresh secret holds no credentials; after save they load back exactly (PEM newlines too)", async () => {
-    const arn = emulator.createSecret("Mayfly/GithubApp/a", stackSecret());
-    const store = createSecretsManagerStore(client, arn);
+    const arn = sm.emulator.createSecret("Mayfly/GithubApp/a", stackSecret());
+    const store = createSecretsManagerStore(sm.client, arn);
     expect(store.where).toBe(arn);
     expect(await store.load()).toBeUndefined();
     await store.save(credentials);
     expect(await store.load()).toEqual(credentials);
-    expect(JSON.parse(emulator.current(arn) ?? "{}").PRIVATE_KEY).toContain("\n");
+    expect(JSON.parse(sm.emulator.current(arn) ?? "{}").PRIVATE_KEY).toContain("\n");
   });
 
   it("keeps keys it does not own and calls only Get/PutSecretValue on its one secret", async () => {
-    const arn = emulator.createSecret("Mayfly/GithubApp/b", JSON.stringify({ APP_ID: "", NOTE: "kept" }));
-    const other = emulator.createSecret("Mayfly/Other", "untouched");
-    const before = emulator.calls().length;
-    const store = createSecretsManagerStore(client, arn);
+    const arn = sm.emulator.createSecret("Mayfly/GithubApp/b", JSON.stringify({ APP_ID: "", NOTE: "kept" }));
+    const other = sm.emulator.createSecret("Mayfly/Other", "untouched");
+    const before = sm.emulator.calls().length;
+    const store = createSecretsManagerStore(sm.client, arn);
     await store.save(credentials);
     await store.load();
-    expect(JSON.parse(emulator.current(arn) ?? "{}")).toEqual({ ...credentials, NOTE: "kept" });
-    expect(emulator.current(other)).toBe("untouched");
-    const calls = emulator.calls().slice(before);
+    expect(JSON.parse(sm.emulator.current(arn) ?? "{}")).toEqual({ ...credentials, NOTE: "kept" });
+    expect(sm.emulator.current(other)).toBe("untouched");
+    const calls = sm.emulator.calls().slice(before);
     expect(new Set(calls.map((c) => c.operation))).toEqual(new Set(["GetSecretValue", "PutSecretValue"]));
     expect(calls.every((c) => c.secretId === arn)).toBe(true);
   });
 
   it("a secret that is not a JSON object of strings fails without echoing its value", async () => {
-    const arn = emulator.createSecret(
+    const arn = sm.emulator.createSecret(
       "Mayfly/GithubApp/c",
       JSON.stringify({ APP_ID: 7, PRIVATE_KEY: "leak-me" }),
     );
-    const error = await createSecretsManagerStore(client, arn)
+    const error = await createSecretsManagerStore(sm.client, arn)
       .load()
       .catch((e: Error) => e);
     expect(error).toBeInstanceOf(Error);
@@ -97,15 +78,15 @@ describe("Secrets Manager credential store", () => {
 
   it("an unknown secret is an error (not 'no credentials'), so a wrong ARN does not reopen setup", async () => {
     const store = createSecretsManagerStore(
-      client,
+      sm.client,
       "arn:aws:secretsmanager:us-east-1:123456789012:secret:nope-abcdef",
     );
     await expect(store.load()).rejects.toMatchObject({ name: "ResourceNotFoundException" });
   });
 
   it("a restarted process finds the stored credentials and runs instead of serving /setup", async () => {
-    const arn = emulator.createSecret("Mayfly/GithubApp/d", stackSecret());
-    const store = createSecretsManagerStore(client, arn);
+    const arn = sm.emulator.createSecret("Mayfly/GithubApp/d", stackSecret());
+    const store = createSecretsManagerStore(sm.client, arn);
     const env = validEnv({
       APP_ID: undefined,
       PRIVATE_KEY: undefined,
