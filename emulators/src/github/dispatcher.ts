@@ -50,17 +50,7 @@ export class Dispatcher {
     if (!repo) throw new ControlError(404, `unknown repository ${input.org}/${input.repo}`);
     if (input.labels.length === 0) throw new ControlError(422, "a job needs at least one runs-on label");
     const job = newJobRecord(world.ids, repo, input, now());
-    world.jobs.set(job.id, job);
-    this.#waiting.add(job);
-    this.#ordered = undefined;
-    this.#queueTimers.set(
-      job.id,
-      this.#d.timers.set(() => this.#expire(job), this.#d.maxQueueMs),
-    );
-    this.#emit("job.queued", job);
-    sendJobWebhook(world, this.#d.webhooks, this.#d.apiBase, job, "queued");
-    this.dispatch();
-    return job;
+    return this.#queue(job);
   }
 
   /**
@@ -81,6 +71,12 @@ export class Dispatcher {
     };
     const fresh = newJobRecord(world.ids, previous.repoRecord, input, now());
     const job: JobRecord = { ...fresh, runId: previous.runId, runAttempt: previous.runAttempt + 1 };
+    return this.#queue(job);
+  }
+
+  /** Queues a new job as GitHub does: waiting, expiring after the queue maximum, a `queued` webhook. */
+  #queue(job: JobRecord): JobRecord {
+    const { world } = this.#d;
     world.jobs.set(job.id, job);
     this.#waiting.add(job);
     this.#ordered = undefined;

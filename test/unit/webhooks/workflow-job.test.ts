@@ -69,6 +69,37 @@ function setup() {
   return { timers, scaleQueue, reapQueue, fleet, events, handlers, event, receive, counter };
 }
 
+/** An instance of `poolName` in the memory fleet, put in `state`; returns its id. */
+async function instanceOf(s: ReturnType<typeof setup>, poolName: string, state: "running" | "terminated") {
+  const [launched] = await s.fleet.launch({
+    pool: pools.find((p) => p.name === poolName)!,
+    instanceType: "t3.large",
+    subnetId: "subnet-0aaaaaaaaaaaaaaa1",
+    market: "on-demand",
+    count: 1,
+    clientToken: `c-${poolName}`,
+    userData: "",
+    tags: { [TAG.pool]: poolName, [TAG.org]: "acme" },
+  });
+  s.fleet.setState(launched?.instanceId ?? "", state);
+  return launched?.instanceId ?? "";
+}
+
+/** GitHub's in_progress payload for job `jobId` on runner `runnerId` of instance `instanceId`. */
+function startedOn(jobId: number, runnerId: number, instanceId: string) {
+  const payload = queuedPayload({ jobId, installationId: 7 });
+  return {
+    ...payload,
+    action: "in_progress",
+    workflow_job: {
+      ...payload.workflow_job,
+      status: "in_progress",
+      runner_id: runnerId,
+      runner_name: `mayfly-${instanceId}`,
+    },
+  };
+}
+
 describe("workflow_job handlers", () => {
   it("queues an admitted job for the scaler and reports it once", async () => {
     const s = setup();
@@ -130,28 +161,7 @@ describe("workflow_job handlers", () => {
 
   it("a denied job started on a Mayfly runner is reported as a violation and sent to be contained", async () => {
     const s = setup();
-    const [launched] = await s.fleet.launch({
-      pool: pools[1]!,
-      instanceType: "t3.large",
-      subnetId: "subnet-0aaaaaaaaaaaaaaa1",
-      market: "on-demand",
-      count: 1,
-      clientToken: "c1",
-      userData: "",
-      tags: { [TAG.pool]: "closed", [TAG.org]: "acme" },
-    });
-    s.fleet.setState(launched?.instanceId ?? "", "running");
-    const payload = queuedPayload({ jobId: 10, installationId: 7 });
-    const started = {
-      ...payload,
-      action: "in_progress",
-      workflow_job: {
-        ...payload.workflow_job,
-        status: "in_progress",
-        runner_id: 4,
-        runner_name: `mayfly-${launched?.instanceId}`,
-      },
-    };
+    const started = startedOn(10, 4, await instanceOf(s, "closed", "running"));
     await s.handlers.inProgress(s.event(started));
     expect(s.events.list().map((e) => e.kind)).toEqual(["job.started", "policy.violation"]);
     const [message] = await s.receive(s.reapQueue);
@@ -167,28 +177,7 @@ describe("workflow_job handlers", () => {
     "%s whose in_progress arrives after its instance terminated: judged by that pool, and suspect",
     async (_name, poolName, kinds) => {
       const s = setup();
-      const [launched] = await s.fleet.launch({
-        pool: pools.find((p) => p.name === poolName)!,
-        instanceType: "t3.large",
-        subnetId: "subnet-0aaaaaaaaaaaaaaa1",
-        market: "on-demand",
-        count: 1,
-        clientToken: `c-${poolName}`,
-        userData: "",
-        tags: { [TAG.pool]: poolName, [TAG.org]: "acme" },
-      });
-      s.fleet.setState(launched?.instanceId ?? "", "terminated");
-      const payload = queuedPayload({ jobId: 11, installationId: 7 });
-      const started = {
-        ...payload,
-        action: "in_progress",
-        workflow_job: {
-          ...payload.workflow_job,
-          status: "in_progress",
-          runner_id: 5,
-          runner_name: `mayfly-${launched?.instanceId}`,
-        },
-      };
+      const started = startedOn(11, 5, await instanceOf(s, poolName, "terminated"));
       await s.handlers.inProgress(s.event(started));
       expect(s.events.list().map((e) => e.kind)).toEqual(kinds);
       // Nothing to contain: the instance is gone already.
