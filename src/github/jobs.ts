@@ -1,4 +1,5 @@
 import type { JobStatus } from "../domain/job-status.js";
+import { createForkRuns } from "./fork-runs.js";
 import type { AuthInstallation } from "./runners.js";
 import { githubStatus, translateGitHubError } from "./translate-error.js";
 
@@ -22,9 +23,9 @@ export function createGitHubJobs(options: { auth: AuthInstallation; now?: () => 
     const [owner = "", name = ""] = repo.split("/");
     return { owner, repo: name };
   };
-  // Whether a run comes from a fork never changes: asked at `queued` and again at `in_progress` (policy
-  // on the runner), and by every job of the run, it costs one GET per run. FIFO-bounded.
-  const forkRuns = new Map<string, boolean>();
+  // Asked at `queued` and again at `in_progress` (policy on the runner), by every job of a run: one answer
+  // per run, and a burst's questions about one repository answered together (fork-runs.ts).
+  const forkRuns = createForkRuns(options);
   return {
     async get(ref) {
       const octokit = await options.auth(ref.installationId);
@@ -39,25 +40,6 @@ export function createGitHubJobs(options: { auth: AuthInstallation; now?: () => 
         throw translateGitHubError(error, options.now) ?? error;
       }
     },
-    async isForkRun(ref) {
-      const key = `${ref.repo}#${ref.runId}`;
-      const known = forkRuns.get(key);
-      if (known !== undefined) return known;
-      const octokit = await options.auth(ref.installationId);
-      try {
-        const { data } = await octokit.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}", {
-          ...split(ref.repo),
-          run_id: ref.runId,
-        });
-        const fork =
-          data.head_repository?.fork === true ||
-          data.head_repository?.full_name !== data.repository.full_name;
-        forkRuns.set(key, fork);
-        if (forkRuns.size > 10_000) forkRuns.delete(forkRuns.keys().next().value as string);
-        return fork;
-      } catch (error) {
-        throw translateGitHubError(error, options.now) ?? error;
-      }
-    },
+    isForkRun: forkRuns.isForkRun,
   };
 }

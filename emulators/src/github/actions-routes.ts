@@ -5,6 +5,7 @@ import { requireOrgAccess } from "./auth.js";
 import { paginate } from "./pagination.js";
 import type { JobRecord } from "./records.js";
 import type { Route, RouteContext } from "./router.js";
+import { latestAttempts, runsMatching } from "./run-filters.js";
 
 /**
  * Workflow jobs and runs (one job per emulated run).
@@ -42,12 +43,27 @@ export function actionsRoutes(deps: ApiDeps): Route[] {
     },
     {
       method: "GET",
+      template: "/repos/{owner}/{repo}/actions/runs",
+      docs: `${RUN_DOCS}#list-workflow-runs-for-a-repository`,
+      auth: "any",
+      handler: (ctx) => {
+        const runs = runsMatching(jobsOfRepo(ctx), ctx.query);
+        const { page, headers } = paginate(runs, ctx.query, ctx.selfUrl);
+        return {
+          status: 200,
+          body: { total_count: runs.length, workflow_runs: page.map((j) => runShape(ctx.apiBase, j)) },
+          headers,
+        };
+      },
+    },
+    {
+      method: "GET",
       template: "/repos/{owner}/{repo}/actions/runs/{run_id}",
       docs: `${RUN_DOCS}#get-a-workflow-run`,
       auth: "any",
       handler: (ctx) => ({
         status: 200,
-        body: runShape(ctx.apiBase, byId(ctx.params.run_id, "runId", jobsOfRepo(ctx))),
+        body: runShape(ctx.apiBase, byId(ctx.params.run_id, "runId", latestAttempts(jobsOfRepo(ctx)))),
       }),
     },
     {
