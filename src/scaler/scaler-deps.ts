@@ -58,6 +58,11 @@ export interface ScalerDeps {
   checkJobQueued: boolean;
   /** Launches per job at most, unless the pool says otherwise. */
   maxLaunchesPerJob: number;
+  /**
+   * Jobs this process saw start, from their webhooks (src/events/runner-jobs.ts): a recheck of one needs
+   * no GitHub call (issue 15). Another replica's are not seen here; those are asked as before.
+   */
+  startedJobs?: { started(jobId: number): boolean };
   now: () => number;
   random?: () => number;
 }

@@ -61,6 +61,11 @@ export function createScaler(deps: ScalerDeps) {
         const plan = planScale(facts);
         deps.log.debug({ jobId: message.jobId, plan }, "scale plan");
         if (plan.kind === "ask-github") {
+          // This process saw the job start (its `in_progress` or `completed` webhook): GitHub would say so.
+          if (deps.startedJobs?.started(message.jobId)) {
+            facts.job = { status: "in_progress" };
+            continue;
+          }
           if (!deps.rechecks.tryTake(installation)) {
             facts.rechecks = {
               available: false,

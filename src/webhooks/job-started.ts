@@ -22,7 +22,8 @@ export interface JobStartedDeps {
   instances: RunnerInstances;
   jobs: Pick<Jobs, "isForkRun">;
   reapQueue: { send(messages: OutgoingMessage[]): Promise<unknown> };
-  runnerJobs: { record(job: RunnerJob): void };
+  /** `noteStarted`: a `completed` on a runner says the job started, should its `in_progress` be lost. */
+  runnerJobs: { record(job: RunnerJob): void; noteStarted?(jobId: number): void };
   report: Report;
   /** What `report` does not count: every delivery by result, and the queue-time histogram. */
   metrics: Pick<Metrics, "webhooks" | "queueTime">;

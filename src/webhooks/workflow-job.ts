@@ -111,6 +111,7 @@ export function createWorkflowJobHandlers(deps: WorkflowJobDeps): WorkflowJobHan
       deps.metrics.webhooks.inc({ action: "completed", result: "other" });
       return;
     }
+    deps.runnerJobs.noteStarted?.(job.id);
     await deps.reapQueue.send([
       reapEnvelope({
         kind: "reap",

@@ -105,6 +105,7 @@ export function createWorkers(
     recheckIntervalSeconds: config.scaler.recheckIntervalSeconds,
     checkJobQueued: config.scaler.checkJobQueued,
     maxLaunchesPerJob: config.scaler.maxLaunchesPerJob,
+    startedJobs: runnerJobs,
     metrics,
     now,
   });

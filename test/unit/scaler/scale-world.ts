@@ -40,7 +40,8 @@ export function scaleWorld(options: { pool?: Partial<Pool>; rechecksPerHour?: nu
     },
   };
 
-  function replica() {
+  /** `startedJobs`: the job starts this replica's webhooks saw (src/events/runner-jobs.ts). */
+  function replica(seen: { startedJobs?: { started(jobId: number): boolean } } = {}) {
     const events = new EventLog({ now });
     const metrics = createMetrics();
     const log = pino({ level: "silent" });
@@ -84,6 +85,7 @@ export function scaleWorld(options: { pool?: Partial<Pool>; rechecksPerHour?: nu
       recheckIntervalSeconds: 10,
       checkJobQueued: true,
       maxLaunchesPerJob: 3,
+      ...seen,
       now,
       random: () => 0.5,
     });

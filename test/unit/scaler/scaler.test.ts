@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { RunnerJobs } from "../../../src/events/runner-jobs.js";
 import { scaleWorld } from "./scale-world.js";
 
 describe("the scaler over the in-memory fleet", () => {
@@ -37,6 +38,24 @@ describe("the scaler over the in-memory fleet", () => {
     w.clock.now += 10_000;
     await w.replica().scaler(w.message(), w.delivery(4));
     expect(w.github.gets).toBe(2);
+  });
+
+  it("a job this replica saw start is acked on its recheck without asking GitHub; another's job is asked", async () => {
+    const w = scaleWorld();
+    const runnerJobs = new RunnerJobs();
+    const replica = w.replica({ startedJobs: runnerJobs });
+    await replica.scaler(w.message(), w.delivery(1));
+    w.fleet.setTags(w.fleet.instances()[0]!.instanceId, { "mayfly:enrolled": "true" });
+    runnerJobs.noteStarted(42);
+    w.clock.now += 60_000;
+    expect(await replica.scaler(w.message(), w.delivery(2))).toMatchObject({ kind: "ack" });
+    expect(w.github.gets).toBe(0);
+    // A job whose start only another replica saw: GitHub is asked, and queued with no spare → launch.
+    await replica.scaler(w.message({ jobId: 43 }), w.delivery(1, "m-2"));
+    w.fleet.setTags(w.fleet.instances()[1]!.instanceId, { "mayfly:enrolled": "true" });
+    w.clock.now += 60_000;
+    await replica.scaler(w.message({ jobId: 43 }), w.delivery(2, "m-2"));
+    expect(w.github.gets).toBe(1);
   });
 
   it("gives a job whose instances never enrol at most 3 launches, then reports it", async () => {

@@ -46,6 +46,7 @@ function setup() {
   const events = new EventLog({ now: timers.now });
   const metrics = createMetrics();
   const log = pino({ level: "silent" });
+  const runnerJobs = new RunnerJobs();
   const handlers = createWorkflowJobHandlers({
     pools,
     scaleQueue,
@@ -54,7 +55,7 @@ function setup() {
     instances: { get: async (id) => fleet.instances().find((i) => i.instanceId === id) },
     report: createReport({ events, metrics, log }),
     metrics,
-    runnerJobs: new RunnerJobs(),
+    runnerJobs,
     runnerPrefix: "mayfly-",
     log,
     now: timers.now,
@@ -66,7 +67,7 @@ function setup() {
   });
   const receive = (q: typeof scaleQueue) => q.receive({ max: 10, waitSeconds: 0, visibilitySeconds: 30 });
   const counter = async (name: string) => (await metrics.registry.getSingleMetricAsString(name)).trim();
-  return { timers, scaleQueue, reapQueue, fleet, events, handlers, event, receive, counter };
+  return { timers, scaleQueue, reapQueue, fleet, events, handlers, event, receive, counter, runnerJobs };
 }
 
 /** An instance of `poolName` in the memory fleet, put in `state`; returns its id. */
@@ -157,6 +158,9 @@ describe("workflow_job handlers", () => {
       runnerName: "mayfly-i-0123456789abcdef0",
     });
     expect(s.events.list().map((e) => e.kind)).toEqual(["job.completed"]);
+    // Its start is known without its in_progress: the scaler's recheck need not ask GitHub.
+    expect(s.runnerJobs.started(9)).toBe(true);
+    expect(s.runnerJobs.started(10)).toBe(false);
   });
 
   it("a denied job started on a Mayfly runner is reported as a violation and sent to be contained", async () => {
