@@ -130,15 +130,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         },
         targets: [{ queueUrl: reap, messageGroupId: "ec2-events" }],
       },
-      {
-        name: "ec2-terminations",
-        pattern: {
-          source: ["aws.ec2"],
-          "detail-type": ["EC2 Instance State-change Notification"],
-          detail: { state: ["shutting-down", "terminated"] },
-        },
-        targets: [{ queueUrl: reap, messageGroupId: "ec2-events" }],
-      },
     ],
   });
   const offEvents = (options.ec2Events ?? true) ? ec2.onEvent((event) => events.put(event)) : () => undefined;
