@@ -33,6 +33,11 @@ export interface ScaleFacts {
    * they wait for a JIT config and will register and take a queued job of their labels.
    */
   awaitingConfig: number;
+  /**
+   * The pool's instances (for any job) alive and not enrolled: runners to come, any of which GitHub will
+   * hand this job if it is still queued (a pool's runners all carry its labels). Undefined: not counted.
+   */
+  poolAwaitingConfig?: number;
   /** Most launches one job may get (the pool's `maxLaunchesPerJob`, else MAYFLY_MAX_LAUNCHES_PER_JOB). */
   maxLaunches: number;
   /** The pool is under its max now. */
@@ -95,6 +100,15 @@ export function planScale(f: ScaleFacts): ScalePlan {
     return retry(
       recheckDelay(f, waited),
       `${launched}; ${f.awaitingConfig} instance(s) still waiting for a config`,
+    );
+  }
+  // Its own instance took another job, but the pool's other instances still wait for configs: a job still
+  // queued would be taken by one of them, so whatever GitHub answered (queued with a spare runner, or
+  // started) nothing would be launched. Ask once none is left (issue 15: 30 such GETs in the burst).
+  if (f.job === undefined && asks && f.launches > 0 && (f.poolAwaitingConfig ?? 0) > 0) {
+    return retry(
+      recheckDelay(f, waited),
+      `${launched}; ${f.poolAwaitingConfig} instance(s) of the pool still waiting for a config`,
     );
   }
   if (f.job === undefined && asks && f.launches > 0) {

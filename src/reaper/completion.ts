@@ -15,7 +15,8 @@ export interface CompletionDeps {
   terminator: { terminate(instanceIds: readonly string[]): Promise<void> };
   /** Records that a denied job took the runner, so the launch does not count against its jobs' cap. */
   taken: { mark(instanceId: string, jobId: number): Promise<void> };
-  runnerJobs: { forget(runnerName: string): void };
+  /** `noteStarted`: a job that completed on a runner started; this replica's scaler need not ask GitHub. */
+  runnerJobs: { forget(runnerName: string): void; noteStarted?(jobId: number): void };
   report: Report;
   /** Only the latency histogram; counters go through `report`. */
   metrics: Pick<Metrics, "timeToRevoke">;
@@ -78,6 +79,7 @@ export function createCompletionHandler(deps: CompletionDeps): (message: ReapMes
     // other completions, and IAM lets the app terminate only instances tagged as this deployment's.
     await deps.terminator.terminate([instanceId]);
     deps.runnerJobs.forget(message.runnerName);
+    deps.runnerJobs.noteStarted?.(message.jobId);
     const seconds = (now() - message.receivedAt) / 1000;
     deps.metrics.timeToRevoke.observe(seconds);
     deps.report("reap.terminated", {

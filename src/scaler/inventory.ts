@@ -164,19 +164,37 @@ export function createInventory(options: {
 
     /**
      * Whether the pool is under its max, how many launches its job has had (EC2 and own recent ones), and
-     * how many of its instances are alive but not enrolled yet (own launches not yet listed count too).
+     * how many of its instances, and of the pool's, are alive but not enrolled yet (own launches not yet
+     * listed count too).
      */
     async observe(
       pool: Pool,
       jobId: number,
-    ): Promise<{ room: boolean; launches: number; awaitingConfig: number }> {
+      ref?: Pick<OrgRef, "org">,
+    ): Promise<{ room: boolean; launches: number; awaitingConfig: number; poolAwaitingConfig: number }> {
       await fresh();
       if (liveCount(pool.name) >= pool.maxRunners) await fresh(AT_CAP_TTL_MS);
       const launches = new Set(snapshot?.launchesByJob.get(jobId));
       const own = unlisted(pool.name).filter((r) => r.jobId === jobId);
       for (const r of recent.values()) if (r.jobId === jobId) launches.add(r.launch);
       const awaitingConfig = (snapshot?.awaitingByJob.get(jobId) ?? 0) + own.length;
-      return { room: liveCount(pool.name) < pool.maxRunners, launches: launches.size, awaitingConfig };
+      // Runners to come for the job's org: a runner registers in its instance's org only. One that was
+      // warned of an interruption will be refused its config, so it is no runner to come.
+      const org = (ref?.org ?? "").toLowerCase();
+      const poolAwaitingConfig = ref
+        ? inPool(pool.name).filter(
+            (i) =>
+              (i.tags[TAG.org] ?? "").toLowerCase() === org &&
+              i.tags[TAG.enrolled] === undefined &&
+              interruptedAt(i.tags) === undefined,
+          ).length
+        : 0;
+      return {
+        room: liveCount(pool.name) < pool.maxRunners,
+        launches: launches.size,
+        awaitingConfig,
+        poolAwaitingConfig,
+      };
     },
 
     /** Spot interruption times of the pool's instances in the last snapshot (EC2 lists them ~1 h). */

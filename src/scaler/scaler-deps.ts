@@ -12,7 +12,11 @@ import type { LaunchResult, OnDemandReason } from "./launcher.js";
 
 /** What the scaler needs of the inventory (`inventory.ts`). */
 export interface ScalerInventory {
-  observe(pool: Pool, jobId: number): Promise<{ room: boolean; launches: number; awaitingConfig: number }>;
+  observe(
+    pool: Pool,
+    jobId: number,
+    ref?: Pick<OrgRef, "org">,
+  ): Promise<{ room: boolean; launches: number; awaitingConfig: number; poolAwaitingConfig?: number }>;
   tryReserve(pool: Pool): (() => void) | undefined;
   noteLaunched(pool: Pool, launch: { instanceId: string; launch: string; jobId: number }): void;
   /** Spot interruption times of the pool's instances, from the last observation (ADR 0015). */

@@ -38,13 +38,14 @@ export function createScaler(deps: ScalerDeps) {
     const installation = message.installationId;
     const ref = { installationId: installation, org: message.org };
     try {
-      const seen = await deps.inventory.observe(pool, message.jobId);
+      const seen = await deps.inventory.observe(pool, message.jobId, ref);
       const facts: ScaleFacts = {
         now: deps.now(),
         jobCreatedAt: message.jobCreatedAt,
         receiveCount: received.receiveCount,
         launches: seen.launches,
         awaitingConfig: seen.awaitingConfig,
+        poolAwaitingConfig: seen.poolAwaitingConfig,
         maxLaunches: pool.maxLaunchesPerJob ?? deps.maxLaunchesPerJob,
         room: seen.room,
         enrolment: deps.enrolment.available(installation),

@@ -115,6 +115,18 @@ describe("planScale", () => {
       /still queued/,
     ],
     [
+      "its instance took another job, but the pool's others still wait for configs: asks nobody",
+      { receiveCount: 3, launches: 1, awaitingConfig: 0, poolAwaitingConfig: 4 },
+      "retry",
+      /4 instance\(s\) of the pool still waiting for a config/,
+    ],
+    [
+      "none of the pool's instances waits any more: asks GitHub",
+      { receiveCount: 3, launches: 1, awaitingConfig: 0, poolAwaitingConfig: 0 },
+      "ask-github",
+      /still queued/,
+    ],
+    [
       "its job still queued: are spare runners left?",
       { receiveCount: 2, launches: 1, job: { status: "queued" } },
       "count-spare",

@@ -65,6 +65,16 @@ describe("completion", () => {
     expect(s.removed).toEqual([]);
   });
 
+  it("notes that the completed job started (its in_progress went to another replica)", async () => {
+    const s = setup();
+    const id = await s.launch();
+    expect(s.runnerJobs.started(1001)).toBe(false);
+    const outcome = s.handle(s.message(`${PREFIX}${id}`));
+    await s.timers.advance(50);
+    expect(await outcome).toEqual({ kind: "ack" });
+    expect(s.runnerJobs.started(1001)).toBe(true);
+  });
+
   it("dead-letters a runner name that names no instance, touching nothing", async () => {
     const s = setup();
     expect(await s.handle(s.message("someone-elses-runner"))).toMatchObject({ kind: "dead-letter" });

@@ -66,9 +66,17 @@ describe("inventory", () => {
 
   it("counts its own launches before DescribeInstances shows them", async () => {
     const w = setup();
-    expect(await w.inventory.observe(w.pool, 42)).toEqual({ room: true, launches: 0, awaitingConfig: 0 });
+    expect(await w.inventory.observe(w.pool, 42)).toMatchObject({
+      room: true,
+      launches: 0,
+      awaitingConfig: 0,
+    });
     w.inventory.noteLaunched(w.pool, { instanceId: "i-0123456789abcdef0", launch: "launch-a", jobId: 42 });
-    expect(await w.inventory.observe(w.pool, 42)).toEqual({ room: true, launches: 1, awaitingConfig: 1 });
+    expect(await w.inventory.observe(w.pool, 42)).toMatchObject({
+      room: true,
+      launches: 1,
+      awaitingConfig: 1,
+    });
   });
 
   it("counts a job's live instances that have not enrolled as waiting for a config", async () => {
@@ -78,6 +86,21 @@ describe("inventory", () => {
     w.fleet.setState(b!.instanceId, "terminated");
     expect(c).toBeDefined();
     expect(await w.inventory.observe(w.pool, 42)).toMatchObject({ launches: 1, awaitingConfig: 1 });
+  });
+
+  it("counts the pool's instances of the job's org still waiting for a config, whatever their job", async () => {
+    const w = setup(10);
+    const [enrolled, warned, ended] = await w.launch("1", "launch-a", 3);
+    await w.launch("2", "launch-b", 2);
+    w.fleet.setTags(enrolled!.instanceId, { "mayfly:enrolled": "true" });
+    w.fleet.setTags(warned!.instanceId, { "mayfly:interrupted": "2026-12-02T05:00:00Z" });
+    w.fleet.setState(ended!.instanceId, "terminated");
+    // Job 3 was never launched for: the two of launch-b are runners to come for it.
+    expect(await w.inventory.observe(w.pool, 3, ref)).toMatchObject({
+      awaitingConfig: 0,
+      poolAwaitingConfig: 2,
+    });
+    expect(await w.inventory.observe(w.pool, 3, { org: "other" })).toMatchObject({ poolAwaitingConfig: 0 });
   });
 
   it("serves checks from one listing for its TTL, and lists again after it", async () => {
