@@ -8,7 +8,8 @@ import { translateGitHubError } from "./translate-error.js";
  *
  * Asked run by run, a burst of a public repository's jobs costs one GET per run (issue 15: 333 of the
  * burst's 1,462 GitHub calls). So lookups for one repository are gathered: while a look-up for it is in
- * flight, or within `spacingMs` of the last one, new questions wait and are answered together by "list
+ * flight, or within the spacing (1 s, up to 4 s in a long burst) of the last one, new questions wait and
+ * are answered together by "list
  * workflow runs for a repository" (newest first, 100 a page), which also answers every run it lists for
  * the questions still to come (the same job's `in_progress`, another replica's). A lone question in a
  * quiet repository is one GET of its run, at once. A run the listing does not reach (an old run re-run)
@@ -41,6 +42,8 @@ interface Group {
   busy: boolean;
   timer?: TimerHandle;
   lastAt: number;
+  /** The spacing now: `spacingMs`, doubled per look-up that answered several questions at once. */
+  spacing: number;
 }
 
 const CAPACITY = 20_000;
@@ -49,7 +52,11 @@ export function createForkRuns(options: {
   auth: AuthInstallation;
   now?: () => number;
   timers?: Timers;
-  /** Fewest ms between two look-ups for one repository (default 1,000). */
+  /**
+   * Fewest ms between two look-ups for one repository (default 1,000); it doubles, up to 4×, after each
+   * look-up that answered several questions at once (a burst goes on), and is back to this after one
+   * that answered a single question.
+   */
   spacingMs?: number;
   /** Listing pages read for one batch before the rest are asked by id (default 4). */
   maxPages?: number;
@@ -137,13 +144,14 @@ export function createForkRuns(options: {
       fail(asked, error);
     } finally {
       group.busy = false;
+      group.spacing = asked.length > 1 ? Math.min(group.spacing * 2, spacingMs * 4) : spacingMs;
       schedule(group);
     }
   }
 
   function schedule(group: Group): void {
     if (group.busy || group.timer || group.waiting.size === 0) return;
-    const wait = group.lastAt + spacingMs - timers.now();
+    const wait = group.lastAt + group.spacing - timers.now();
     if (wait <= 0) void lookUp(group);
     else group.timer = timers.setTimeout(() => void lookUp(group), wait);
   }
@@ -161,6 +169,7 @@ export function createForkRuns(options: {
           waiting: new Map(),
           busy: false,
           lastAt: Number.NEGATIVE_INFINITY,
+          spacing: spacingMs,
         };
         groups.set(key, group);
       }

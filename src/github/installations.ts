@@ -25,20 +25,28 @@ export function createInstallations(options: {
   const now = options.now ?? Date.now;
   const cacheMs = options.cacheMs ?? 5 * 60_000;
   let cached: { at: number; list: Installation[] } | undefined;
+  /** One listing at a time: callers that arrive while it is in flight share it (startup asks several times). */
+  let listing: Promise<Installation[]> | undefined;
+  async function fetchList(): Promise<Installation[]> {
+    const octokit = await options.appOctokit();
+    try {
+      const all = await octokit.paginate("GET /app/installations", { per_page: 100 });
+      const list = all
+        .filter((i) => i.account && "login" in i.account && i.target_type === "Organization")
+        .map((i) => ({ installationId: i.id, org: (i.account as { login: string }).login }));
+      cached = { at: now(), list };
+      return list;
+    } catch (error) {
+      throw translateGitHubError(error, now) ?? error;
+    }
+  }
   return {
     async list(): Promise<Installation[]> {
       if (cached && now() - cached.at < cacheMs) return cached.list;
-      const octokit = await options.appOctokit();
-      try {
-        const all = await octokit.paginate("GET /app/installations", { per_page: 100 });
-        const list = all
-          .filter((i) => i.account && "login" in i.account && i.target_type === "Organization")
-          .map((i) => ({ installationId: i.id, org: (i.account as { login: string }).login }));
-        cached = { at: now(), list };
-        return list;
-      } catch (error) {
-        throw translateGitHubError(error, now) ?? error;
-      }
+      listing ??= fetchList().finally(() => {
+        listing = undefined;
+      });
+      return listing;
     },
     // https://docs.github.com/en/rest/apps/apps#get-an-installation-for-the-authenticated-app
     async get(installationId) {

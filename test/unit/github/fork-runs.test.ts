@@ -12,11 +12,14 @@ const FORK: Head = { full_name: "mallory/web", fork: true };
  * A GitHub stand-in for one repository's runs (id → head repository), newest first in pages of 100, that
  * records every request; `failGet` makes GET of that run answer 404.
  */
-function fakeGitHub(runs: Map<number, Head>, failGet = new Set<number>()) {
+function fakeGitHub(runs: Map<number, Head>, failGet = new Set<number>(), now: () => number = () => 0) {
   const requests: string[] = [];
+  /** When each request was made, on `now`. */
+  const times: number[] = [];
   const view = (id: number) => ({ id, head_repository: runs.get(id), repository: { full_name: "acme/web" } });
   const octokit = {
     request: async (route: string, params: { run_id?: number; page?: number; per_page?: number }) => {
+      times.push(now());
       if (route.endsWith("{run_id}")) {
         requests.push(`GET run ${params.run_id}`);
         if (failGet.has(params.run_id ?? 0) || !runs.has(params.run_id ?? 0)) {
@@ -30,7 +33,7 @@ function fakeGitHub(runs: Map<number, Head>, failGet = new Set<number>()) {
       return { data: { total_count: ids.length, workflow_runs: page.map(view) } };
     },
   };
-  return { auth: (async () => octokit) as unknown as Auth, requests };
+  return { auth: (async () => octokit) as unknown as Auth, requests, times };
 }
 
 const ref = (runId: number) => ({ installationId: 1, repo: "acme/web", runId });
@@ -70,19 +73,28 @@ describe("fork runs: whether a run comes from a fork, asked together", () => {
     expect(requests).toEqual(["GET run 1", "LIST page 1", "LIST page 2", "LIST page 3"]);
   });
 
-  it("questions that keep coming are answered at most once a second per repository", async () => {
+  it("questions that keep coming: look-ups 1 s apart, then 2 s, then 4 s; back to 1 s once quiet", async () => {
     const timers = new ManualTimers();
-    const runs = runsOf(40);
-    const { auth, requests } = fakeGitHub(runs);
+    const start = timers.now();
+    const runs = new Map<number, Head>();
+    const { auth, requests, times } = fakeGitHub(runs, new Set(), () => timers.now() - start);
     const forks = createForkRuns({ auth, timers, spacingMs: 1_000 });
     const answers: Promise<boolean>[] = [];
-    for (let id = 1; id <= 40; id++) {
+    for (let id = 1; id <= 100; id++) {
+      runs.set(id, SELF); // the run exists just before its job's webhook asks about it
       answers.push(forks.isForkRun(ref(id)));
-      await timers.advance(100); // 10 new runs a second for 4 s
+      await timers.advance(100); // 10 new runs a second for 10 s
     }
-    await timers.advance(2_000);
-    expect(await Promise.all(answers)).toEqual(Array(40).fill(false));
-    expect(requests.length).toBeLessThanOrEqual(6);
+    await timers.advance(5_000);
+    expect(await Promise.all(answers)).toEqual(Array(100).fill(false));
+    expect(times).toEqual([0, 1_000, 3_000, 7_000, 11_000]);
+    // Quiet again: a lone question is asked at once.
+    await timers.advance(10_000);
+    runs.set(150, SELF);
+    const lone = forks.isForkRun(ref(150));
+    await timers.advance(0);
+    expect(await lone).toBe(false);
+    expect(requests.at(-1)).toBe("GET run 150");
   });
 
   it("a run the listing does not reach is asked by id, and its error is its own", async () => {
