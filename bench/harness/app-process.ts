@@ -48,6 +48,8 @@ export async function startAppProcess(
     logFile: string;
     /** Flags for node itself, e.g. --cpu-prof. */
     nodeArgs?: readonly string[];
+    /** A compiled entry (compile-app.ts) run with plain node, as production runs; else `entry` under tsx. */
+    compiledEntry?: string;
   },
 ): Promise<AppProcess> {
   const env: Record<string, string> = {
@@ -62,7 +64,10 @@ export async function startAppProcess(
   const log = openSync(options.logFile, "w");
   const child = spawn(
     process.execPath,
-    [...(options.nodeArgs ?? []), "--import", "tsx", ENTRIES[options.entry]],
+    [
+      ...(options.nodeArgs ?? []),
+      ...(options.compiledEntry ? [options.compiledEntry] : ["--import", "tsx", ENTRIES[options.entry]]),
+    ],
     {
       cwd: ROOT,
       env,

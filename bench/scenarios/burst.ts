@@ -5,6 +5,7 @@ import { type AppProcess, type AppReport, startAppProcess } from "../harness/app
 import { stopAll } from "../harness/bench-app.js";
 import { benchPoolsYaml, POOL_JOBS } from "../harness/bench-pools.js";
 import { startBenchSandbox } from "../harness/bench-sandbox.js";
+import { compileApp } from "../harness/compile-app.js";
 import { createExtraApps } from "../harness/extra-apps.js";
 import { type RoundRobinProxy, startRoundRobinProxy } from "../harness/round-robin-proxy.js";
 import type { Scenario, ScenarioContext, ScenarioRun } from "../harness/scenario.js";
@@ -22,7 +23,8 @@ import { summariseBurst } from "./burst-summary.js";
  * numbers. Runs once per `npm run bench`: registering 1,000 runners takes minutes at GitHub's ceiling.
  * `--app-identities=N` gives the app N App identities (all installed on the org); `--replicas=N` runs N
  * app processes behind a round-robin proxy (webhooks and bootstrap requests spread as by a load
- * balancer), each told MAYFLY_REPLICAS=N. CPU seconds and peak RSS are read from /proc for every process.
+ * balancer), each told MAYFLY_REPLICAS=N. The app is compiled with tsc and run with plain node, as
+ * production runs it; CPU seconds and peak RSS are read from /proc for every process.
  */
 const QUEUED_PER_SECOND = 100;
 /** No progress for this long means the app is stuck (e.g. out of GitHub rate limit): stop and report. */
@@ -49,6 +51,8 @@ export const burst: Scenario = {
         poolsYaml: benchPoolsYaml({ maxRunners: jobs, ...BURST_TIMEOUTS }),
       });
       extraApps = createExtraApps(sandbox, appIdentities - 1);
+      // Plain node over tsc's output, as production runs (`npm start`); CPU and RSS are the app's own.
+      const compiledEntry = compileApp();
       proxy = replicas > 1 ? await startRoundRobinProxy() : undefined;
       for (let i = 1; i <= replicas; i++) {
         const port = String(await freePort());
@@ -65,6 +69,7 @@ export const burst: Scenario = {
               ...(extraApps.file ? { GITHUB_APPS_FILE: extraApps.file } : {}),
             },
             logFile,
+            compiledEntry,
             nodeArgs: cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${dirname(logFile)}`] : [],
           }),
         );
