@@ -1,14 +1,20 @@
 import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { buildClient } from "../../src/dashboard/assets/build-client.js";
+import { CLIENT_FILES } from "../../src/dashboard/assets/load-client.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const OUT = `${ROOT}.bench/build/`;
 
 /**
- * Compiles the bench's app entry and the app with tsc into `.bench/build` (incremental), so an app
- * process runs as production does (`node dist/src/main.js`: plain JavaScript, no tsx loader thread
- * transforming modules beside it). Returns the compiled entry's path.
+ * Compiles the bench's app entry and the app with tsc into `.bench/build` (incremental) and writes the
+ * dashboard bundle beside it, as `npm run build` does for dist/, so an app process runs as production
+ * does (`npm start`: plain JavaScript, no tsx loader thread transforming modules beside it, no bundling
+ * at startup). Returns the compiled entry's path.
  */
-export function compileApp(): string {
+export async function compileApp(): Promise<string> {
   execFileSync(
     process.execPath,
     [`${ROOT}node_modules/typescript/bin/tsc`, "-p", `${ROOT}bench/tsconfig.app.json`],
@@ -17,5 +23,12 @@ export function compileApp(): string {
       stdio: ["ignore", "ignore", "inherit"],
     },
   );
-  return `${ROOT}.bench/build/bench/harness/app-child.js`;
+  const publicDir = `${OUT}src/dashboard/public/`;
+  if (!existsSync(`${publicDir}${CLIENT_FILES.js}`)) {
+    const assets = await buildClient();
+    await mkdir(publicDir, { recursive: true });
+    for (const key of ["js", "css", "icon"] as const)
+      await writeFile(`${publicDir}${CLIENT_FILES[key]}`, assets[key]);
+  }
+  return `${OUT}bench/harness/app-child.js`;
 }

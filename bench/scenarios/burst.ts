@@ -52,7 +52,7 @@ export const burst: Scenario = {
       });
       extraApps = createExtraApps(sandbox, appIdentities - 1);
       // Plain node over tsc's output, as production runs (`npm start`); CPU and RSS are the app's own.
-      const compiledEntry = compileApp();
+      const compiledEntry = await compileApp();
       proxy = replicas > 1 ? await startRoundRobinProxy() : undefined;
       for (let i = 1; i <= replicas; i++) {
         const port = String(await freePort());
