@@ -1,5 +1,4 @@
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { buildClient } from "../../src/dashboard/assets/build-client.js";
@@ -24,11 +23,9 @@ export async function compileApp(): Promise<string> {
     },
   );
   const publicDir = `${OUT}src/dashboard/public/`;
-  if (!existsSync(`${publicDir}${CLIENT_FILES.js}`)) {
-    const assets = await buildClient();
-    await mkdir(publicDir, { recursive: true });
-    for (const key of ["js", "css", "icon"] as const)
-      await writeFile(`${publicDir}${CLIENT_FILES[key]}`, assets[key]);
-  }
+  const assets = await buildClient();
+  await mkdir(publicDir, { recursive: true });
+  for (const key of ["js", "css", "icon"] as const)
+    await writeFile(`${publicDir}${CLIENT_FILES[key]}`, assets[key]);
   return `${OUT}bench/harness/app-child.js`;
 }
