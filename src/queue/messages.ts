@@ -22,6 +22,12 @@ export const scaleMessageSchema = z.object({
   /** When the webhook arrived here (epoch ms): control-plane latency is measured from it. */
   receivedAt: z.number().int().nonnegative(),
   deliveryId: z.string().min(1),
+  /**
+   * The repository is public and the pool sets no allowForks: the scaler asks whether the run comes from
+   * a fork before it does anything else, and denies it then (issue 15: the look-up, batched per
+   * repository, no longer holds the webhook's answer).
+   */
+  forkCheck: z.boolean().optional(),
 });
 export type ScaleMessage = z.infer<typeof scaleMessageSchema>;
 

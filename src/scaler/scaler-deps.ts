@@ -50,9 +50,10 @@ export interface ScalerDeps {
   launcher: ScalerLauncher;
   enrolment: Pick<InstallationBudget, "available" | "tryTake">;
   rechecks: InstallationBudget;
-  jobs: Pick<Jobs, "get">;
+  /** `isForkRun` for jobs admitted on condition (fork-gate.ts). */
+  jobs: Pick<Jobs, "get" | "isForkRun">;
   /** Only the breaker's gauge, set where it is evaluated; everything else goes through `report`. */
-  metrics: Pick<Metrics, "spotBreakerOpen">;
+  metrics: Pick<Metrics, "spotBreakerOpen" | "policyDecisions">;
   /** Starts a stopped instance for a job (src/warm/claim-stopped.ts); without it stopped pools go cold. */
   claimStopped?: ClaimStopped;
   /** Events, metrics and logs from one table (src/report/report-table.ts). */

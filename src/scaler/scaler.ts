@@ -11,6 +11,7 @@ import type { Outcome } from "../queue/consumer.js";
 import type { ReceivedMessage } from "../queue/job-queue.js";
 import type { ScaleMessage } from "../queue/messages.js";
 import { breakerSettingsOf } from "../spot-schema.js";
+import { passesForkGate } from "./fork-gate.js";
 import type { OnDemandReason } from "./launcher.js";
 import type { ScalerDeps } from "./scaler-deps.js";
 
@@ -38,6 +39,7 @@ export function createScaler(deps: ScalerDeps) {
     const installation = message.installationId;
     const ref = { installationId: installation, org: message.org };
     try {
+      if (!(await passesForkGate(message, pool, deps))) return { kind: "ack" };
       const seen = await deps.inventory.observe(pool, message.jobId, ref);
       const facts: ScaleFacts = {
         now: deps.now(),

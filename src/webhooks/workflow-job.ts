@@ -34,7 +34,7 @@ export function createWorkflowJobHandlers(deps: WorkflowJobDeps): WorkflowJobHan
 
   async function queued(event: WorkflowJobEvent): Promise<void> {
     const { workflow_job: job, installation } = event.payload;
-    const decided = await decideJob(event.payload, deps);
+    const decided = decideJob(event.payload, deps);
     if (decided.kind === "unclaimed") {
       const near =
         job.labels.some((l) => l.toLowerCase() === "self-hosted") && nearestPool(job.labels, deps.pools);
@@ -46,7 +46,7 @@ export function createWorkflowJobHandlers(deps: WorkflowJobDeps): WorkflowJobHan
       deps.metrics.webhooks.inc({ action: "queued", result: "ignored" });
       return;
     }
-    const { pool, decision, org, repo } = decided;
+    const { pool, decision, org, repo, forkCheck } = decided;
     const where = { pool: pool.name, org, repo, jobId: job.id };
     if (!decision.allow) {
       deps.metrics.webhooks.inc({ action: "queued", result: "denied" });
@@ -65,7 +65,8 @@ export function createWorkflowJobHandlers(deps: WorkflowJobDeps): WorkflowJobHan
       deps.metrics.webhooks.inc({ action: "queued", result: "no-installation" });
       return;
     }
-    deps.metrics.policyDecisions.inc({ decision: "allow", reason: "allowed" });
+    // A job admitted on condition is counted by the scaler once it knows whether the run is a fork's.
+    if (!forkCheck) deps.metrics.policyDecisions.inc({ decision: "allow", reason: "allowed" });
     await deps.scaleQueue.send([
       scaleEnvelope({
         kind: "scale",
@@ -80,11 +81,12 @@ export function createWorkflowJobHandlers(deps: WorkflowJobDeps): WorkflowJobHan
         jobCreatedAt: Date.parse(job.created_at) || now(),
         receivedAt: event.receivedAt,
         deliveryId: event.id,
+        forkCheck,
       }),
     ]);
     deps.metrics.webhooks.inc({ action: "queued", result: "queued" });
     deps.report("job.queued", {
-      message: `${decided.matchReason}; ${decision.reason}`,
+      message: `${decided.matchReason}; ${decision.reason}${forkCheck ? "; the scaler checks it is no fork's run" : ""}`,
       ...where,
     });
   }

@@ -32,11 +32,20 @@ export function scaleWorld(options: { pool?: Partial<Pool>; rechecksPerHour?: nu
     /** Per-job statuses where a test sets them; others are `status`. */
     statuses: new Map<number, JobView["status"]>(),
     runners: [] as GitHubRunner[],
+    /** Runs from forks; every fork look-up is counted. */
+    forkRuns: new Set<number>(),
+    forkLookups: 0,
+    forkDown: false,
   };
-  const jobs: Pick<Jobs, "get"> = {
+  const jobs: Pick<Jobs, "get" | "isForkRun"> = {
     async get(ref) {
       github.gets++;
       return { status: github.statuses.get(ref.jobId) ?? github.status, conclusion: null, runnerName: null };
+    },
+    async isForkRun(ref) {
+      github.forkLookups++;
+      if (github.forkDown) throw new Error("GitHub answered 502");
+      return github.forkRuns.has(ref.runId);
     },
   };
 

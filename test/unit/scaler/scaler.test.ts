@@ -127,6 +127,56 @@ describe("the scaler over the in-memory fleet", () => {
     expect(w.fleet.launches).toHaveLength(1);
   });
 
+  describe("a job admitted on condition (public repository, no allowForks): the fork check comes first", () => {
+    const pool = {
+      allow: {
+        orgs: ["acme"],
+        repositories: ["acme/*"],
+        visibilities: ["public" as const],
+        allowForks: false,
+      },
+    };
+
+    it("a run from a fork launches nothing and is denied", async () => {
+      const w = scaleWorld({ pool });
+      w.github.forkRuns.add(7);
+      const r = w.replica();
+      expect(await r.scaler(w.message({ forkCheck: true }), w.delivery(1))).toEqual({ kind: "ack" });
+      expect(w.fleet.launches).toHaveLength(0);
+      expect(r.events.list({ kinds: ["policy.denied"] })).toEqual([
+        expect.objectContaining({ reason: "fork-not-allowed", jobId: 42 }),
+      ]);
+    });
+
+    it("GitHub cannot answer: the message comes back later and nothing launches meanwhile", async () => {
+      const w = scaleWorld({ pool });
+      w.github.forkDown = true;
+      const outcome = await w.replica().scaler(w.message({ forkCheck: true }), w.delivery(1));
+      expect(outcome).toMatchObject({ kind: "retry" });
+      expect(w.fleet.launches).toHaveLength(0);
+    });
+
+    it("a run from the repository itself launches; a job not on condition asks nothing", async () => {
+      const w = scaleWorld({ pool });
+      const r = w.replica();
+      await r.scaler(w.message({ forkCheck: true }), w.delivery(1));
+      expect(w.fleet.launches).toHaveLength(1);
+      expect(w.github.forkLookups).toBe(1);
+      await r.scaler(w.message({ jobId: 43 }), w.delivery(1, "m-2"));
+      expect(w.github.forkLookups).toBe(1);
+      const allowed = await r.metrics.registry.getSingleMetricAsString("mayfly_policy_decisions_total");
+      expect(allowed).toContain('mayfly_policy_decisions_total{decision="allow",reason="allowed"} 1');
+    });
+
+    it("a pool that no longer admits the repository denies it, fork or not", async () => {
+      const w = scaleWorld({ pool: { allow: { ...pool.allow, repositories: ["acme/other"] } } });
+      const r = w.replica();
+      expect(await r.scaler(w.message({ forkCheck: true }), w.delivery(1))).toEqual({ kind: "ack" });
+      expect(w.fleet.launches).toHaveLength(0);
+      expect(r.events.list({ kinds: ["policy.denied"] })[0]).toMatchObject({ reason: "repo-not-allowed" });
+    });
+  });
+
   it("dead-letters a message for a pool that is no longer configured", async () => {
     const w = scaleWorld();
     expect(await w.replica().scaler(w.message({ pool: "gone" }), w.delivery(1))).toMatchObject({

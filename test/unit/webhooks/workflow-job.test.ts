@@ -25,6 +25,14 @@ pools:
     securityGroups: [sg-0123456789abcdef0]
     maxRunners: 5
     allow: { orgs: [acme] }
+  - name: oss
+    labels: [self-hosted, linux, x64, mayfly-oss]
+    instanceTypes: [t3.large]
+    image: ami-0123456789abcdef0
+    subnets: [subnet-0aaaaaaaaaaaaaaa1]
+    securityGroups: [sg-0123456789abcdef0]
+    maxRunners: 5
+    allow: { orgs: [acme], visibilities: [public] }
   - name: closed
     labels: [self-hosted, linux, x64, mayfly-closed]
     instanceTypes: [t3.large]
@@ -51,7 +59,12 @@ function setup() {
     pools,
     scaleQueue,
     reapQueue,
-    jobs: { isForkRun: async () => false },
+    // A `queued` delivery never asks GitHub whether its run is a fork's (the scaler does: fork-gate.ts).
+    jobs: {
+      isForkRun: async () => {
+        throw new Error("no fork look-up on the webhook's path");
+      },
+    },
     instances: { get: async (id) => fleet.instances().find((i) => i.instanceId === id) },
     report: createReport({ events, metrics, log }),
     metrics,
@@ -112,6 +125,25 @@ describe("workflow_job handlers", () => {
     });
     expect(s.events.list().map((e) => e.kind)).toEqual(["job.queued"]);
     expect(await s.counter("mayfly_jobs_queued_total")).toContain('pool="small"} 1');
+  });
+
+  it("queues a public repository's job on condition: the scaler checks the fork, the webhook asks nothing", async () => {
+    const s = setup();
+    const payload = queuedPayload({
+      jobId: 11,
+      installationId: 7,
+      labels: ["self-hosted", "linux", "x64", "mayfly-oss"],
+    });
+    const repository = { ...payload.repository, private: false, visibility: "public" };
+    await s.handlers.queued(s.event({ ...payload, repository }));
+    const [message] = await s.receive(s.scaleQueue);
+    expect(scaleMessageSchema.parse(JSON.parse(message?.body ?? ""))).toMatchObject({
+      jobId: 11,
+      pool: "oss",
+      forkCheck: true,
+    });
+    // Not counted as allowed yet: the scaler counts it once it knows.
+    expect(await s.counter("mayfly_policy_decisions_total")).not.toContain('decision="allow"');
   });
 
   it("denies a job its pool does not admit: reported with the reason, nothing queued", async () => {
