@@ -16,6 +16,7 @@ import type { Report } from "../report/report.js";
 export async function passesForkGate(
   message: ScaleMessage,
   pool: Pool,
+  receiveCount: number,
   deps: { jobs: Pick<Jobs, "isForkRun">; report: Report; metrics: Pick<Metrics, "policyDecisions"> },
 ): Promise<boolean> {
   if (!message.forkCheck) return true;
@@ -28,17 +29,23 @@ export async function passesForkGate(
     { org: message.org, repository: { fullName: message.repo, visibility: "public" }, forkRun },
     pool,
   );
+  const where = { pool: pool.name, org: message.org, repo: message.repo, jobId: message.jobId };
   if (decision.allow) {
-    deps.metrics.policyDecisions.inc({ decision: "allow", reason: "allowed" });
+    // Counted and reported on the message's first delivery only: its rechecks pass here again (the
+    // answer is cached). A first delivery whose look-up failed is therefore never reported queued.
+    if (receiveCount === 1) {
+      deps.metrics.policyDecisions.inc({ decision: "allow", reason: "allowed" });
+      deps.report("job.queued", {
+        message: `pool "${pool.name}": ${decision.reason}, not a fork's run`,
+        ...where,
+      });
+    }
     return true;
   }
   deps.report("policy.denied", {
     message: `denied: ${decision.reason}`,
     reason: decision.code,
-    pool: pool.name,
-    org: message.org,
-    repo: message.repo,
-    jobId: message.jobId,
+    ...where,
   });
   return false;
 }

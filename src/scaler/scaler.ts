@@ -39,7 +39,7 @@ export function createScaler(deps: ScalerDeps) {
     const installation = message.installationId;
     const ref = { installationId: installation, org: message.org };
     try {
-      if (!(await passesForkGate(message, pool, deps))) return { kind: "ack" };
+      if (!(await passesForkGate(message, pool, received.receiveCount, deps))) return { kind: "ack" };
       const seen = await deps.inventory.observe(pool, message.jobId, ref);
       const facts: ScaleFacts = {
         now: deps.now(),

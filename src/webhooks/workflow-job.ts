@@ -85,10 +85,9 @@ export function createWorkflowJobHandlers(deps: WorkflowJobDeps): WorkflowJobHan
       }),
     ]);
     deps.metrics.webhooks.inc({ action: "queued", result: "queued" });
-    deps.report("job.queued", {
-      message: `${decided.matchReason}; ${decision.reason}${forkCheck ? "; the scaler checks it is no fork's run" : ""}`,
-      ...where,
-    });
+    // A job on condition is reported queued (or denied) by the scaler, once it knows whose run it is.
+    if (!forkCheck)
+      deps.report("job.queued", { message: `${decided.matchReason}; ${decision.reason}`, ...where });
   }
 
   async function completed(event: WorkflowJobEvent): Promise<void> {
