@@ -60,7 +60,8 @@ export function createGitHubRunners(options: {
 }): Runners {
   const now = options.now ?? Date.now;
   const groupCacheMs = options.groupCacheMs ?? 10 * 60_000;
-  const groups = new Map<string, { id: Promise<number>; at: number }>();
+  /** Per org: one listing of its runner groups serves every pool's group name (several pools, one call). */
+  const groups = new Map<string, { list: Promise<{ id: number; name: string }[]>; at: number }>();
   const fail = (error: unknown): never => {
     throw translateGitHubError(error, now) ?? error;
   };
@@ -154,33 +155,37 @@ export function createGitHubRunners(options: {
       }
     },
 
-    runnerGroupId(ref, name) {
-      // One lookup per group at a time: a burst of enrolments with a cold cache shares it.
-      const key = `${ref.org}/${name.toLowerCase()}`;
-      const cached = groups.get(key);
-      if (cached && now() - cached.at < groupCacheMs) return cached.id;
-      const lookup = (async () => {
-        const octokit = await options.auth(ref.installationId);
-        try {
-          const all = await listRunnerGroupsRaw(octokit, ref.org);
-          const group = all.find((g) => g.name.toLowerCase() === name.toLowerCase());
-          if (!group) {
-            throw new ConfigError([
-              {
-                key: "pools[].runnerGroup",
-                problem: `runner group "${name}" does not exist in org ${ref.org}`,
-                fix: `create it (Settings → Actions → Runner groups) or name an existing group in the pool file`,
-              },
-            ]);
+    async runnerGroupId(ref, name) {
+      // One listing per org at a time: a burst of enrolments with a cold cache, for any pool, shares it.
+      const key = ref.org.toLowerCase();
+      let cached = groups.get(key);
+      if (!cached || now() - cached.at >= groupCacheMs) {
+        const list = (async () => {
+          const octokit = await options.auth(ref.installationId);
+          try {
+            return await listRunnerGroupsRaw(octokit, ref.org);
+          } catch (error) {
+            return fail(error);
           }
-          return group.id;
-        } catch (error) {
-          return fail(error);
-        }
-      })();
-      groups.set(key, { id: lookup, at: now() });
-      lookup.catch(() => groups.delete(key));
-      return lookup;
+        })();
+        cached = { list, at: now() };
+        groups.set(key, cached);
+        list.catch(() => groups.delete(key));
+      }
+      const mine = cached;
+      const group = (await mine.list).find((g) => g.name.toLowerCase() === name.toLowerCase());
+      if (!group) {
+        // Listed again on the next attempt: the admin may create the group meanwhile.
+        if (groups.get(key) === mine) groups.delete(key);
+        throw new ConfigError([
+          {
+            key: "pools[].runnerGroup",
+            problem: `runner group "${name}" does not exist in org ${ref.org}`,
+            fix: `create it (Settings → Actions → Runner groups) or name an existing group in the pool file`,
+          },
+        ]);
+      }
+      return group.id;
     },
   };
 }
