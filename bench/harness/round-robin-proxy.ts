@@ -15,7 +15,9 @@ export interface RoundRobinProxy {
 export async function startRoundRobinProxy(): Promise<RoundRobinProxy> {
   let targets: URL[] = [];
   let next = 0;
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  // No cap on connections per target: an ALB has none, and a cap queued webhook deliveries behind the
+  // bootstrap requests held for GitHub's budget (1,000 instances, 2 targets: 227 deliveries timed out).
+  const agent = new Agent({ keepAlive: true });
   const server = createServer((req, res) => {
     const target = targets[next++ % Math.max(1, targets.length)];
     if (!target) {
