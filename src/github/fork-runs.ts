@@ -1,4 +1,5 @@
 import { realTimers, type TimerHandle, type Timers } from "../time/timers.js";
+import { repoParams } from "./repo-params.js";
 import type { AuthInstallation } from "./runners.js";
 import { translateGitHubError } from "./translate-error.js";
 
@@ -67,10 +68,6 @@ export function createForkRuns(options: {
   const known = new Map<string, boolean>();
   const groups = new Map<string, Group>();
   const runKey = (repo: string, runId: number) => `${repo.toLowerCase()}#${runId}`;
-  const split = (repo: string) => {
-    const [owner = "", name = ""] = repo.split("/");
-    return { owner, repo: name };
-  };
 
   function remember(repo: string, run: RunView): boolean {
     const fork =
@@ -97,7 +94,7 @@ export function createForkRuns(options: {
   async function getRun(group: Group, runId: number): Promise<void> {
     const octokit = await options.auth(group.installationId);
     const { data } = await octokit.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}", {
-      ...split(group.repo),
+      ...repoParams(group.repo),
       run_id: runId,
     });
     remember(group.repo, { ...(data as RunView), id: runId });
@@ -109,7 +106,7 @@ export function createForkRuns(options: {
     const oldest = Math.min(...group.waiting.keys());
     for (let page = 1; page <= maxPages; page++) {
       const { data } = await octokit.request("GET /repos/{owner}/{repo}/actions/runs", {
-        ...split(group.repo),
+        ...repoParams(group.repo),
         per_page: 100,
         page,
         exclude_pull_requests: true,

@@ -1,5 +1,6 @@
 import type { JobStatus } from "../domain/job-status.js";
 import { createForkRuns } from "./fork-runs.js";
+import { repoParams } from "./repo-params.js";
 import type { AuthInstallation } from "./runners.js";
 import { githubStatus, translateGitHubError } from "./translate-error.js";
 
@@ -19,10 +20,6 @@ export interface Jobs {
 }
 
 export function createGitHubJobs(options: { auth: AuthInstallation; now?: () => number }): Jobs {
-  const split = (repo: string) => {
-    const [owner = "", name = ""] = repo.split("/");
-    return { owner, repo: name };
-  };
   // Asked at `queued` and again at `in_progress` (policy on the runner), by every job of a run: one answer
   // per run, and a burst's questions about one repository answered together (fork-runs.ts).
   const forkRuns = createForkRuns(options);
@@ -31,7 +28,7 @@ export function createGitHubJobs(options: { auth: AuthInstallation; now?: () => 
       const octokit = await options.auth(ref.installationId);
       try {
         const { data } = await octokit.request("GET /repos/{owner}/{repo}/actions/jobs/{job_id}", {
-          ...split(ref.repo),
+          ...repoParams(ref.repo),
           job_id: ref.jobId,
         });
         return { status: data.status, conclusion: data.conclusion, runnerName: data.runner_name };

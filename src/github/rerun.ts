@@ -1,3 +1,4 @@
+import { repoParams } from "./repo-params.js";
 import type { AuthInstallation } from "./runners.js";
 import { githubStatus, translateGitHubError } from "./translate-error.js";
 
@@ -16,12 +17,10 @@ export interface Rerun {
 export function createGitHubRerun(options: { auth: AuthInstallation; now?: () => number }): Rerun {
   return {
     async job(ref) {
-      const [owner = "", repo = ""] = ref.repo.split("/");
       const octokit = await options.auth(ref.installationId);
       try {
         await octokit.request("POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun", {
-          owner,
-          repo,
+          ...repoParams(ref.repo),
           job_id: ref.jobId,
         });
         return "rerun";
